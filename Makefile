@@ -1,0 +1,80 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DEV_ENV := DEBUG=1
+
+.PHONY: help install run test test-postgres browser-deps lint fmt check content clean
+
+help:
+	@echo "make run            install, migrate, load the clinic's content, serve http://127.0.0.1:8000"
+	@echo "make test           the whole test suite (browser tests included) on SQLite"
+	@echo "make test-postgres  the whole suite on PostgreSQL at 127.0.0.1:5432"
+	@echo "make lint / fmt     ruff check / ruff format"
+
+$(STAMP): pyproject.toml
+	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+content: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py load_clinic_content
+
+run: content
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Chromium (Debian's package) and the Nu HTML checker for the browser tests.
+browser-deps: install
+	@bash scripts/ensure_browser_deps.sh
+
+# Two workers (the machine's two cores); a test module stays on one worker, because the
+# browser modules validate every page they served in one Nu checker run at the end.
+PYTEST := $(PY) -m pytest -n 2 --dist loadfile
+
+test: install browser-deps
+	$(PYTEST)
+
+test-postgres: install browser-deps
+	@bash scripts/ensure_services.sh
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic} $(PYTEST)
+
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+lint: install
+	$(PY) -m ruff check .
+
+fmt: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3* media test-artifacts
+
+# Performance (issue 5): seed a large data set, serve it with gunicorn on 127.0.0.1,
+# measure every page against a trivial view with wrk. See docs/performance.md.
+.PHONY: bench bench-sqlite
+bench: install
+	@bash scripts/ensure_services.sh
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-sqlite: install
+	@bash scripts/ensure_services.sh
+	$(PY) bench/run.py --db sqlite $(BENCH_ARGS)
+
+# Lighthouse (issue 5): home, the treatment page and the booking time step with phone
+# settings, on gunicorn with production settings on 127.0.0.1, Debian's Chromium.
+.PHONY: audit
+audit: install browser-deps
+	@bash scripts/ensure_services.sh
+	@test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(PY) bench/audit.py $(AUDIT_ARGS)

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class ClinicConfig(AppConfig):
+    default = True
+    name = "clinic"
+    verbose_name = _("Clinic")
+
+    def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth import signals as auth_signals
+        from django_otp.forms import otp_verification_failed
+
+        from clinic import signals
+
+        auth_signals.user_logged_in.connect(signals.log_login, dispatch_uid="clinic.log_login")
+        auth_signals.user_logged_out.connect(signals.log_logout, dispatch_uid="clinic.log_logout")
+        auth_signals.user_login_failed.connect(
+            signals.log_login_failed, dispatch_uid="clinic.log_login_failed"
+        )
+        user_locked_out.connect(signals.log_lockout, dispatch_uid="clinic.log_lockout")
+        otp_verification_failed.connect(signals.log_otp_failed, dispatch_uid="clinic.log_otp")
+
+        # Public pages are cached; any edit of what they show invalidates them all.
+        from clinic import page_cache
+
+        page_cache.connect_signals()
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the clinic's own site (name in the header)."""
+
+    default = False
+    default_site = "clinic.admin_site.ClinicAdminSite"

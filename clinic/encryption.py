@@ -1,0 +1,101 @@
+"""Health data encrypted at rest, with keys from the environment.
+
+`FIELD_ENCRYPTION_KEYS` holds one or more Fernet keys, newest first: everything is
+written with the first and read with any of them (MultiFernet), so keys rotate
+without downtime: put a new key first, run `manage.py reencrypt_health_data`,
+then drop the old one. A value that no key opens raises `HealthDataUnreadable`:
+ciphertext is never shown as if it were data.
+"""
+
+import datetime as dt
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+class HealthDataUnreadable(ImproperlyConfigured):
+    """Stored health data cannot be decrypted with the configured keys."""
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is empty: health data cannot be read or written. Generate "
+            "a key with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes)."
+        ) from None
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise HealthDataUnreadable(
+            "Stored health data cannot be decrypted: FIELD_ENCRYPTION_KEYS does not contain "
+            "the key it was written with."
+        ) from None
+
+
+def is_encrypted(value: str) -> bool:
+    return isinstance(value, str) and value.startswith("gAAAAA")
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted; never searchable or filterable in the database."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return self.to_python(value)
+        return self.to_python(decrypt(value))
+
+    def get_prep_value(self, value):
+        value = self.to_text(value)
+        if value is None:
+            return None
+        return encrypt(value)
+
+    def to_text(self, value) -> str | None:
+        return None if value is None else str(value)
+
+
+class EncryptedDateField(EncryptedTextField):
+    """A date stored encrypted (ISO format inside the token)."""
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, dt.date):
+            return value or None
+        return dt.date.fromisoformat(value)
+
+    def to_text(self, value) -> str | None:
+        value = self.to_python(value)
+        return value.isoformat() if value else None
+
+
+class EncryptedBooleanField(EncryptedTextField):
+    """A yes/no stored encrypted, so the flag itself reveals nothing."""
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        return value in ("1", "true", "True")
+
+    def to_text(self, value) -> str:
+        return "1" if self.to_python(value) else "0"

@@ -1,0 +1,108 @@
+import ipaddress
+import time
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from clinic.models import ClinicProfile
+
+
+class ClinicTimezoneMiddleware:
+    """Shows every time in the clinic's own zone, whatever the visitor's zone is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timezone.activate(ClinicProfile.load().tzinfo)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def client_ip(request) -> str:
+    """The visitor's IP address, for lockouts and security logs.
+
+    With ``TRUSTED_PROXY_COUNT = n`` the address is the n-th entry from the right of
+    X-Forwarded-For (the one our own outermost proxy saw); entries further left are
+    whatever the client chose to send and are ignored. With 0, REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= count:
+            candidate = hops[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return remote
+
+
+class PermissionsPolicyMiddleware:
+    """Sends a Permissions-Policy header that switches off features the site never uses.
+
+    ``settings.PERMISSIONS_POLICY`` maps a feature to its allow-list; an empty list
+    gives ``feature=()`` (nobody, not even this site).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})" for feature, allow in policy.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (Django's never_cache) for pages with patient data.
+
+    Applies to every response under ``settings.NO_STORE_PATH_PREFIXES`` (the booking
+    flow, the manage links and the admin). A view elsewhere that shows patient details
+    uses ``django.views.decorators.cache.never_cache`` itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(getattr(settings, "NO_STORE_PATH_PREFIXES", ()))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.prefixes and request.path_info.startswith(self.prefixes):
+            add_never_cache_headers(response)
+        return response
+
+
+class IdleSessionMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE seconds without activity.
+
+    Instead of writing the session on every request (SESSION_SAVE_EVERY_REQUEST), an
+    active session's expiry is pushed forward at most once a minute: the same idle
+    timeout, with one write a minute instead of one a request.
+    """
+
+    TOUCH_KEY = "_touched"
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - session.get(self.TOUCH_KEY, 0) >= self.TOUCH_EVERY:
+            session[self.TOUCH_KEY] = now
+        return response

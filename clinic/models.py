@@ -1,0 +1,143 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SingletonModel(models.Model):
+    """A model with exactly one row (pk 1), read through the cache by `load()`."""
+
+    CACHE_KEY = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The one row, from the cache when possible (created with defaults on first use)."""
+        instance = cache.get(cls.CACHE_KEY)
+        if instance is None:
+            instance, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, instance, 60 * 60)
+        return instance
+
+
+class ClinicProfile(SingletonModel):
+    """Who the clinic is and how to reach it. There is exactly one; load it with `load()`."""
+
+    CACHE_KEY = "clinic-profile-v1"
+
+    name = models.CharField(_("name"), max_length=120, default="Clinic")
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        help_text=_("One short sentence under the name on the home page."),
+    )
+    about = models.TextField(
+        _("about the clinic"),
+        blank=True,
+        help_text=_("A paragraph or two for the home and contact pages. Plain text."),
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    locality = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    country_code = models.CharField(
+        _("country code"), max_length=2, blank=True, help_text=_("Two letters, e.g. MX.")
+    )
+    map_url = models.URLField(
+        _("map link"),
+        blank=True,
+        help_text=_("A link to the clinic on a map service. Opens in the patient's browser."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("As patients should dial it from abroad, e.g. +52 664 000 0000."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("One line per day or range of days, e.g. “Monday–Friday: 9:00–18:00”."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default="America/Tijuana",
+        help_text=_("Every time on the site and in emails is shown in this zone."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        help_text=_("Three-letter code for prices, e.g. USD or MXN."),
+    )
+
+    class Meta:
+        verbose_name = _("clinic profile")
+        verbose_name_plural = _("clinic profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contact")
+
+    def structured_data(self) -> dict:
+        """schema.org MedicalClinic for search engines."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "MedicalClinic",
+            "name": self.name,
+            "url": settings.SITE_URL + "/",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": self.street_address,
+                "addressLocality": self.locality,
+                "addressRegion": self.region,
+                "postalCode": self.postal_code,
+                "addressCountry": self.country_code or self.country,
+            },
+        }
+        if self.phone:
+            data["telephone"] = self.phone
+        if self.email:
+            data["email"] = self.email
+        if self.map_url:
+            data["hasMap"] = self.map_url
+        if self.opening_hours_lines:
+            data["openingHours"] = self.opening_hours_lines
+        return data
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def address_lines(self) -> list[str]:
+        city = " ".join(part for part in (self.postal_code, self.locality) if part)
+        city = ", ".join(part for part in (city, self.region) if part)
+        return [line for line in (self.street_address, city, self.country) if line]
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")

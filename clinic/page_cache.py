@@ -1,0 +1,182 @@
+"""Whole-page cache for the public content pages (home, contact, treatments).
+
+Anonymous visitors' GET requests are answered from the default cache (Redis in
+production, shared by every app server) with the body the view rendered last time.
+Only the *view's* response is cached: every middleware (security headers, CSP,
+Permissions-Policy, sessions, X-Frame-Options) still runs on a cached hit.
+
+Invalidation is by version, never by hunting keys: one "content version" integer
+lives in the cache; a page is stored with the version it was rendered under and
+served only while that is still the version (both are read in one round trip).
+Any save or delete of a model a public page shows (``WATCHED_MODELS``; receivers
+connected in ClinicConfig.ready()) bumps it, so every page renders afresh next
+time. Running ``migrate`` (every deploy) bumps it too, and the static files'
+manifest hash is part of the key, so a new release never serves pages pointing at
+old assets.
+
+Not cached, ever: logged-in users (staff previews of drafts included), requests
+with pending messages, anything but GET, query strings other than tracking tags,
+and responses that are not a plain 200, set a cookie, change the session, carry a
+CSRF token or say ``private``/``no-store``.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
+
+VERSION_KEY = "page-cache:version"
+# A safety net only (edits invalidate at once): also bounds anything changed behind
+# the ORM's back, e.g. with raw SQL.
+TIMEOUT = getattr(settings, "PAGE_CACHE_SECONDS", 60 * 60)
+# Query parameters that do not change the page (campaign links); any other parameter
+# means the request is rendered and not cached, so random URLs cannot fill the cache.
+IGNORED_PARAMETERS = ("utm_", "gclid", "fbclid", "msclkid")
+HEADER = "X-Page-Cache"
+
+# Every model whose content any public page shows. A new one belongs here (a test
+# checks that every model of the treatments app is listed).
+WATCHED_MODELS = [
+    "clinic.ClinicProfile",
+    "treatments.Treatment",
+    "treatments.Section",
+    "treatments.FAQ",
+    "treatments.TreatmentImage",
+    # The treatment page's "who should not have this treatment".
+    "booking.ScreeningQuestion",
+]
+
+
+# --- the version ----------------------------------------------------------------------
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Missing (first use, cache flushed or evicted): start from the clock, so the
+        # keys of pages cached before the loss can never be served again.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def bump(**_kwargs) -> None:
+    """Invalidate every cached page (a signal receiver; usable directly).
+
+    Bumped at once and again when the transaction commits: a page rendered between
+    the save and the commit (still reading the old rows) is cached under the version
+    of the first bump, which the second makes unreachable.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet, or it was evicted
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        cache.incr(VERSION_KEY)
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+
+    for label in WATCHED_MODELS:
+        model = apps.get_model(label)
+        uid = f"page_cache.bump.{label}"
+        post_save.connect(bump, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(bump, sender=model, dispatch_uid=uid + ".delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}"
+            )
+    post_migrate.connect(bump, dispatch_uid="page_cache.bump.migrate")
+
+
+# --- the decorator --------------------------------------------------------------------
+
+
+def _static_release() -> str:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
+def _cacheable_request(request) -> bool:
+    if request.method != "GET":
+        return False
+    for name in request.GET:
+        if not name.startswith(IGNORED_PARAMETERS):
+            return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False  # staff see drafts and previews; nobody signed in gets a shared page
+    storage = getattr(request, "_messages", None)
+    if storage is not None and len(storage):
+        # Reading them here does not mark them used: the page that renders shows them.
+        return False
+    return True
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the page used a CSRF token: it is this visitor's
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return "private" not in cache_control and "no-store" not in cache_control
+
+
+def page_key(request) -> str:
+    raw = "|".join(
+        (
+            request.get_host(),
+            request.path,
+            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            _static_release(),
+        )
+    )
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def cache_public_page(view):
+    """Serve ``view``'s rendered page from the cache to anonymous visitors."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        # One round trip for the version and the page: an entry counts only if it was
+        # stored under the current version.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        stored = found.get(key)
+        if version is not None and stored is not None and stored[0] == version:
+            _version, content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        if version is None:
+            version = content_version()
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _cacheable_response(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
+            cache.set(key, (version, response.content, headers), TIMEOUT)
+            response[HEADER] = "miss"
+        return response
+
+    return wrapped

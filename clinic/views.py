@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.static import serve
+
+from clinic.models import ClinicProfile
+from clinic.page_cache import cache_public_page
+from treatments.models import Treatment
+
+
+@cache_public_page
+def home(request):
+    featured = Treatment.objects.published().filter(is_featured=True)
+    context = {"treatments": featured, "clinic_data": ClinicProfile.load().structured_data()}
+    return render(request, "clinic/home.html", context)
+
+
+def media(request, path: str):
+    """Uploaded images, when the app serves them itself (SERVE_MEDIA=1, one server)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@cache_public_page
+def contact(request):
+    context = {"clinic_data": ClinicProfile.load().structured_data()}
+    return render(request, "clinic/contact.html", context)
+
+
+def bench_baseline(request):
+    """The fastest page this stack can serve: `make bench` compares every page with it.
+
+    Routed only when BENCH_BASELINE=1 (clinic/urls.py); it goes through all middleware.
+    """
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,81 @@
+"""The clinic profile and the demo practitioners.
+
+The address is the one in seed 004; the name, phone and email are invented
+(the phone is a placeholder and the email uses the reserved ``.example`` domain)
+and must be replaced in admin before going live.
+"""
+
+import datetime as dt
+from urllib.parse import quote
+
+ADDRESS_FOR_MAP = (
+    "Blvd. General Sánchez Taboada 9589, Zona Urbana Río, 22010 Tijuana, Baja California, México"
+)
+
+PROFILE = {
+    "name": "Río Skin Clinic",
+    "tagline": "Careful, unhurried skin treatments in Zona Río, Tijuana.",
+    "about": (
+        "Río Skin Clinic is a small aesthetic clinic in Tijuana's Zona Río. We focus on a few "
+        "treatments and do them carefully: "
+        "every visit starts with a look at your health history and your skin, and we take the "
+        "time to explain what a treatment can and cannot do before we begin. Our team speaks "
+        "Spanish and English, and many of our patients travel from the United States."
+    ),
+    "street_address": (
+        "Urban Center Building, Blvd. General Sánchez Taboada 9589, Suite 102, 1st floor, "
+        "Zona Urbana Río"
+    ),
+    "locality": "Tijuana",
+    "region": "B.C.",
+    "postal_code": "22010",
+    "country": "México",
+    "country_code": "MX",
+    "map_url": "https://www.openstreetmap.org/search?query=" + quote(ADDRESS_FOR_MAP),
+    "phone": "+52 664 555 0142",
+    "email": "hello@rioskinclinic.example",
+    # Matches the practitioners below: someone is in from 9:00 to 19:00 Tuesday–Saturday.
+    "opening_hours": "\n".join(
+        [
+            "Monday: 9:00–18:00",
+            "Tuesday–Saturday: 9:00–19:00",
+            "Sunday: closed",
+        ]
+    ),
+    "time_zone": "America/Tijuana",
+    "currency": "USD",
+}
+
+
+def _hours(days: range, *ranges: tuple[str, str]) -> list[tuple[int, dt.time, dt.time]]:
+    """(weekday, start, end) rows; weekdays are 0 = Monday … 6 = Sunday."""
+    return [
+        (day, dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+        for day in days
+        for start, end in ranges
+    ]
+
+
+PRACTITIONERS = [
+    {
+        "name": "Dra. Lucía Herrera",
+        "title": "Physician, aesthetic medicine",
+        "bio": (
+            "Lucía reviews every new patient's health questionnaire and performs "
+            "microneedling. She speaks Spanish and English."
+        ),
+        "position": 10,
+        "hours": _hours(range(0, 5), ("09:00", "13:00"), ("14:00", "18:00"))
+        + _hours(range(5, 6), ("09:00", "13:00")),
+    },
+    {
+        "name": "Sofía Ramírez",
+        "title": "Aesthetic nurse",
+        "bio": (
+            "Sofía performs microneedling and looks after patients through their aftercare. "
+            "She speaks Spanish and English."
+        ),
+        "position": 20,
+        "hours": _hours(range(1, 6), ("10:00", "14:00"), ("15:00", "19:00")),
+    },
+]
