@@ -1,0 +1,309 @@
+"""Emails to patients: queued in the booking's transaction, sent after it commits.
+
+A failed send never rolls back or loses a booking: the `PatientEmail` row stays
+pending and `manage.py send_pending_emails` (cron) sends it later. Bodies are
+rendered at send time from the appointment and never include screening answers.
+
+Claiming: every send first moves `attempts` on by one with a conditional UPDATE
+that only matches the value it read (and a `next_attempt_at` that is due), and
+sets `next_attempt_at` a lease ahead. Two cron runs, or a cron run and the
+after-commit send, can therefore never both send one email; a process that dies
+mid-send leaves the row to be retried once the lease is over. The UPDATE is
+atomic on SQLite and PostgreSQL alike, so no `select_for_update` is needed.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from booking.calendar import appointment_ics
+from booking.models import Appointment, EmailKind, PatientEmail, Status
+from clinic.models import ClinicProfile
+from treatments.models import SectionKind
+
+logger = logging.getLogger(__name__)
+
+# How long a claimed email is left alone before another run may assume its sender died.
+SEND_LEASE = dt.timedelta(minutes=10)
+# Waiting before the next attempt after a failure: 5, 10, 20… minutes, at most 6 hours.
+RETRY_FIRST_DELAY = dt.timedelta(minutes=5)
+RETRY_MAX_DELAY = dt.timedelta(hours=6)
+
+# Emails about a confirmed time carry an .ics with the event; a cancellation removes it.
+CALENDAR_KINDS = {
+    EmailKind.CONFIRMED,
+    EmailKind.APPROVED,
+    EmailKind.RESCHEDULED,
+    EmailKind.REMINDER,
+}
+CANCELLING_KINDS = {EmailKind.CANCELLED}
+
+# An email that waited (a failed send, a slow cron) is only sent if it is still true:
+# no "confirmed" or reminder after a cancellation, no "request received" after a decline.
+STILL_TRUE_WHEN = {
+    EmailKind.CONFIRMED: {Status.CONFIRMED},
+    EmailKind.REQUEST_RECEIVED: {Status.REQUESTED},
+    EmailKind.APPROVED: {Status.CONFIRMED},
+    EmailKind.DECLINED: {Status.DECLINED},
+    EmailKind.CANCELLED: {Status.CANCELLED},
+    EmailKind.RESCHEDULED: {Status.CONFIRMED, Status.REQUESTED},
+    EmailKind.REMINDER: {Status.CONFIRMED},
+    EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
+}
+
+REMINDER_WINDOW = dt.timedelta(hours=24)
+AFTERCARE_WINDOW = dt.timedelta(hours=48)
+
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+
+
+def queue(appointment: Appointment, kind: str) -> PatientEmail:
+    """Record an email to send, and send it once the surrounding transaction commits."""
+    email = PatientEmail.objects.create(appointment=appointment, kind=kind)
+    transaction.on_commit(lambda: send(email.pk))
+    return email
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def _claim(email: PatientEmail, now: dt.datetime) -> bool:
+    """Take this email for sending, unless another process already did."""
+    claimed = (
+        PatientEmail.objects.filter(
+            _due(now),
+            pk=email.pk,
+            sent_at__isnull=True,
+            attempts=email.attempts,
+            attempts__lt=PatientEmail.MAX_ATTEMPTS,
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + SEND_LEASE)
+        == 1
+    )
+    if claimed:
+        email.attempts += 1
+    return claimed
+
+
+def when_text(value: dt.datetime, tz) -> str:
+    """E.g. "Tuesday 12 January 2027, 10:00 (America/Tijuana time)"."""
+    local = timezone.localtime(value, tz)
+    return translation.gettext("%(when)s (%(zone)s time)") % {
+        "when": formats.date_format(local, "l j F Y, H:i"),
+        "zone": str(tz),
+    }
+
+
+def calendar_method(email: PatientEmail) -> str | None:
+    """PUBLISH for an email about a confirmed time, CANCEL for the cancellation of one."""
+    appointment = email.appointment
+    if email.kind in CALENDAR_KINDS and appointment.status == Status.CONFIRMED:
+        return "PUBLISH"
+    # A request that was never confirmed never reached the patient's calendar.
+    if email.kind in CANCELLING_KINDS and appointment.confirmed_at is not None:
+        return "CANCEL"
+    return None
+
+
+def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict:
+    """What the templates may show. Deliberately nothing from the screening but the
+    instructions the patient must follow (never their answers, nor the date of birth)."""
+    clinic = ClinicProfile.load()
+    tz = clinic.tzinfo
+    treatment = appointment.treatment
+    deadline = appointment.cancellation_deadline()
+    context = {
+        "clinic": clinic,
+        "clinic_address_lines": clinic.address_lines,
+        "site_url": settings.SITE_URL,
+        "reference": appointment.reference,
+        "patient_name": appointment.patient_name,
+        "treatment_name": treatment.name,
+        "practitioner": appointment.practitioner,
+        "when": when_text(appointment.starts_at, tz),
+        "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
+        "zone": str(tz),
+        "manage_url": appointment.manage_url(),
+        "cancellation_deadline": when_text(deadline, tz),
+        "deadline_passed": deadline <= now,
+        "personal_instructions": [
+            line.strip() for line in appointment.instructions.splitlines() if line.strip()
+        ],
+        "visit_instructions": [
+            line.strip() for line in treatment.visit_instructions.splitlines() if line.strip()
+        ],
+    }
+    if kind == EmailKind.AFTERCARE:
+        section = treatment.sections.filter(kind=SectionKind.AFTERCARE).first()
+        context["aftercare_text"] = section.body if section else ""
+        context["aftercare_html"] = section.body_html if section else ""
+        if treatment.is_published:
+            context["treatment_url"] = settings.SITE_URL + treatment.get_absolute_url()
+    return context
+
+
+def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternatives:
+    """The message for a queued email, rendered now from its appointment."""
+    appointment = email.appointment
+    with translation.override(settings.LANGUAGE_CODE):
+        context = email_context(appointment, email.kind, now)
+        method = calendar_method(email)
+        context["calendar_attached"] = method is not None
+        subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
+        subject = " ".join(subject.split())  # one line, whatever the template's whitespace
+        text = render_to_string(f"emails/{email.kind}.txt", context)
+        html = render_to_string(f"emails/{email.kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.patient_email],
+        reply_to=[context["clinic"].email] if context["clinic"].email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    if method:
+        message.attach(
+            f"{appointment.reference}.ics",
+            appointment_ics(appointment, cancelled=method == "CANCEL").decode(),
+            f"text/calendar; method={method}",
+        )
+    return message
+
+
+def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
+    appointment = email.appointment
+    if appointment.status not in STILL_TRUE_WHEN[email.kind]:
+        return False
+    return not (email.kind == EmailKind.REMINDER and appointment.starts_at <= now)
+
+
+def send(email_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Send one queued email now. Returns True when it went out.
+
+    Never raises for a failed send: the failure is recorded on the row (attempts,
+    last_error, when to try again) and logged with the email's id and kind only.
+    """
+    return _send(email_id, now or timezone.now()) == SENT
+
+
+def _send(email_id: int, now: dt.datetime) -> str:
+    email = (
+        PatientEmail.objects.select_related("appointment__treatment", "appointment__practitioner")
+        .filter(pk=email_id)
+        .first()
+    )
+    if email is None or email.sent_at is not None or not _claim(email, now):
+        return SKIPPED  # gone, already sent, or being sent by another process
+    if not _is_still_true(email, now):
+        # Not an error, and not worth sending: retire it so it leaves the pending list.
+        PatientEmail.objects.filter(pk=email.pk).update(
+            attempts=PatientEmail.MAX_ATTEMPTS,
+            next_attempt_at=None,
+            last_error="Not sent: the appointment changed before it could go out.",
+        )
+        logger.info("Email %s (%s) skipped: no longer applies", email.pk, email.kind)
+        return SKIPPED
+    try:
+        build_message(email, now).send()
+    except Exception as exc:
+        # Any failure (SMTP, DNS, a template bug) is recorded and retried, never raised:
+        # this runs after the booking committed, and the patient must not see an error.
+        # The message may quote the recipient: it goes in the row, not in the log.
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        PatientEmail.objects.filter(pk=email.pk).update(
+            last_error=error, next_attempt_at=now + retry_delay(email.attempts)
+        )
+        logger.warning(
+            "Email %s (%s) failed on attempt %s: %s",
+            email.pk,
+            email.kind,
+            email.attempts,
+            type(exc).__name__,
+        )
+        if email.attempts >= PatientEmail.MAX_ATTEMPTS:
+            logger.error(
+                "Email %s (%s) given up after %s attempts", email.pk, email.kind, email.attempts
+            )
+        return FAILED
+    PatientEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    )
+    return SENT
+
+
+def send_pending(limit: int = 100, *, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Send due pending emails, oldest first. Returns (sent, failed).
+
+    Safe to run from several processes at once: each email is claimed before it is sent.
+    """
+    now = now or timezone.now()
+    ids = list(
+        PatientEmail.objects.pending()
+        .filter(_due(now))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = failed = 0
+    for email_id in ids:
+        outcome = _send(email_id, now)
+        sent += outcome == SENT
+        failed += outcome == FAILED
+    return sent, failed
+
+
+def _queue_once(appointment_id: int, claim_field: str, allowed, kind: str, now) -> bool:
+    """Mark the appointment as done for `claim_field` and queue the email, exactly once."""
+    with transaction.atomic():
+        claimed = Appointment.objects.filter(
+            pk=appointment_id, status__in=allowed, **{f"{claim_field}__isnull": True}
+        ).update(**{claim_field: now})
+        if claimed != 1:
+            return False
+        # Queued without an after-commit send: the caller sends with `send_pending()`.
+        PatientEmail.objects.create(appointment_id=appointment_id, kind=kind)
+    return True
+
+
+def queue_due_reminders(now: dt.datetime | None = None) -> int:
+    """Queue the day-before reminder for confirmed appointments starting within 24 hours.
+
+    The conditional UPDATE of `reminder_queued_at` makes it exactly once, even with
+    overlapping cron runs. Rescheduling clears the field, so the new time gets one too.
+    """
+    now = now or timezone.now()
+    due = Appointment.objects.filter(
+        status=Status.CONFIRMED,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_WINDOW,
+        reminder_queued_at__isnull=True,
+    ).values_list("pk", flat=True)
+    return sum(
+        _queue_once(pk, "reminder_queued_at", [Status.CONFIRMED], EmailKind.REMINDER, now)
+        for pk in list(due)
+    )
+
+
+def queue_due_aftercare(now: dt.datetime | None = None) -> int:
+    """Queue aftercare for visits that ended within the last 48 hours, exactly once."""
+    now = now or timezone.now()
+    allowed = [Status.CONFIRMED, Status.COMPLETED]
+    due = Appointment.objects.filter(
+        status__in=allowed,
+        ends_at__lte=now,
+        ends_at__gt=now - AFTERCARE_WINDOW,
+        aftercare_queued_at__isnull=True,
+    ).values_list("pk", flat=True)
+    return sum(
+        _queue_once(pk, "aftercare_queued_at", allowed, EmailKind.AFTERCARE, now)
+        for pk in list(due)
+    )

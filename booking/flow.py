@@ -1,0 +1,453 @@
+"""The booking flow, one small class per step (after pretix's checkout flow).
+
+`STEPS` lists them in order. The view walks the tuple and sends the patient to
+the first step that is not complete, so no step can be reached, by URL or by a
+replayed POST, before the ones before it. The session holds only ids and flags
+(`BookingState`); answers, details and consents live in the database.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from booking import availability, services
+from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
+from booking.models import Appointment, BookingPolicy, Practitioner, Screening, ScreeningQuestion
+from clinic.models import ClinicProfile
+from treatments.models import Treatment
+
+SESSION_KEY = "booking"
+
+
+@dataclass
+class BookingState:
+    """What the session remembers about a booking in progress: primitives only."""
+
+    treatment: int | None = None
+    practitioner: int | None = None  # None = any available practitioner
+    treatment_chosen: bool = False
+    screening: int | None = None
+    appointment: int | None = None
+    done: int | None = None
+
+    @classmethod
+    def load(cls, request: HttpRequest) -> "BookingState":
+        raw = request.session.get(SESSION_KEY) or {}
+        if not isinstance(raw, dict):
+            return cls()
+        known = {name: raw.get(name) for name in cls.__dataclass_fields__}
+        try:
+            state = cls(**known)
+        except TypeError:
+            return cls()
+        for name in ("treatment", "practitioner", "screening", "appointment", "done"):
+            if not isinstance(getattr(state, name), int | None):
+                return cls()
+        return state
+
+    def save(self, request: HttpRequest) -> None:
+        request.session[SESSION_KEY] = asdict(self)
+
+    def after_treatment(self) -> None:
+        self.screening = None
+        self.appointment = None
+
+    def client_ip(self, request: HttpRequest) -> str | None:
+        return request.META.get("REMOTE_ADDR") or None
+
+
+class Context:
+    """Objects a step needs, each loaded once per request."""
+
+    def __init__(self, request: HttpRequest, state: BookingState):
+        self.request = request
+        self.state = state
+        self.now = timezone.now()
+        self._cache: dict = {}
+
+    def _once(self, key, loader):
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    @property
+    def treatment(self) -> Treatment | None:
+        def load():
+            if not self.state.treatment:
+                return None
+            return Treatment.objects.published().filter(pk=self.state.treatment).first()
+
+        return self._once("treatment", load)
+
+    @property
+    def practitioner(self) -> Practitioner | None:
+        def load():
+            if not self.state.practitioner:
+                return None
+            return Practitioner.objects.active().filter(pk=self.state.practitioner).first()
+
+        return self._once("practitioner", load)
+
+    @property
+    def screening(self) -> Screening | None:
+        def load():
+            if not self.state.screening:
+                return None
+            return Screening.objects.filter(
+                pk=self.state.screening, treatment_id=self.state.treatment
+            ).first()
+
+        return self._once("screening", load)
+
+    @property
+    def appointment(self) -> Appointment | None:
+        def load():
+            if not self.state.appointment:
+                return None
+            return (
+                Appointment.objects.select_related("treatment", "practitioner")
+                .filter(
+                    pk=self.state.appointment,
+                    treatment_id=self.state.treatment,
+                    screening_id=self.state.screening,
+                )
+                .first()
+            )
+
+        return self._once("appointment", load)
+
+
+class Step:
+    identifier = ""
+    label = gettext_lazy("")
+    template_name = ""
+
+    def is_completed(self, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def incomplete_message(self, ctx: Context) -> str | None:
+        """Why a patient is sent back to this step, when there is more to say than 'do it'."""
+        return None
+
+    def url(self) -> str:
+        return reverse("booking:step", kwargs={"step": self.identifier})
+
+    def render(self, ctx: Context, context: dict, status: int = 200) -> HttpResponse:
+        context.setdefault("treatment", ctx.treatment)
+        context.update(
+            step=self,
+            steps=STEPS,
+            step_index=STEPS.index(self),
+            state=ctx.state,
+            previous=previous_step(self),
+        )
+        return render(ctx.request, self.template_name, context, status=status)
+
+    def get(self, ctx: Context) -> HttpResponse:
+        raise NotImplementedError
+
+    def post(self, ctx: Context) -> HttpResponse:
+        raise NotImplementedError
+
+
+class TreatmentStep(Step):
+    identifier = "treatment"
+    label = gettext_lazy("Treatment")
+    template_name = "booking/step_treatment.html"
+
+    def is_completed(self, ctx):
+        if not ctx.state.treatment_chosen or ctx.treatment is None:
+            return False
+        return ctx.state.practitioner is None or ctx.practitioner is not None
+
+    def get(self, ctx):
+        initial = {"treatment": ctx.treatment, "practitioner": ctx.practitioner}
+        slug = ctx.request.GET.get("treatment")
+        if slug:
+            initial["treatment"] = Treatment.objects.published().filter(slug=slug).first()
+        if initial["treatment"] is None:
+            initial["treatment"] = Treatment.objects.published().first()
+        return self.render(ctx, {"form": TreatmentChoiceForm(initial=initial)})
+
+    def post(self, ctx):
+        form = TreatmentChoiceForm(ctx.request.POST)
+        if not form.is_valid():
+            return self.render(ctx, {"form": form}, status=400)
+        treatment, practitioner = form.cleaned_data["treatment"], form.cleaned_data["practitioner"]
+        if treatment.pk != ctx.state.treatment:
+            ctx.state.after_treatment()
+        ctx.state.treatment = treatment.pk
+        ctx.state.practitioner = practitioner.pk if practitioner else None
+        ctx.state.treatment_chosen = True
+        ctx.state.save(ctx.request)
+        return redirect(ScreeningStep().url())
+
+
+class ScreeningStep(Step):
+    identifier = "screening"
+    label = gettext_lazy("Health questions")
+    template_name = "booking/step_screening.html"
+
+    def is_completed(self, ctx):
+        return ctx.screening is not None
+
+    def questions(self, ctx) -> list[ScreeningQuestion]:
+        return list(ScreeningQuestion.objects.for_treatment(ctx.treatment).select_related("parent"))
+
+    def get(self, ctx):
+        questions = self.questions(ctx)
+        initial = {}
+        if ctx.screening:
+            initial["date_of_birth"] = ctx.screening.date_of_birth
+            for answer in ctx.screening.answers.all():
+                if answer.question_id:
+                    initial[f"question_{answer.question_id}"] = answer.answer
+        form = ScreeningForm(initial=initial, questions=questions)
+        return self.render(ctx, {"form": form})
+
+    def post(self, ctx):
+        questions = self.questions(ctx)
+        form = ScreeningForm(ctx.request.POST, questions=questions)
+        if not form.is_valid():
+            return self.render(ctx, {"form": form}, status=400)
+        answers = form.answers()
+        assessment = services.assess_answers(
+            ctx.treatment,
+            questions,
+            answers,
+            form.cleaned_data["date_of_birth"],
+            timezone.localdate(),
+        )
+        if assessment.blocks_booking:
+            # Nothing of these answers is stored: the page is the only place they show.
+            ctx.state.screening = None
+            ctx.state.save(ctx.request)
+            return render(
+                ctx.request,
+                "booking/blocked.html",
+                {
+                    "assessment": assessment,
+                    "treatment": ctx.treatment,
+                    "steps": STEPS,
+                    "step": self,
+                    "step_index": STEPS.index(self),
+                },
+            )
+        record = services.record_screening(
+            ctx.treatment, questions, answers, form.cleaned_data["date_of_birth"], assessment
+        )
+        services.replace_screening(ctx.state.appointment, ctx.state.screening, record)
+        ctx.state.screening = record.pk
+        ctx.state.save(ctx.request)
+        return redirect(TimeStep().url())
+
+
+class TimeStep(Step):
+    identifier = "time"
+    label = gettext_lazy("Time")
+    template_name = "booking/step_time.html"
+
+    def is_completed(self, ctx):
+        appointment = ctx.appointment
+        return appointment is not None and appointment.status == "held"
+
+    def incomplete_message(self, ctx):
+        if ctx.appointment is not None and ctx.appointment.status == "expired":
+            return _(
+                "Sorry, the time you chose was taken by someone else after we stopped holding "
+                "it. Please choose another time: your details are kept."
+            )
+        return None
+
+    def slot_context(self, ctx, *, form=None, status=200) -> HttpResponse:
+        return self.render(
+            ctx,
+            slot_choice_context(
+                ctx.request,
+                ctx.treatment,
+                practitioner_id=ctx.state.practitioner,
+                earliest_date=ctx.screening.earliest_date,
+                now=ctx.now,
+                held=ctx.appointment,
+                form=form,
+            )
+            | {"screening": ctx.screening},
+            status=status,
+        )
+
+    def get(self, ctx):
+        return self.slot_context(ctx)
+
+    def post(self, ctx):
+        form = SlotForm(ctx.request.POST)
+        if not form.is_valid():
+            return self.slot_context(ctx, form=form, status=400)
+        existing = Appointment.objects.filter(pk=ctx.state.appointment).first()
+        try:
+            appointment = services.hold_slot(
+                appointment=existing,
+                treatment=ctx.treatment,
+                practitioner_id=ctx.state.practitioner,
+                start=form.cleaned_data["start"],
+                record=ctx.screening,
+                session_key=ctx.request.session.session_key or "",
+                client_ip=ctx.state.client_ip(ctx.request),
+                now=ctx.now,
+            )
+        except services.BookingError as error:
+            form.add_error("start", str(error))
+            return self.slot_context(ctx, form=form, status=409)
+        ctx.state.appointment = appointment.pk
+        ctx.state.save(ctx.request)
+        return redirect(DetailsStep().url())
+
+
+class DetailsStep(Step):
+    identifier = "details"
+    label = gettext_lazy("Your details")
+    template_name = "booking/step_details.html"
+
+    def is_completed(self, ctx):
+        appointment = ctx.appointment
+        return bool(appointment and appointment.patient_email and appointment.consents.exists())
+
+    def get(self, ctx):
+        appointment = ctx.appointment
+        initial = {
+            "name": appointment.patient_name,
+            "email": appointment.patient_email,
+            "phone": appointment.patient_phone,
+        }
+        if appointment.patient_email:
+            initial.update(consent_treatment=True, consent_privacy=True)
+        return self.render(ctx, {"form": DetailsForm(initial=initial), "appointment": appointment})
+
+    def post(self, ctx):
+        form = DetailsForm(ctx.request.POST)
+        if not form.is_valid():
+            return self.render(ctx, {"form": form, "appointment": ctx.appointment}, status=400)
+        services.save_patient_details(
+            ctx.appointment,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            consents=form.consents(),
+            now=ctx.now,
+        )
+        return redirect(ReviewStep().url())
+
+
+class ReviewStep(Step):
+    identifier = "review"
+    label = gettext_lazy("Review")
+    template_name = "booking/step_review.html"
+
+    def is_completed(self, ctx):
+        return False  # only confirming leaves this step
+
+    def get(self, ctx):
+        assessment = services.reassess(ctx.screening, ctx.now.date())
+        return self.render(
+            ctx,
+            {
+                "appointment": ctx.appointment,
+                "assessment": assessment,
+                "hold_expired": ctx.appointment.hold_expires_at
+                and ctx.appointment.hold_expires_at <= ctx.now,
+            },
+        )
+
+    def post(self, ctx):
+        try:
+            appointment = services.confirm_booking(ctx.appointment.pk, now=ctx.now)
+        except services.SlotUnavailable as error:
+            messages.error(ctx.request, str(error))
+            return redirect(TimeStep().url())
+        except services.ScreeningBlocksBooking:
+            ctx.state.screening = None
+            ctx.state.save(ctx.request)
+            messages.error(ctx.request, _("Please answer the health questions again."))
+            return redirect(ScreeningStep().url())
+        except services.BookingError as error:
+            messages.error(ctx.request, str(error))
+            return redirect(TimeStep().url())
+        BookingState(done=appointment.pk).save(ctx.request)
+        return redirect(reverse("booking:done"))
+
+
+STEPS: tuple[Step, ...] = (
+    TreatmentStep(),
+    ScreeningStep(),
+    TimeStep(),
+    DetailsStep(),
+    ReviewStep(),
+)
+
+
+def previous_step(step: Step) -> Step | None:
+    index = STEPS.index(step) if step in STEPS else 0
+    return STEPS[index - 1] if index > 0 else None
+
+
+def step_by_identifier(identifier: str) -> Step | None:
+    return next((step for step in STEPS if step.identifier == identifier), None)
+
+
+def first_incomplete(ctx: Context, before: Step | None = None) -> Step | None:
+    """The first step before `before` (or overall) that is not complete yet."""
+    for step in STEPS:
+        if step is before:
+            return None
+        if not step.is_completed(ctx):
+            return step
+    return None
+
+
+def slot_choice_context(
+    request: HttpRequest,
+    treatment: Treatment,
+    *,
+    practitioner_id: int | None,
+    earliest_date: dt.date | None,
+    now: dt.datetime,
+    held: Appointment | None = None,
+    form: SlotForm | None = None,
+    ignore_appointment_id: int | None = None,
+) -> dict:
+    """Days with free times, and the times of the chosen day (shared with rescheduling)."""
+    tz = ClinicProfile.load().tzinfo
+    slots = services.free_slots_for(
+        treatment,
+        practitioner_id=practitioner_id,
+        now=now,
+        earliest_date=earliest_date,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    days = availability.group_by_day(slots, tz)
+    chosen_day = None
+    try:
+        chosen_day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        chosen_day = None
+    if chosen_day not in days:
+        chosen_day = next(iter(days), None)
+    if held and held.status == "held":
+        held_day = timezone.localtime(held.starts_at, tz).date()
+        if "day" not in request.GET and held_day in days:
+            chosen_day = held_day
+    return {
+        "days": list(days.items()),
+        "chosen_day": chosen_day,
+        "times": days.get(chosen_day, []),
+        "form": form or SlotForm(),
+        "held": held,
+        "policy": BookingPolicy.load(),
+        "clinic_tz": tz,
+    }

@@ -1,0 +1,172 @@
+"""The contraindication rules: answers in, an assessment out. No database here.
+
+A question's rule is plain data (`Rule`), built from a `ScreeningQuestion` when the
+patient answers, and from the stored snapshot when the booking is confirmed, so
+the server always re-assesses exactly what the patient was asked.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+BLOCKS_BOOKING = "blocks_booking"
+NEEDS_REVIEW = "needs_review"
+INSTRUCTION = "instruction"
+NONE = "none"
+SEVERITY = {NONE: 0, INSTRUCTION: 1, NEEDS_REVIEW: 2, BLOCKS_BOOKING: 3}
+
+YES_NO = "yes_no"
+DATE = "date"
+
+Answer = str | dt.date | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One question as the rules see it."""
+
+    id: int
+    text: str
+    kind: str = YES_NO
+    trigger_answer: str = "yes"
+    outcome: str = NONE
+    waiting_days: int | None = None
+    instruction: str = ""
+    patient_message: str = ""
+    parent_id: int | None = None
+    parent_answer: str = ""
+
+
+@dataclass
+class Assessment:
+    """What the answers mean for the booking."""
+
+    outcome: str = NONE
+    reasons: list[str] = field(default_factory=list)
+    instructions: list[str] = field(default_factory=list)
+    earliest_date: dt.date | None = None
+    applies: dict[int, bool] = field(default_factory=dict)
+    unanswered: list[int] = field(default_factory=list)
+    too_young: bool = False
+
+    @property
+    def blocks_booking(self) -> bool:
+        return self.outcome == BLOCKS_BOOKING
+
+    @property
+    def needs_review(self) -> bool:
+        return self.outcome == NEEDS_REVIEW
+
+    @property
+    def can_book(self) -> bool:
+        return not self.blocks_booking
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day`."""
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def asked_rules(rules: Iterable[Rule], answers: Mapping[int, Answer]) -> list[Rule]:
+    """The questions actually asked: follow-ups only when their parent got the right answer."""
+    rules = list(rules)
+    by_id = {rule.id: rule for rule in rules}
+    asked: dict[int, bool] = {}
+
+    def is_asked(rule: Rule) -> bool:
+        if rule.id in asked:
+            return asked[rule.id]
+        asked[rule.id] = False  # guards against a parent loop
+        parent = by_id.get(rule.parent_id) if rule.parent_id is not None else None
+        if rule.parent_id is None:
+            result = True
+        elif parent is None:
+            result = False
+        else:
+            result = is_asked(parent) and answers.get(parent.id) == rule.parent_answer
+        asked[rule.id] = result
+        return result
+
+    return [rule for rule in rules if is_asked(rule)]
+
+
+def _is_plain_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def waiting_ends(rule: Rule, answer: Answer) -> dt.date | None:
+    """For a date question: the first day the patient may be treated."""
+    if rule.kind != DATE or not isinstance(answer, dt.date) or not rule.waiting_days:
+        return None
+    return answer + dt.timedelta(days=rule.waiting_days)
+
+
+def applies(rule: Rule, answer: Answer, today: dt.date) -> bool:
+    """Whether the answer is the one that matters for this question."""
+    if rule.kind == DATE:
+        end = waiting_ends(rule, answer)
+        return end is not None and end > today
+    return answer == rule.trigger_answer
+
+
+def assess(
+    rules: Iterable[Rule],
+    answers: Mapping[int, Answer],
+    *,
+    date_of_birth: dt.date | None,
+    today: dt.date,
+    minimum_age: int,
+) -> Assessment:
+    """Turn a patient's answers into an outcome, reasons, instructions and an earliest date.
+
+    The outcome is the most severe of the answers that apply. A yes/no question or a
+    follow-up date asked but not answered blocks online booking (the form never lets that
+    happen; a tampered request does not get through either).
+    """
+    result = Assessment()
+    earliest: dt.date | None = None
+    for rule in asked_rules(rules, answers):
+        answer = answers.get(rule.id)
+        if rule.kind == YES_NO and answer not in ("yes", "no"):
+            result.unanswered.append(rule.id)
+            continue
+        # A date asked as a follow-up ("yes, I took it: when?") must be given; a top-level
+        # date question may be left empty ("leave empty if never").
+        if rule.kind == DATE and answer is None and rule.parent_id is not None:
+            result.unanswered.append(rule.id)
+            continue
+        # A datetime is a date too, but cannot be compared with one: garbage as well.
+        if rule.kind == DATE and answer is not None and not _is_plain_date(answer):
+            result.unanswered.append(rule.id)
+            continue
+        if rule.kind == DATE and isinstance(answer, dt.date) and answer > today:
+            result.unanswered.append(rule.id)
+            continue
+        does_apply = applies(rule, answer, today)
+        result.applies[rule.id] = does_apply
+        if not does_apply:
+            continue
+        end = waiting_ends(rule, answer)
+        if end is not None:
+            earliest = max(earliest, end) if earliest else end
+        if SEVERITY[rule.outcome] > SEVERITY[result.outcome]:
+            result.outcome = rule.outcome
+        if rule.outcome in (BLOCKS_BOOKING, NEEDS_REVIEW):
+            result.reasons.append(rule.patient_message or rule.text)
+        elif rule.outcome == INSTRUCTION and rule.instruction:
+            result.instructions.append(rule.instruction)
+
+    if result.unanswered:
+        result.outcome = BLOCKS_BOOKING
+        result.reasons.append(_("Some questions were not answered."))
+    if date_of_birth is None or age_on(date_of_birth, today) < minimum_age:
+        result.too_young = True
+        result.outcome = BLOCKS_BOOKING
+        result.reasons.append(
+            _("Online booking is for patients aged %(age)s and over.") % {"age": minimum_age}
+        )
+    result.earliest_date = earliest
+    return result

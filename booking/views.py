@@ -1,0 +1,211 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from booking import services
+from booking.flow import (
+    STEPS,
+    BookingState,
+    Context,
+    first_incomplete,
+    slot_choice_context,
+    step_by_identifier,
+)
+from booking.forms import SlotForm
+from booking.models import Appointment, Status
+from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
+from treatments.models import Treatment
+
+
+def rate_limited(group: str, methods: tuple[str, ...] = ("POST",)):
+    """Refuse a client address that sends too many requests, with a kind 429 page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods and is_ratelimited(
+                request,
+                group=f"booking.{group}",
+                key="ip",
+                rate=settings.RATE_LIMITS[group],
+                method=list(methods),
+                increment=True,
+            ):
+                return render(request, "429.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@never_cache
+def start(request):
+    """Entry point: remember a treatment picked on its page, then go to the first open step."""
+    state = BookingState.load(request)
+    slug = request.GET.get("treatment")
+    if slug:
+        treatment = Treatment.objects.published().filter(slug=slug).first()
+        if treatment and treatment.pk != state.treatment:
+            state = BookingState(treatment=treatment.pk)
+            state.save(request)
+    ctx = Context(request, state)
+    step = first_incomplete(ctx) or STEPS[-1]
+    url = step.url()
+    if slug and step is STEPS[0]:
+        url += f"?treatment={slug}"
+    return redirect(url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limited("booking")
+def step(request, step: str):
+    current = step_by_identifier(step)
+    if current is None:
+        raise Http404
+    ctx = Context(request, BookingState.load(request))
+    missing = first_incomplete(ctx, before=current)
+    if missing is not None:
+        explanation = missing.incomplete_message(ctx)
+        if explanation:
+            messages.error(request, explanation)
+        elif request.method == "POST":
+            messages.warning(request, _("Please complete this step first."))
+        return redirect(missing.url())
+    if request.method == "POST":
+        if not request.session.session_key:
+            request.session.save()
+        return current.post(ctx)
+    return current.get(ctx)
+
+
+@never_cache
+def done(request):
+    state = BookingState.load(request)
+    appointment = (
+        Appointment.objects.select_related("treatment", "practitioner")
+        .filter(pk=state.done or 0)
+        .first()
+    )
+    if appointment is None:
+        return redirect("booking:start")
+    return render(
+        request,
+        "booking/done.html",
+        {
+            "appointment": appointment,
+            "token": make_manage_token(appointment),
+            "steps": STEPS,
+            "step": None,
+            "step_index": len(STEPS),
+        },
+    )
+
+
+def with_manage_link(view):
+    """Resolve the private link's token to its appointment, or show the friendly page."""
+
+    @wraps(view)
+    def wrapper(request, token: str):
+        try:
+            appointment = appointment_from_token(token)
+        except InvalidLink:
+            return render(request, "booking/manage_invalid.html", status=404)
+        return view(request, appointment, token)
+
+    return wrapper
+
+
+@never_cache
+@rate_limited("manage", methods=("GET", "POST"))
+@with_manage_link
+def manage(request, appointment: Appointment, token: str):
+    now = timezone.now()
+    return render(
+        request,
+        "booking/manage.html",
+        {
+            "appointment": appointment,
+            "token": token,
+            "can_change": appointment.can_be_changed_by_patient(now),
+            "is_past": appointment.is_past(now),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@rate_limited("manage")
+@with_manage_link
+def manage_cancel(request, appointment: Appointment, token: str):
+    try:
+        services.cancel_by_patient(appointment.pk)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your appointment is cancelled. We have emailed you."))
+    return redirect("booking:manage", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limited("manage", methods=("GET", "POST"))
+@with_manage_link
+def manage_reschedule(request, appointment: Appointment, token: str):
+    now = timezone.now()
+    if not appointment.can_be_changed_by_patient(now):
+        messages.error(request, _("This appointment can no longer be changed online."))
+        return redirect("booking:manage", token=token)
+    form = SlotForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reschedule_by_patient(
+                    appointment.pk, start=form.cleaned_data["start"], now=now
+                )
+            except services.BookingError as error:
+                form.add_error("start", str(error))
+                status = 409
+            else:
+                messages.success(
+                    request, _("Your appointment has been moved. We have emailed you.")
+                )
+                return redirect("booking:manage", token=token)
+        else:
+            status = 400
+    context = slot_choice_context(
+        request,
+        appointment.treatment,
+        practitioner_id=None,
+        earliest_date=appointment.earliest_treatment_date,
+        now=now,
+        form=form,
+        ignore_appointment_id=appointment.pk,
+    )
+    context |= {"appointment": appointment, "token": token, "treatment": appointment.treatment}
+    return render(request, "booking/manage_reschedule.html", context, status=status)
+
+
+@never_cache
+@with_manage_link
+def manage_calendar(request, appointment: Appointment, token: str):
+    if appointment.status not in (Status.CONFIRMED, Status.REQUESTED, Status.CANCELLED):
+        raise Http404
+    from booking.calendar import appointment_ics
+
+    cancelled = appointment.status == Status.CANCELLED
+    response = HttpResponse(
+        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{appointment.reference}.ics"'
+    return response
