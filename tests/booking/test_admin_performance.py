@@ -1,0 +1,99 @@
+"""The appointment list receptionists keep open all day: at most 10 queries whatever the rows.
+
+Issue 5's budget: 100 rows a page, ≤ 10 SQL queries, the same number for 5, 100 or 150
+appointments (so it is the same for 50,000; `make bench` measures that size).
+"""
+
+import datetime as dt
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from booking.models import Appointment, Practitioner, Status
+from tests.booking.builders import make_appointment
+from tests.booking.conftest import TIJUANA
+
+CHANGELIST = reverse("admin:booking_appointment_changelist")
+BUDGET = 10
+
+pytestmark = pytest.mark.django_db
+
+
+def add_appointments(treatment, practitioners, count: int) -> None:
+    """`count` more appointments, spread over practitioners, days and statuses."""
+    already = Appointment.objects.count()
+    start = dt.datetime(2027, 2, 1, 9, 0, tzinfo=TIJUANA)
+    statuses = [Status.CONFIRMED, Status.REQUESTED, Status.COMPLETED, Status.CANCELLED]
+    for n in range(already, already + count):
+        make_appointment(
+            treatment,
+            practitioners[n % len(practitioners)],
+            start + dt.timedelta(days=n // 4, hours=2 * (n % 4)),
+            status=statuses[n % len(statuses)],
+            patient_name=f"Patient {n}",
+            patient_email=f"patient{n}@example.com",
+        )
+
+
+def changelist_queries(client, params=None) -> tuple[list[str], int, float]:
+    began = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST, params or {})
+    elapsed = time.perf_counter() - began
+    assert response.status_code == 200
+    return (
+        [q["sql"] for q in queries.captured_queries],
+        len(response.context["cl"].result_list),
+        elapsed,
+    )
+
+
+@pytest.fixture
+def practitioners(treatment, practitioner):
+    others = [Practitioner.objects.create(name=f"Dr. Other {i}") for i in range(3)]
+    for other in others:
+        other.treatments.add(treatment)
+    return [practitioner, *others]
+
+
+@pytest.mark.parametrize("who", ["superuser", "reception"])
+def test_the_appointment_list_costs_the_same_few_queries_for_5_100_and_150_rows(
+    who, client, admin_user, staff_member, otp_login, clinic_profile, treatment, practitioners
+):
+    user = admin_user if who == "superuser" else staff_member("Reception")
+    otp_login(client, user)
+    everything = {"status": "all"}
+    client.get(CHANGELIST)  # warm the caches (clinic profile, content types)
+
+    counts = {}
+    for total in (5, 100, 150):
+        add_appointments(treatment, practitioners, total - Appointment.objects.count())
+        for params in (None, everything, {"when": "upcoming"}):
+            sql, rows, seconds = changelist_queries(client, params)
+            counts[(total, str(params))] = len(sql)
+            assert len(sql) <= BUDGET, "\n".join(sql)
+            assert seconds < 5
+        _sql, rows, _seconds = changelist_queries(client, everything)
+        assert rows == min(total, 100)  # 100 rows a page
+
+    by_filter = {}
+    for (_total, params), count in counts.items():
+        by_filter.setdefault(params, set()).add(count)
+    assert all(len(found) == 1 for found in by_filter.values()), counts
+
+
+def test_the_receptionists_tools_are_still_there(
+    client, staff_member, otp_login, clinic_profile, treatment, practitioners
+):
+    otp_login(client, staff_member("Reception"))
+    add_appointments(treatment, practitioners, 5)
+    page = client.get(CHANGELIST)
+    body = page.content.decode()
+    assert "?when=today" in body  # today's schedule, one click
+    assert "when=tomorrow" in body and "when=week" in body  # the date filter
+    assert "status=all" in body
+    for practitioner in practitioners:
+        assert f"practitioner__id__exact={practitioner.pk}" in body

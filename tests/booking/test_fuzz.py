@@ -1,0 +1,236 @@
+"""Hostile and arbitrary input to every public booking form and link: never a 500,
+always a clear answer, nothing changed by a rejected request."""
+
+import datetime as dt
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from booking import services
+from booking.models import Appointment, Screening, Status
+from booking.tokens import SALT, make_manage_token
+from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+hostile_text = st.one_of(
+    st.text(max_size=50),
+    st.text(min_size=1000, max_size=5000),
+    st.sampled_from(
+        [
+            "",
+            "\x00",
+            "a\x00b",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "9" * 40,
+            "-1",
+            "1e309",
+            "NaN",
+            "2027-02-30",
+            "0001-01-01",
+            "9999-12-31",
+            "0001-01-01T00:00+14:00",
+            "9999-12-31T23:59:59-14:00",
+            "../../etc/passwd",
+            "ｙｅｓ",
+            "yes\n",
+            "🙂" * 300,
+            "x" * 20_000,
+        ]
+    ),
+)
+form_data = st.dictionaries(
+    keys=st.one_of(
+        st.sampled_from(
+            [
+                "treatment",
+                "practitioner",
+                "date_of_birth",
+                "start",
+                "name",
+                "email",
+                "phone",
+                "consent_treatment",
+                "consent_privacy",
+                "website",
+                "csrfmiddlewaretoken",
+            ]
+        ),
+        st.text(max_size=20),
+    ),
+    values=st.one_of(hostile_text, st.lists(hostile_text, max_size=3)),
+    max_size=12,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture
+def setup():
+    treatment = make_treatment()
+    make_practitioner(treatment)
+    questions = make_questions(treatment)
+    return treatment, questions
+
+
+def counts():
+    return Appointment.objects.count(), Screening.objects.count()
+
+
+def assert_clear_answer(response):
+    assert response.status_code < 500
+    if response.status_code == 400:
+        assert "Please" in response.content.decode()
+
+
+def reach(client, setup, step):
+    treatment, questions = setup
+    client.post(reverse("booking:step", args=["treatment"]), {"treatment": treatment.pk})
+    if step in ("time", "details", "review"):
+        client.post(reverse("booking:step", args=["screening"]), answers(questions))
+    if step in ("details", "review"):
+        start = client.get(reverse("booking:step", args=["time"])).context["times"][0].start
+        client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
+
+
+@pytest.mark.parametrize("step", ["treatment", "screening", "time", "details", "review"])
+def test_hostile_posts_to_each_step_never_fail_or_change_anything(client, setup, step):
+    reach(client, setup, step)
+    before = counts()
+
+    @FUZZ
+    @given(data=form_data)
+    def post(data):
+        response = client.post(reverse("booking:step", args=[step]), data)
+        assert_clear_answer(response)
+        if step != "review" and response.status_code in (400, 409):
+            assert counts() == before
+
+    post()
+
+
+@FUZZ
+@given(data=form_data)
+def test_hostile_screening_answers_are_refused_and_kept(client, setup, data):
+    treatment, questions = setup
+    client.post(reverse("booking:step", args=["treatment"]), {"treatment": treatment.pk})
+    payload = {**answers(questions), **{k: v for k, v in data.items() if isinstance(v, str)}}
+    payload = {k: v for k, v in payload.items() if "\x00" not in k}
+
+    response = client.post(reverse("booking:step", args=["screening"]), payload)
+
+    assert_clear_answer(response)
+    if response.status_code == 400:
+        page = response.content.decode()
+        typed = payload.get("date_of_birth", "")
+        if typed and "\x00" not in typed and len(typed) < 100 and typed.isalnum():
+            assert typed in page
+
+
+@FUZZ
+@given(token=st.one_of(st.text(min_size=1, max_size=300), st.binary(max_size=200).map(repr)))
+def test_forged_manage_tokens_get_the_friendly_page(client, token):
+    token = token.replace("/", "_").replace("\x00", "") or "x"
+    for name in ("booking:manage", "booking:manage_reschedule", "booking:manage_calendar"):
+        response = client.get(reverse(name, kwargs={"token": token}))
+        assert response.status_code == 404
+    response = client.post(reverse("booking:manage_cancel", kwargs={"token": token}))
+    assert response.status_code == 404
+
+
+@FUZZ
+@given(payload=st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(), st.none())))
+def test_signed_but_meaningless_tokens_get_the_friendly_page(client, payload):
+    token = signing.dumps(payload, salt=SALT)
+    assert client.get(reverse("booking:manage", kwargs={"token": token})).status_code == 404
+
+
+def test_hostile_reschedule_posts_change_nothing(client, setup):
+    treatment, _ = setup
+    start = services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())[3].start
+    appointment = Appointment.objects.create(
+        treatment=treatment,
+        practitioner=treatment.practitioners.get(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=90),
+        occupied_until=start + dt.timedelta(minutes=105),
+        status=Status.CONFIRMED,
+    )
+    url = reverse("booking:manage_reschedule", kwargs={"token": make_manage_token(appointment)})
+
+    @FUZZ
+    @given(data=form_data)
+    def post(data):
+        response = client.post(url, data)
+        assert_clear_answer(response)
+        appointment.refresh_from_db()
+        assert appointment.starts_at == start
+        assert appointment.status == Status.CONFIRMED
+
+    post()
+
+
+def test_a_tampered_session_starts_the_booking_again(client, setup):
+    treatment, _ = setup
+    session = client.session
+    for value in [
+        {"treatment": "1; DROP TABLE", "screening": [1]},
+        {"treatment": 99999, "treatment_chosen": True, "screening": 12345, "appointment": 1},
+        "not a dict",
+        {"treatment": treatment.pk, "treatment_chosen": True, "screening": {"a": 1}},
+    ]:
+        session["booking"] = value
+        session.save()
+        for step in ("treatment", "screening", "time", "details", "review"):
+            response = client.get(reverse("booking:step", args=[step]))
+            assert response.status_code in (200, 302)
+        response = client.post(reverse("booking:step", args=["review"]))
+        assert response.status_code == 302
+    assert Appointment.objects.count() == 0
+
+
+def test_a_honeypot_filled_by_a_bot_is_refused(client, setup):
+    reach(client, setup, "details")
+    data = {
+        "name": "Bot",
+        "email": "bot@example.com",
+        "phone": "+1 555 555 5555",
+        "consent_treatment": "on",
+        "consent_privacy": "on",
+        "website": "http://spam.example",
+    }
+
+    response = client.post(reverse("booking:step", args=["details"]), data)
+
+    assert response.status_code == 400
+    assert Appointment.objects.get().patient_email == ""
+
+
+def test_over_long_input_is_refused_with_a_clear_message(client, setup):
+    reach(client, setup, "details")
+    data = {
+        "name": "J" * 500,
+        "email": "jane@example.com",
+        "phone": "+1 619 555 0100",
+        "consent_treatment": "on",
+        "consent_privacy": "on",
+    }
+
+    response = client.post(reverse("booking:step", args=["details"]), data)
+
+    assert response.status_code == 400
+    assert "at most 120 characters" in response.content.decode()

@@ -1,0 +1,98 @@
+"""Holding a time: how long, for whom, and why nobody can hold the whole calendar."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from booking import services
+from booking.models import Appointment, BookingPolicy, Screening, Status
+from tests.booking.builders import make_practitioner, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def treatment():
+    treatment = make_treatment()
+    make_practitioner(treatment)
+    return treatment
+
+
+def screening(treatment):
+    return Screening.objects.create(
+        treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="none"
+    )
+
+
+def free_starts(treatment, now=None):
+    slots = services.free_slots_for(treatment, practitioner_id=None, now=now or timezone.now())
+    return [slot.start for slot in slots]
+
+
+def hold(treatment, start, *, session="s1", ip="198.51.100.1", appointment=None, now=None):
+    return services.hold_slot(
+        appointment=appointment,
+        treatment=treatment,
+        practitioner_id=None,
+        start=start,
+        record=screening(treatment),
+        session_key=session,
+        client_ip=ip,
+        now=now,
+    )
+
+
+def test_a_hold_lasts_the_policy_minutes_and_takes_the_slot(treatment):
+    now = timezone.now()
+    start = free_starts(treatment, now)[0]
+
+    held = hold(treatment, start, now=now)
+
+    assert held.status == Status.HELD
+    assert held.hold_expires_at == now + dt.timedelta(minutes=BookingPolicy.load().hold_minutes)
+    assert start not in free_starts(treatment, now)
+    assert held.changes.filter(action="held").exists()
+
+
+def test_an_expired_hold_never_blocks_anybody(treatment):
+    now = timezone.now()
+    start = free_starts(treatment, now)[0]
+    hold(treatment, start, now=now)
+    later = now + dt.timedelta(minutes=BookingPolicy.load().hold_minutes, seconds=1)
+
+    assert start in free_starts(treatment, later)
+    other = hold(treatment, start, session="s2", ip="198.51.100.2", now=later)
+
+    assert other.status == Status.HELD
+    assert Appointment.objects.filter(status=Status.HELD).count() == 1
+
+
+def test_one_visitor_cannot_hold_two_times_at_once(treatment):
+    first, second = free_starts(treatment)[0:20:10]
+    hold(treatment, first)
+
+    with pytest.raises(services.TooManyHolds):
+        hold(treatment, second, ip="198.51.100.9")
+
+
+def test_moving_ones_own_hold_is_not_a_second_hold(treatment):
+    first, second = free_starts(treatment)[0:20:10]
+    held = hold(treatment, first)
+
+    moved = hold(treatment, second, appointment=held)
+
+    assert moved.pk == held.pk
+    assert moved.starts_at == second
+    assert first in free_starts(treatment)
+
+
+def test_one_address_cannot_hold_the_whole_calendar(treatment):
+    starts = free_starts(treatment)
+    policy = BookingPolicy.load()
+    for index in range(policy.max_holds_per_ip):
+        hold(treatment, starts[index * 4], session=f"session-{index}")
+
+    with pytest.raises(services.TooManyHolds):
+        hold(treatment, starts[-1], session="yet-another-session")
+    assert Appointment.objects.filter(status=Status.HELD).count() == policy.max_holds_per_ip

@@ -1,0 +1,106 @@
+"""Each booking step answers in a small, fixed number of queries, however full the book is."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Appointment, Status
+from clinic.models import ClinicProfile
+from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+# Measured on both databases; a regression past these fails the suite.
+# Measured on both databases (the time step: treatment, screening, hours, closures,
+# appointments in the window). A regression past these fails the suite.
+BUDGET = {
+    "treatment GET": 3,
+    "screening GET": 2,
+    "time GET": 5,
+    "details GET": 3,
+    "review GET": 5,
+}
+
+
+@pytest.fixture(autouse=True)
+def _clinic_profile():
+    ClinicProfile.load()  # exists on every real site; its first creation is not a step's cost
+
+
+def fill_the_book(treatment, practitioner, count: int, *, from_day: int = 2) -> None:
+    start = timezone.now() + dt.timedelta(days=from_day)
+    Appointment.objects.bulk_create(
+        Appointment(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=start + dt.timedelta(hours=3 * index),
+            ends_at=start + dt.timedelta(hours=3 * index, minutes=90),
+            occupied_until=start + dt.timedelta(hours=3 * index, minutes=105),
+            status=Status.CONFIRMED,
+            reference=f"T{index:03d}-{count:04d}",
+        )
+        for index in range(count)
+    )
+
+
+def measure(client, treatment, questions) -> dict[str, int]:
+    counts = {}
+
+    def get(step):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("booking:step", args=[step]))
+        assert response.status_code == 200
+        counts[f"{step} GET"] = len(queries)
+        return response
+
+    get("treatment")
+    client.post(reverse("booking:step", args=["treatment"]), {"treatment": treatment.pk})
+    get("screening")
+    client.post(reverse("booking:step", args=["screening"]), answers(questions))
+    start = get("time").context["times"][0].start
+    client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
+    get("details")
+    client.post(
+        reverse("booking:step", args=["details"]),
+        {
+            "name": "Jane Doe",
+            "email": "jane@example.com",
+            "phone": "+1 619 555 0100",
+            "consent_treatment": "on",
+            "consent_privacy": "on",
+        },
+    )
+    get("review")
+    return counts
+
+
+@pytest.mark.parametrize("appointments", [5, 300])
+def test_each_step_stays_within_its_query_budget(client, appointments):
+    treatment = make_treatment()
+    practitioner = make_practitioner(treatment)
+    make_practitioner(treatment, name="Second practitioner", position=1)
+    questions = make_questions(treatment)
+    fill_the_book(treatment, practitioner, appointments)
+
+    counts = measure(client, treatment, questions)
+
+    over = {step: (count, BUDGET[step]) for step, count in counts.items() if count > BUDGET[step]}
+    assert over == {}, f"over budget (measured, budget): {over}"
+
+
+def test_the_count_does_not_grow_with_the_book(client, django_user_model):
+    treatment = make_treatment()
+    practitioner = make_practitioner(treatment)
+    questions = make_questions(treatment)
+    fill_the_book(treatment, practitioner, 3)
+    small = measure(client, treatment, questions)
+
+    client.cookies.clear()
+    fill_the_book(treatment, practitioner, 250, from_day=5)
+    large = measure(client, treatment, questions)
+
+    assert small == large

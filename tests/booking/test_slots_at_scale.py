@@ -1,0 +1,65 @@
+"""The availability of 60 days, any practitioner, with a full book: few queries, fast."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from booking import services
+from booking.models import Appointment, BookingPolicy, Status
+from clinic.models import ClinicProfile
+from tests.booking.builders import make_practitioner, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+PRACTITIONERS = 5
+APPOINTMENTS = 10_000
+
+
+def test_sixty_days_for_five_practitioners_and_ten_thousand_appointments():
+    treatment = make_treatment()
+    practitioners = [
+        make_practitioner(treatment, name=f"Practitioner {i}", position=i)
+        for i in range(PRACTITIONERS)
+    ]
+    now = timezone.now()
+    # Past and future appointments, two hours apart per practitioner, never overlapping.
+    first = now - dt.timedelta(days=300)
+    rows = []
+    for index in range(APPOINTMENTS):
+        practitioner = practitioners[index % PRACTITIONERS]
+        start = first + dt.timedelta(hours=2 * (index // PRACTITIONERS))
+        status = Status.COMPLETED if start < now else Status.CONFIRMED
+        rows.append(
+            Appointment(
+                treatment=treatment,
+                practitioner=practitioner,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=90),
+                occupied_until=start + dt.timedelta(minutes=105),
+                status=status,
+                reference=f"S{index:07d}",
+            )
+        )
+    Appointment.objects.bulk_create(rows, batch_size=2000)
+    BookingPolicy.load()
+    ClinicProfile.load()
+
+    timings = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            slots = services.free_slots_for(treatment, practitioner_id=None, now=now)
+            timings.append(time.perf_counter() - started)
+
+    assert len(queries) <= 3  # hours, closures, appointments in the window
+    assert slots, "the book leaves free times between appointments"
+    assert min(timings) < 1.0
+    print(  # noqa: T201 - the figure for the closing note, shown with -s
+        f"\n[{connection.vendor}] 60 days, {PRACTITIONERS} practitioners, "
+        f"{APPOINTMENTS} appointments: {len(slots)} free starts, {len(queries)} queries, "
+        f"best of 3 {min(timings) * 1000:.0f} ms"
+    )

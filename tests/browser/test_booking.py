@@ -1,0 +1,496 @@
+"""The booking flow in a real browser: keyboard only, blocked and review paths, a clinician's
+approval in the admin, the time step with and without JavaScript, and axe + vnu on every page
+(error states included) at phone and desktop widths.
+
+Every test adds the HTML of the pages it saw to DOCUMENTS; the last test of the module runs
+the Nu HTML checker once over all of them (one Java start instead of one per page).
+"""
+
+import datetime as dt
+import importlib
+import re
+import time
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from booking.models import (
+    Appointment,
+    PatientEmail,
+    QuestionKind,
+    Screening,
+    ScreeningQuestion,
+    Status,
+)
+from tests.browser.conftest import DESKTOP, PHONE
+from treatments.content import screening as standard_screening
+
+pytestmark = pytest.mark.browser
+
+# name -> HTML as the server sent it, for the one vnu run at the end of the module.
+DOCUMENTS: dict[str, str] = {}
+# Pages every full run must have checked (each at both widths).
+EXPECTED_PAGES = {
+    "treatment",
+    "screening",
+    "screening-errors",
+    "time",
+    "time-other-day",
+    "details",
+    "details-errors",
+    "review",
+    "done",
+    "manage",
+    "reschedule",
+    "invalid-link",
+    "blocked",
+    "review-needs-review",
+    "done-requested",
+}
+DATE_OF_BIRTH = "1990-04-23"
+PASSWORD = "a-long-clinician-passphrase-42"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _question_ids() -> dict[str, int]:
+    """key in treatments/content/screening.py -> id of the question the content command made."""
+    by_text = dict(ScreeningQuestion.objects.values_list("text", "pk"))
+    return {entry["key"]: by_text[entry["text"]] for entry in standard_screening.QUESTIONS}
+
+
+def _track_documents(page) -> None:
+    """Remember the last main-frame document response, to read the HTML the server sent."""
+    page.last_document = None
+
+    def remember(response):
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            page.last_document = response
+
+    page.on("response", remember)
+
+
+@pytest.fixture
+def check_page(axe_check, screenshot):
+    """check_page(page, name): screenshot, axe, and keep the served HTML for vnu."""
+
+    def check(page, name: str) -> None:
+        page.wait_for_load_state("load")
+        width = page.viewport_size["width"]
+        shot = screenshot(page, f"booking-{name}")
+        axe_check(page)
+        response = page.last_document
+        assert response is not None, f"no document response for {name}"
+        DOCUMENTS[f"{name}-{width}"] = response.text()
+        shot.with_suffix(".html").write_text(DOCUMENTS[f"{name}-{width}"], encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture
+def booking_page(page):
+    _track_documents(page)
+    return page
+
+
+def _start(page):
+    page.goto("/book/?treatment=microneedling")
+    expect(page).to_have_url(re.compile(r"/book/treatment/"))
+
+
+def _continue(page, label: str = "Continue"):
+    page.get_by_role("button", name=label).click()
+
+
+def _yes_no_keys() -> list[str]:
+    """The top-level yes/no questions, in page order (date questions may stay empty)."""
+    return [
+        entry["key"]
+        for entry in standard_screening.QUESTIONS
+        if not entry.get("parent") and entry.get("kind", QuestionKind.YES_NO) == QuestionKind.YES_NO
+    ]
+
+
+def _answer(page, yes: tuple[str, ...] = ()) -> None:
+    """Fill the screening form with the mouse: every yes/no question "No" unless listed."""
+    ids = _question_ids()
+    page.locator("#id_date_of_birth").fill(DATE_OF_BIRTH)
+    for key in _yes_no_keys():
+        value = "yes" if key in yes else "no"
+        page.locator(f'input[name="question_{ids[key]}"][value="{value}"]').check()
+
+
+def _to_screening(page):
+    _start(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/screening/$"))
+
+
+def _to_time(page, yes: tuple[str, ...] = ()):
+    _to_screening(page)
+    _answer(page, yes)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+
+
+def _fill_details(page, email="ana.patient@example.com") -> None:
+    page.get_by_label("Full name").fill("Ana Paciente")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Phone").fill("+52 664 555 0101")
+    page.locator("#id_consent_treatment").check()
+    page.locator("#id_consent_privacy").check()
+
+
+def _wait_for_outbox(count: int, timeout: float = 5.0) -> None:
+    """Emails go out after commit in the live server's thread; give it a moment."""
+    deadline = time.monotonic() + timeout
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _focused(page, predicate: str) -> bool:
+    return page.evaluate(f"(el => !!({predicate}))(document.activeElement)")
+
+
+def _tab_to(page, predicate: str, *, limit: int = 80, what: str = "") -> None:
+    """Press Tab until the focused element matches the JS predicate on `el`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if _focused(page, predicate):
+            return
+    where = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{limit} Tabs did not reach {what or predicate}; focus is on {where}")
+
+
+def _tab_to_button(page, text: str) -> None:
+    _tab_to(
+        page,
+        f"el.matches('button, a') && el.textContent.trim() === {text!r}",
+        what=f"the “{text}” button",
+    )
+
+
+# --------------------------------------------------------------------------- 1. keyboard
+
+
+def test_keyboard_only_from_treatment_page_to_confirmed_appointment(
+    new_page, live_server, screenshot
+):
+    page = new_page(viewport=DESKTOP, locale="en-US")
+    page.goto("/treatments/microneedling/")
+    _tab_to(
+        page,
+        "el.tagName === 'A' && el.textContent.trim() === 'Book this treatment'",
+        limit=200,
+        what="the “Book this treatment” link",
+    )
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/book/treatment/"))
+    expect(page.get_by_label("Microneedling")).to_be_checked()
+    _tab_to_button(page, "Continue")
+    page.keyboard.press("Enter")
+
+    # Health questions: date of birth typed as Chromium's en-US date field expects it.
+    expect(page).to_have_url(re.compile(r"/book/screening/$"))
+    _tab_to(page, "el.id === 'id_date_of_birth'", what="the date of birth")
+    page.keyboard.type("04231990")
+    if page.locator("#id_date_of_birth").input_value() != DATE_OF_BIRTH:
+        page.locator("#id_date_of_birth:focus").fill(DATE_OF_BIRTH)  # focus came by keyboard
+    ids = _question_ids()
+    for key in _yes_no_keys():
+        name = f"question_{ids[key]}"
+        _tab_to(page, f"el.name === {name!r}", limit=8, what=name)
+        # Tab lands on "Yes" (the first radio); the arrow key moves to "No" and selects it.
+        page.keyboard.press("ArrowDown")
+        assert _focused(page, "el.value === 'no' && el.checked"), key
+    follow_up = page.locator(f"#id_question_{ids['isotretinoin_last_dose']}")
+    expect(follow_up).to_be_hidden()
+    _tab_to_button(page, "Continue")
+    page.keyboard.press("Enter")
+
+    # Time: another day by keyboard (its times swap in), then the first time.
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+    _tab_to(page, "el.closest('.day-picker') && !el.classList.contains('active')", what="a day")
+    day_label = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator(".day-picker a.active")).to_have_text(day_label)
+    _tab_to(page, "el.name === 'start'", what="a time")
+    page.keyboard.press("Enter")
+
+    # Details and both consents.
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    for field, text in [
+        ("id_name", "Ana Paciente"),
+        ("id_email", "ana.patient@example.com"),
+        ("id_phone", "+52 664 555 0101"),
+    ]:
+        _tab_to(page, f"el.id === {field!r}", what=field)
+        page.keyboard.type(text)
+    for field in ("id_consent_treatment", "id_consent_privacy"):
+        _tab_to(page, f"el.id === {field!r}", what=field)
+        page.keyboard.press("Space")
+        expect(page.locator(f"#{field}")).to_be_checked()
+    _tab_to_button(page, "Continue")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/book/review/$"))
+    _tab_to_button(page, "Confirm my appointment")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/book/done/$"))
+    screenshot(page, "booking-keyboard-done")
+    appointment = Appointment.objects.get()
+    assert appointment.status == Status.CONFIRMED
+    expect(page.get_by_role("heading", level=1)).to_contain_text("confirmed")
+    expect(page.locator(".reference")).to_have_text(appointment.reference)
+    assert appointment.patient_email == "ana.patient@example.com"
+
+    _wait_for_outbox(1)
+    assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
+    message = mail.outbox[0]
+    assert message.to == ["ana.patient@example.com"]
+    assert appointment.reference in message.subject
+    ics = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert len(ics) == 1
+    calendar = Calendar.from_ical(ics[0][1])
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert event.decoded("DTSTART") == appointment.starts_at
+    assert event.decoded("DTEND") == appointment.ends_at
+    assert str(event["UID"])
+    assert "Microneedling" in str(event["SUMMARY"])
+    assert PatientEmail.objects.get(appointment=appointment).sent_at is not None
+
+
+# --------------------------------------------------------------------------- 2. blocked
+
+
+def test_blocked_path_explains_and_creates_nothing(booking_page, live_server, check_page):
+    page = booking_page
+    _to_screening(page)
+    _answer(page, yes=("pregnant",))
+    _continue(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "We cannot book this treatment online for you"
+    )
+    expect(page.locator(".blocked-reasons")).to_contain_text(re.compile("pregnan", re.I))
+    contact = page.locator(".contact-box")
+    expect(contact.locator('a[href^="tel:"]')).to_be_visible()
+    expect(contact.locator('a[href^="mailto:"]')).to_be_visible()
+    check_page(page, "blocked")
+    assert not Appointment.objects.exists()
+    assert not Screening.objects.exists()
+
+
+# --------------------------------------------------------------------------- 3. review
+
+
+@pytest.fixture
+def clinician(db):
+    """A clinician (the migration's group; the test database flush removes groups) with TOTP."""
+    if not Group.objects.filter(name="Clinician").exists():
+        migration = importlib.import_module("booking.migrations.0005_staff_groups")
+        migration.create_groups(django_apps, None)
+    user = get_user_model().objects.create_user(
+        "clinician", "clinician@clinic.example", PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Clinician"))
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user, device
+
+
+def test_review_path_then_clinician_approves_in_admin(
+    booking_page, live_server, check_page, new_page, clinician
+):
+    page = booking_page
+    _to_time(page, yes=("keloids",))
+    page.locator("form.time-picker button[name=start]").first.click()
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    _fill_details(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/review/$"))
+    expect(page.get_by_role("note")).to_contain_text("A clinician will review")
+    check_page(page, "review-needs-review")
+    _continue(page, "Send my request")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Request received: a clinician will confirm"
+    )
+    check_page(page, "done-requested")
+    appointment = Appointment.objects.get()
+    assert appointment.status == Status.REQUESTED
+    expect(page.locator(".reference")).to_have_text(appointment.reference)
+
+    # The clinician signs in with password and code on one form, then approves.
+    user, device = clinician
+    admin = new_page(viewport=DESKTOP)
+    admin.goto("/admin/")
+    expect(admin).to_have_url(re.compile(r"/admin/login/"))
+    admin.locator("#id_username").fill(user.username)
+    admin.locator("#id_password").fill(PASSWORD)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    admin.locator("#id_otp_token").fill(f"{code:0{device.digits}d}")
+    admin.get_by_role("button", name="Log in").click()
+    expect(admin).to_have_url(re.compile(r"/admin/$"))
+    admin.get_by_role("link", name="Requests awaiting review").click()
+    row = admin.locator("#result_list tbody tr", has_text=appointment.reference)
+    expect(row).to_have_count(1)
+    row.locator('input[name="_selected_action"]').check()
+    admin.locator('select[name="action"]').select_option("approve")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.locator(".messagelist")).to_contain_text(f"Approved: {appointment.reference}")
+
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CONFIRMED
+    _wait_for_outbox(2)
+    kinds = list(
+        PatientEmail.objects.filter(appointment=appointment, sent_at__isnull=False).values_list(
+            "kind", flat=True
+        )
+    )
+    assert sorted(kinds) == ["approved", "request_received"]
+    assert any(m.subject.startswith("Confirmed after review") for m in mail.outbox)
+
+
+# --------------------------------------------------------------------------- 4. every step
+
+
+def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_page):
+    page = booking_page
+    _start(page)
+    check_page(page, "treatment")
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/screening/$"))
+    check_page(page, "screening")
+
+    _continue(page)  # nothing answered
+    errors = page.locator("#form-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("Please enter your date of birth")
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    check_page(page, "screening-errors")
+
+    _answer(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+    check_page(page, "time")
+    page.locator(".day-picker a:not(.active)").first.click()
+    expect(page).to_have_url(re.compile(r"\?day="))
+    page.reload()  # the page as it is served for that day
+    check_page(page, "time-other-day")
+    page.locator("form.time-picker button[name=start]").first.click()
+
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    check_page(page, "details")
+    page.get_by_label("Full name").fill("Ana Paciente")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Phone").fill("+52 664 555 0101")
+    _continue(page)
+    errors = page.locator("#form-errors")
+    expect(errors).to_contain_text("Please enter an email address like name@example.com")
+    expect(errors).to_contain_text("Please confirm you have read the treatment information")
+    expect(errors).to_contain_text("Please agree to the privacy notice")
+    check_page(page, "details-errors")
+    _fill_details(page)
+    _continue(page)
+
+    expect(page).to_have_url(re.compile(r"/book/review/$"))
+    check_page(page, "review")
+    _continue(page, "Confirm my appointment")
+    expect(page).to_have_url(re.compile(r"/book/done/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment is confirmed")
+    check_page(page, "done")
+
+    page.get_by_role("link", name="View, change or cancel").click()
+    expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
+    check_page(page, "manage")
+    page.get_by_role("link", name="Choose another time").click()
+    expect(page).to_have_url(re.compile(r"/reschedule/$"))
+    check_page(page, "reschedule")
+
+    response = page.goto("/book/manage/not-a-real-token/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work any more")
+    check_page(page, "invalid-link")
+
+
+# --------------------------------------------------------------------------- 5. time step
+
+
+def test_time_step_without_javascript_uses_links_and_buttons(new_page, live_server):
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    _to_time(page)
+    # Without script every follow-up question was on the page (and left empty): fine.
+    other_day = page.locator(".day-picker a:not(.active)").first
+    href = other_day.get_attribute("href")
+    other_day.click()
+    expect(page).to_have_url(re.compile(re.escape(href.split("#")[0])))
+    expect(page.locator(".day-picker a.active")).to_have_attribute("href", href)
+    button = page.locator("form.time-picker button[name=start]").first
+    start = button.get_attribute("value")
+    button.click()
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    appointment = Appointment.objects.get()
+    assert appointment.status == Status.HELD
+    assert appointment.starts_at == dt.datetime.fromisoformat(start)
+
+
+def test_with_javascript_days_swap_in_place_and_follow_ups_follow_their_parent(
+    new_page, live_server
+):
+    page = new_page(viewport=DESKTOP)
+    _to_screening(page)
+    ids = _question_ids()
+    parent = f"question_{ids['isotretinoin_past']}"
+    follow_up = page.locator(f'[data-follow-up-of="{parent}"]')
+    expect(follow_up).to_be_hidden()
+    page.locator(f'input[name="{parent}"][value="yes"]').check()
+    expect(follow_up).to_be_visible()
+    page.locator(f'input[name="{parent}"][value="no"]').check()
+    expect(follow_up).to_be_hidden()
+
+    _answer(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+    legend = page.locator("#times-heading")
+    before = legend.text_content()
+    page.evaluate("window.__samePage = true")
+    page.locator(".day-picker a:not(.active)").first.click()
+    expect(legend).not_to_have_text(before)
+    expect(page).to_have_url(re.compile(r"\?day="))
+    assert page.evaluate("window.__samePage === true"), "choosing a day reloaded the page"
+    assert page.evaluate("document.activeElement.id") == "times-heading"
+    page.locator("form.time-picker button[name=start]").first.click()
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+
+
+# --------------------------------------------------------------------------- vnu, once
+
+
+def test_every_booking_page_is_valid_html(transactional_db, html_errors):
+    """Runs last: the Nu HTML checker over every page the tests above collected."""
+    documents = dict(DOCUMENTS)
+    # The rate limit page, rendered as the views render it.
+    request = RequestFactory().get("/book/time/")
+    documents["too-many-requests"] = render_to_string("429.html", request=request)
+    missing = sorted(
+        f"{name}-{width}"
+        for name in EXPECTED_PAGES
+        for width in (PHONE["width"], DESKTOP["width"])
+        if f"{name}-{width}" not in documents
+    )
+    errors = html_errors(documents)
+    assert not errors, "Nu HTML checker errors:\n" + "\n".join(errors)
+    assert not missing, (
+        f"pages not collected (run the whole module; an earlier test may have failed): {missing}"
+    )

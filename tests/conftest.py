@@ -1,0 +1,102 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the clinic profile and policy are cached)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def otp_login():
+    """Log a user into a test client as fully verified for the admin (password + TOTP).
+
+    ``otp_login(client, user)`` force-logs-in ``user``, gives them a confirmed TOTP
+    device if they have none, and marks the session as verified by it, exactly as a
+    successful two-factor login does. Returns the client.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture
+def otp_admin_client(db, client, admin_user, otp_login):
+    """A client signed in as a superuser who has passed the TOTP check."""
+    return otp_login(client, admin_user)
+
+
+@pytest.fixture
+def admin_client(otp_admin_client):
+    """pytest-django's admin_client, made to pass the admin's two-factor check."""
+    return otp_admin_client
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(request):
+    """The staff groups the migrations create, for every test using the database.
+
+    A transactional test (live server, threads) ends with a flush that removes them,
+    and later tests on the same worker would find no groups; this puts them back the
+    way the migrations make them.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if marker is None and "db" not in request.fixturenames:
+        return
+    if transactional:
+        return
+    request.getfixturevalue("db")
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Manager").exists():
+        import_module("booking.migrations.0005_staff_groups").create_groups(apps, None)
+        import_module("booking.migrations.0007_access_records").grant_to_manager(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_leftover_database_sessions(django_db_setup, django_db_blocker):
+    """End every other session on the PostgreSQL test database before it is dropped.
+
+    Server threads (the live server's request threads, which a browser's keep-alive
+    connection can leave parked) may still hold a connection when the run ends, and
+    PostgreSQL refuses to drop a database in use. This runs just before the drop.
+    """
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        connections.close_all()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
