@@ -1,6 +1,8 @@
 """Rate limits on the booking steps and the manage link, counted in the real Redis."""
 
 import os
+import time
+import types
 import uuid
 
 import pytest
@@ -23,7 +25,7 @@ def redis_available() -> bool:
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, monkeypatch):
     if not redis_available():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must test rate limits on it.")
@@ -36,6 +38,10 @@ def redis_cache(settings):
         }
     }
     settings.RATE_LIMITS = {"booking": "5/m", "manage": "3/m", "login": "4/m"}
+    # django-ratelimit counts in fixed windows; a test that straddled the end of one would
+    # see its count start again. Freeze the clock it reads so each test sits in one window.
+    frozen = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: frozen))
     yield caches["default"]
     caches["default"].clear()
 
