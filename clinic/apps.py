@@ -28,6 +28,14 @@ class ClinicConfig(AppConfig):
 
         page_cache.connect_signals()
 
+        # The clinic profile and booking policy are read from the cache once a request.
+        from django.core.signals import request_finished, request_started
+
+        from clinic.models import begin_request_memo, end_request_memo
+
+        request_started.connect(begin_request_memo, dispatch_uid="clinic.singletons.begin")
+        request_finished.connect(end_request_memo, dispatch_uid="clinic.singletons.end")
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the clinic's own site (name in the header)."""

@@ -1,12 +1,27 @@
 import zoneinfo
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+# While a request is being answered, each singleton is read from the cache once
+# (middleware, views and templates all ask for the clinic profile). Outside requests
+# (commands, tests) there is no memo. Set up by ClinicConfig.ready().
+_this_request = Local()
+
+
+def begin_request_memo(**_kwargs) -> None:
+    _this_request.singletons = {}
+
+
+def end_request_memo(**_kwargs) -> None:
+    _this_request.singletons = None
 
 
 class SingletonModel(models.Model):
@@ -20,15 +35,26 @@ class SingletonModel(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+        memo = getattr(_this_request, "singletons", None)
+        if memo:
+            memo.pop(type(self), None)
+        # Forgotten at once and again on commit: a read between the save and the
+        # commit would otherwise put the old row back in the cache for an hour.
         cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls):
         """The one row, from the cache when possible (created with defaults on first use)."""
+        memo = getattr(_this_request, "singletons", None)
+        if memo is not None and cls in memo:
+            return memo[cls]
         instance = cache.get(cls.CACHE_KEY)
         if instance is None:
             instance, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, instance, 60 * 60)
+        if memo is not None:
+            memo[cls] = instance
         return instance
 
 

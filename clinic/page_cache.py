@@ -21,16 +21,16 @@ CSRF token or say ``private``/``no-store``.
 """
 
 import hashlib
-import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 
+from clinic.cache_versions import CacheVersion
+
 VERSION_KEY = "page-cache:version"
+CONTENT_VERSION = CacheVersion(VERSION_KEY)
 # A safety net only (edits invalidate at once): also bounds anything changed behind
 # the ORM's back, e.g. with raw SQL.
 TIMEOUT = getattr(settings, "PAGE_CACHE_SECONDS", 60 * 60)
@@ -51,52 +51,13 @@ WATCHED_MODELS = [
     "booking.ScreeningQuestion",
 ]
 
-
-# --- the version ----------------------------------------------------------------------
-
-
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Missing (first use, cache flushed or evicted): start from the clock, so the
-        # keys of pages cached before the loss can never be served again.
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return version
-
-
-def bump(**_kwargs) -> None:
-    """Invalidate every cached page (a signal receiver; usable directly).
-
-    Bumped at once and again when the transaction commits: a page rendered between
-    the save and the commit (still reading the old rows) is cached under the version
-    of the first bump, which the second makes unreachable.
-    """
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or it was evicted
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        cache.incr(VERSION_KEY)
+content_version = CONTENT_VERSION.current
+# Invalidate every cached page (a signal receiver; usable directly).
+bump = CONTENT_VERSION.bump
 
 
 def connect_signals() -> None:
-    from django.apps import apps
-
-    for label in WATCHED_MODELS:
-        model = apps.get_model(label)
-        uid = f"page_cache.bump.{label}"
-        post_save.connect(bump, sender=model, dispatch_uid=uid + ".save")
-        post_delete.connect(bump, sender=model, dispatch_uid=uid + ".delete")
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}"
-            )
-    post_migrate.connect(bump, dispatch_uid="page_cache.bump.migrate")
+    CONTENT_VERSION.watch(WATCHED_MODELS)
 
 
 # --- the decorator --------------------------------------------------------------------

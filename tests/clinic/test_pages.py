@@ -205,6 +205,36 @@ def test_saving_the_profile_invalidates_the_cache(clinic, django_assert_num_quer
         assert ClinicProfile.load().name == "Renamed clinic"
 
 
+def test_a_request_reads_the_profile_from_the_cache_once(clinic, monkeypatch):
+    from django.core.cache import cache
+
+    from clinic.models import begin_request_memo, end_request_memo
+
+    ClinicProfile.load()
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **k: reads.append(key) or real_get(key, *a, **k)
+    )
+
+    begin_request_memo()  # as on Django's request_started signal
+    try:
+        assert ClinicProfile.load() is ClinicProfile.load()
+        assert reads == [ClinicProfile.CACHE_KEY]
+        # An edit made while answering the request is seen by the rest of it.
+        profile = ClinicProfile.objects.get()
+        profile.name = "Renamed during the request"
+        profile.save()
+        assert ClinicProfile.load().name == "Renamed during the request"
+    finally:
+        end_request_memo()
+
+    # Outside a request nothing is remembered: another process's edit is seen at once.
+    ClinicProfile.objects.update(name="Renamed elsewhere")
+    cache.delete(ClinicProfile.CACHE_KEY)
+    assert ClinicProfile.load().name == "Renamed elsewhere"
+
+
 def test_there_is_only_ever_one_profile(clinic):
     ClinicProfile(name="Another").save()
 
