@@ -314,6 +314,9 @@ class Target:
     third_party: list = field(default_factory=list)
     images_ok: bool = True
     note: str = ""
+    # The time step with the shared calendar worked out afresh (a cache miss).
+    cold_ms: float | None = None
+    cold_queries: int | None = None
 
 
 def parse_ms(text: str) -> float:
@@ -352,6 +355,34 @@ def count_queries(target: Target) -> None:
     target.queries = len(queries) if response.status_code == 200 else None
     if response.status_code != 200:
         target.note = f"in-process HTTP {response.status_code}"
+
+
+def measure_cold_calendar(target: Target, runs: int = 5) -> None:
+    """The time step when its shared calendar must be worked out afresh (after any
+    change to the schedule): one whole request in this process, median of `runs`."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from booking import free_times
+
+    client = Client(SERVER_NAME=HOST)
+    for name, value in target.client.cookies.items():
+        client.cookies[name] = value
+    client.get(target.path)
+    times = []
+    for _ in range(runs):
+        free_times.schedule_changed()
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(target.path)
+        times.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            target.note = f"in-process HTTP {response.status_code} with a fresh calendar"
+    target.cold_ms = statistics.median(times)
+    target.cold_queries = len(queries)
 
 
 class AssetParser(html.parser.HTMLParser):
@@ -430,12 +461,13 @@ def budgets(targets: dict[str, Target]) -> list[tuple[str, str, str, bool]]:
     time_step = targets["time step"]
     factor = time_step.p50_ms / base.p50_ms if base.p50_ms else 0
     rows.append(("time step: p50 vs baseline p50", f"{factor:.1f}×", "≤ 3×", factor <= 3))
+    worst = max(q for q in (time_step.queries, time_step.cold_queries) if q is not None)
     rows.append(
         (
-            "time step: SQL queries",
-            str(time_step.queries),
+            "time step: SQL queries (shared calendar; worked out afresh)",
+            f"{time_step.queries}; {time_step.cold_queries}",
             "≤ 5",
-            time_step.queries is not None and time_step.queries <= 5,
+            worst <= 5,
         )
     )
     admin = targets["admin list"]
@@ -482,6 +514,12 @@ def report(args, targets: list[Target], by_name: dict[str, Target]) -> None:
     say()
     say(table(targets, by_name["baseline"]))
     notes = [f"- {t.name}: {t.note}" for t in targets if t.note]
+    notes += [
+        f"- {t.name}, calendar worked out afresh (after a schedule change; in-process, "
+        f"median of 5): {t.cold_ms:.1f} ms, {t.cold_queries} SQL queries"
+        for t in targets
+        if t.cold_ms is not None
+    ]
     if notes:
         say()
         say("\n".join(notes))
@@ -564,6 +602,8 @@ def main() -> int:
             log(f"wrk {target.name} ({args.duration} s)")
             run_wrk(PORT, target, args.duration)
             count_queries(target)
+            if target.name == "time step":
+                measure_cold_calendar(target)
             if target.public:
                 measure_bytes(target)
         by_name = {t.name: t for t in targets}
@@ -593,6 +633,7 @@ def main() -> int:
             step = Target("time step", "/book/time/", booking_session(PORT, hold=False))
             run_wrk(PORT, step, args.duration)
             count_queries(step)
+            measure_cold_calendar(step)
             growth.append((size, step, step.queries))
     finally:
         stop_gunicorn(server)
@@ -601,13 +642,19 @@ def main() -> int:
     say()
     say("## Growth: time step (60 days, any practitioner)")
     say()
-    say("| appointments | req/s | p50 ms | p99 ms | SQL queries |")
-    say("|---:|---:|---:|---:|---:|")
+    say(
+        "| appointments | req/s | p50 ms | p99 ms | SQL queries "
+        "| calendar afresh: ms | calendar afresh: SQL queries |"
+    )
+    say("|---:|---:|---:|---:|---:|---:|---:|")
     for size, step, queries in growth:
         if step is None:
-            say(f"| {size} | skipped (time budget) | | | |")
+            say(f"| {size} | skipped (time budget) | | | | | |")
         else:
-            say(f"| {size} | {step.rps:.0f} | {step.p50_ms:.2f} | {step.p99_ms:.2f} | {queries} |")
+            say(
+                f"| {size} | {step.rps:.0f} | {step.p50_ms:.2f} | {step.p99_ms:.2f} | {queries} "
+                f"| {step.cold_ms:.1f} | {step.cold_queries} |"
+            )
     say()
     log("done")
     return 0

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BookingConfig(AppConfig):
     name = "booking"
     verbose_name = _("Appointments")
+
+    def ready(self):
+        from booking import free_times
+
+        free_times.connect_signals()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from booking import availability, services
+from booking import services, time_picker
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
 from booking.models import Appointment, BookingPolicy, Practitioner, Screening, ScreeningQuestion
 from clinic.models import ClinicProfile
@@ -430,22 +430,14 @@ def slot_choice_context(
         earliest_date=earliest_date,
         ignore_appointment_id=ignore_appointment_id,
     )
-    days = availability.group_by_day(slots, tz)
-    chosen_day = None
-    try:
-        chosen_day = dt.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        chosen_day = None
-    if chosen_day not in days:
-        chosen_day = next(iter(days), None)
-    if held and held.status == "held":
-        held_day = timezone.localtime(held.starts_at, tz).date()
-        if "day" not in request.GET and held_day in days:
-            chosen_day = held_day
+    holding = held is not None and held.status == "held"
     return {
-        "days": list(days.items()),
-        "chosen_day": chosen_day,
-        "times": days.get(chosen_day, []),
+        "picker": time_picker.picker(
+            slots,
+            tz,
+            requested_day=request.GET.get("day"),
+            held_start=held.starts_at if holding else None,
+        ),
         "form": form or SlotForm(),
         "held": held,
         "policy": BookingPolicy.load(),

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability, emails, screening
+from booking import availability, emails, free_times, screening
 from booking.models import (
     ACTIVE_STATUSES,
     AccessRecord,
@@ -84,18 +84,52 @@ def free_slots_for(
     ignore_appointment_id: int | None = None,
     only_start: dt.datetime | None = None,
 ) -> list[availability.Slot]:
-    """Free slots for a treatment with one practitioner or any, in three queries.
+    """Free slots for a treatment with one practitioner or any.
 
-    With `only_start`, just that start is considered (is it still offered?), so the
-    check before a hold reads one day of the book, not the whole window.
+    The calendar is shared through the cache until the schedule changes
+    (booking/free_times.py). With `only_start`, just that start is considered (is it
+    still offered?), read afresh from the database: the check before a hold.
     """
     policy = BookingPolicy.load()
     tz = ClinicProfile.load().tzinfo
     earliest, latest = booking_window(policy, now, earliest_date, tz)
     if only_start is not None:
         earliest, latest = max(earliest, only_start), min(latest, only_start)
+        if earliest > latest:
+            return []
+        slots, _ = _compute_free_slots(
+            treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
+        )
+        return slots
     if earliest > latest:
         return []
+
+    def whole_window() -> free_times.Computed:
+        # From the notice of `now` to a horizon later than any request within the
+        # calendar's life can ask for; no earliest date (each request applies its own).
+        start, end = booking_window(policy, now, None, tz)
+        end += free_times.MAX_AGE
+        return _compute_free_slots(
+            treatment, practitioner_id, start, end, now, ignore_appointment_id, policy, tz
+        )
+
+    name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
+    slots = free_times.shared(name, now, whole_window)
+    return [slot for slot in slots if earliest <= slot.start <= latest]
+
+
+def _compute_free_slots(
+    treatment: Treatment,
+    practitioner_id: int | None,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+    now: dt.datetime,
+    ignore_appointment_id: int | None,
+    policy: BookingPolicy,
+    tz,
+) -> free_times.Computed:
+    """Free slots between two start times, in three queries, and when the first hold
+    among the appointments in the way expires (that time comes free then)."""
     window_end = latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
 
     hours_qs = WorkingHours.objects.filter(
@@ -110,7 +144,7 @@ def free_slots_for(
     ).order_by("practitioner__position", "practitioner__name", "practitioner_id", "starts_at"):
         hours.setdefault(practitioner, {}).setdefault(weekday, []).append((start, end))
     if not hours:
-        return []
+        return [], None
 
     clinic_closed: list[tuple[dt.datetime, dt.datetime]] = []
     closed: dict[int, list] = {}
@@ -125,6 +159,7 @@ def free_slots_for(
             closed.setdefault(practitioner, []).append((start, end))
 
     busy: dict[int, list] = {}
+    next_release = None
     appointments = (
         Appointment.objects.occupying(now)
         .overlapping(earliest - dt.timedelta(days=1), window_end)
@@ -132,10 +167,12 @@ def free_slots_for(
     )
     if ignore_appointment_id:
         appointments = appointments.exclude(pk=ignore_appointment_id)
-    for practitioner, start, end in appointments.values_list(
-        "practitioner_id", "starts_at", "occupied_until"
+    for practitioner, start, end, status, hold_expires_at in appointments.values_list(
+        "practitioner_id", "starts_at", "occupied_until", "status", "hold_expires_at"
     ):
         busy.setdefault(practitioner, []).append((start, end))
+        if status == Status.HELD and (next_release is None or hold_expires_at < next_release):
+            next_release = hold_expires_at
 
     schedules = [
         availability.Schedule(
@@ -154,7 +191,8 @@ def free_slots_for(
         latest_start=latest,
         tz=tz,
     )
-    return availability.free_slots(schedules, request, clinic_closures=clinic_closed)
+    slots = availability.free_slots(schedules, request, clinic_closures=clinic_closed)
+    return slots, next_release
 
 
 # --- Screening --------------------------------------------------------------------------
@@ -245,6 +283,7 @@ def replace_screening(
             Appointment.objects.filter(
                 pk=appointment_id, status__in=[Status.HELD, Status.EXPIRED]
             ).update(screening=record, status=Status.EXPIRED, hold_expires_at=None)
+            free_times.schedule_changed()  # a held time is free again
         if old_screening_id and old_screening_id != record.pk:
             Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
 

@@ -47,7 +47,7 @@ def screen(client, questions, **chosen):
 def first_free_time(client):
     response = client.get(step_url("time"))
     assert response.status_code == 200
-    return response.context["times"][0].start
+    return response.context["picker"].times[0].start
 
 
 def hold(client, start):
@@ -228,7 +228,7 @@ def test_a_waiting_period_moves_the_first_offered_day(client, clinic_setup):
 
     response = client.get(step_url("time"))
 
-    first_day = response.context["days"][0][0]
+    first_day = response.context["picker"].days[0].day
     assert first_day >= last_dose + dt.timedelta(days=180)
 
 

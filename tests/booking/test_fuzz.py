@@ -103,7 +103,7 @@ def reach(client, setup, step):
     if step in ("time", "details", "review"):
         client.post(reverse("booking:step", args=["screening"]), answers(questions))
     if step in ("details", "review"):
-        start = client.get(reverse("booking:step", args=["time"])).context["times"][0].start
+        start = client.get(reverse("booking:step", args=["time"])).context["picker"].times[0].start
         client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
 
 

@@ -61,7 +61,7 @@ def measure(client, treatment, questions) -> dict[str, int]:
     client.post(reverse("booking:step", args=["treatment"]), {"treatment": treatment.pk})
     get("screening")
     client.post(reverse("booking:step", args=["screening"]), answers(questions))
-    start = get("time").context["times"][0].start
+    start = get("time").context["picker"].times[0].start
     client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
     get("details")
     client.post(

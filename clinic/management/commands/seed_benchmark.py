@@ -42,6 +42,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from booking import free_times
 from booking.models import (
     AccessRecord,
     Appointment,
@@ -56,6 +57,7 @@ from booking.models import (
     Status,
     WorkingHours,
 )
+from clinic import page_cache
 from clinic.models import ClinicProfile
 from treatments.images import make_renditions
 from treatments.models import FAQ, Section, SectionKind, Treatment
@@ -184,6 +186,9 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # Rows written with COPY send no signals: forget what was cached from the old ones.
+        free_times.schedule_changed()
+        page_cache.bump()
         self.stdout.write(f"seeded {made} appointments")
 
     # --- content ---------------------------------------------------------------------
