@@ -65,10 +65,12 @@ clean:
 .PHONY: bench bench-sqlite
 bench: install
 	@bash scripts/ensure_services.sh
+	@bash scripts/ensure_bench_tools.sh
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 bench-sqlite: install
 	@bash scripts/ensure_services.sh
+	@bash scripts/ensure_bench_tools.sh
 	$(PY) bench/run.py --db sqlite $(BENCH_ARGS)
 
 # Lighthouse (issue 5): home, the treatment page and the booking time step with phone
