@@ -2,8 +2,10 @@
 
 Every label is worked out here, once, so the template only prints strings: the
 picker lists up to a few months of days, and formatting dates through template
-filters cost more than everything else on the page. Day labels are remembered per
-day and language; the times are always shown in the clinic's zone.
+filters cost more than everything else on the page. For the same reason the list of
+day links, one `<li>` per day, is put together here with `format_html` (every value
+escaped) rather than by a template loop. Day labels are remembered per day and
+language; the times are always shown in the clinic's zone.
 """
 
 import datetime as dt
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from booking.availability import Slot, group_by_day
@@ -25,6 +29,18 @@ class DayChoice:
     date: str  # "3 Dec"
     free: str  # "5 times free", for screen readers
     current: bool
+
+    def link(self) -> SafeString:
+        current = mark_safe(' aria-current="date" class="active"') if self.current else ""
+        return format_html(
+            '<li><a href="?day={}#times-heading"{}><span class="dow">{}</span> '
+            '<span class="dom">{}</span><span class="visually-hidden">, {}</span></a></li>',
+            self.iso,
+            current,
+            self.weekday,
+            self.date,
+            self.free,
+        )
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,10 @@ class Picker:
     chosen_day: dt.date | None
     chosen_day_label: str  # "Tuesday 3 December"
     times: list[TimeChoice]
+
+    def day_links(self) -> SafeString:
+        """The `<li>` of every day, for the day list of the template."""
+        return format_html_join("\n", "{}", ((day.link(),) for day in self.days))
 
 
 @functools.lru_cache(maxsize=2048)
