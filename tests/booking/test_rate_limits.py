@@ -32,7 +32,7 @@ def redis_cache(settings, monkeypatch):
         pytest.skip(f"Redis is not reachable at {REDIS_URL} (start it to run these tests)")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "clinic.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

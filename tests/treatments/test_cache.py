@@ -347,7 +347,7 @@ def redis_cache(settings):
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "clinic.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -372,3 +372,22 @@ def test_the_cache_works_on_redis_shared_between_servers(
     )
 
     assert "Is it safe?" in anon.get(url).text
+
+
+def test_the_redis_backend_keeps_one_client_and_behaves_like_djangos(redis_cache):
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+    from clinic.redis_cache import RedisCache
+
+    assert isinstance(redis_cache, RedisCache)
+    assert isinstance(redis_cache, DjangoRedisCache)
+    client = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client() is client
+
+    redis_cache.set("k", {"a": 1}, 30)
+    assert redis_cache.get("k") == {"a": 1}
+    assert redis_cache.get_many(["k", "missing"]) == {"k": {"a": 1}}
+    assert redis_cache.add("n", 1) and redis_cache.incr("n") == 2
+    redis_cache.delete("k")
+    assert redis_cache.get("k") is None
+    assert redis_cache._cache.get_client() is client
