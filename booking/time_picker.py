@@ -4,8 +4,8 @@ Every label is worked out here, once, so the template only prints strings: the
 picker lists up to a few months of days, and formatting dates through template
 filters cost more than everything else on the page. For the same reason the list of
 day links, one `<li>` per day, is put together here with `format_html` (every value
-escaped) rather than by a template loop. Day labels are remembered per day and
-language; the times are always shown in the clinic's zone.
+escaped) rather than by a template loop, and each link is remembered, as are the
+day labels per day and language. The times are always shown in the clinic's zone.
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
@@ -31,16 +31,7 @@ class DayChoice:
     current: bool
 
     def link(self) -> SafeString:
-        current = mark_safe(' aria-current="date" class="active"') if self.current else ""
-        return format_html(
-            '<li><a href="?day={}#times-heading"{}><span class="dow">{}</span> '
-            '<span class="dom">{}</span><span class="visually-hidden">, {}</span></a></li>',
-            self.iso,
-            current,
-            self.weekday,
-            self.date,
-            self.free,
-        )
+        return _day_link(self.iso, self.weekday, self.date, self.free, self.current)
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,20 @@ class Picker:
 
     def day_links(self) -> SafeString:
         """The `<li>` of every day, for the day list of the template."""
-        return format_html_join("\n", "{}", ((day.link(),) for day in self.days))
+        return mark_safe("\n".join(day.link() for day in self.days))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_link(iso: str, weekday: str, date: str, free: str, current: bool) -> SafeString:
+    return format_html(
+        '<li><a href="?day={}#times-heading"{}><span class="dow">{}</span> '
+        '<span class="dom">{}</span><span class="visually-hidden">, {}</span></a></li>',
+        iso,
+        mark_safe(' aria-current="date" class="active"') if current else "",
+        weekday,
+        date,
+        free,
+    )
 
 
 @functools.lru_cache(maxsize=2048)
