@@ -267,6 +267,7 @@ class TimeStep(Step):
         return None
 
     def slot_context(self, ctx, *, form=None, status=200) -> HttpResponse:
+        held = ctx.appointment
         return self.render(
             ctx,
             slot_choice_context(
@@ -275,8 +276,11 @@ class TimeStep(Step):
                 practitioner_id=ctx.state.practitioner,
                 earliest_date=ctx.screening.earliest_date,
                 now=ctx.now,
-                held=ctx.appointment,
+                held=held,
                 form=form,
+                # The patient's own hold does not hide its time (or the times around
+                # it) from them: they may choose it again or move it.
+                ignore_appointment_id=held.pk if held and held.is_held(ctx.now) else None,
             )
             | {"screening": ctx.screening},
             status=status,
@@ -430,7 +434,7 @@ def slot_choice_context(
         earliest_date=earliest_date,
         ignore_appointment_id=ignore_appointment_id,
     )
-    holding = held is not None and held.status == "held"
+    holding = held is not None and held.is_held(now)
     return {
         "picker": time_picker.picker(
             slots,

@@ -487,6 +487,14 @@ class Appointment(models.Model):
     def is_past(self, now: dt.datetime) -> bool:
         return self.starts_at <= now
 
+    def is_held(self, now: dt.datetime) -> bool:
+        """A hold that still keeps its time for the patient."""
+        return (
+            self.status == Status.HELD
+            and self.hold_expires_at is not None
+            and (self.hold_expires_at > now)
+        )
+
     def can_be_changed_by_patient(self, now: dt.datetime) -> bool:
         """Cancel or reschedule online: only upcoming requests/confirmations before the cut-off."""
         if self.status not in (Status.REQUESTED, Status.CONFIRMED):

@@ -429,12 +429,15 @@ def hold_slot(
     now = now or timezone.now()
     policy = BookingPolicy.load()
     session_hash = hash_session_key(session_key)
+    own_hold = appointment if appointment is not None and appointment.is_held(now) else None
     candidates = practitioners_free_at(
         treatment,
         start,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=record.earliest_date,
+        # Moving one's own hold to a time that overlaps it (or choosing it again).
+        ignore_appointment_id=own_hold.pk if own_hold else None,
     )
     if not candidates:
         raise SlotUnavailable("That time is no longer available. Please choose another.")

@@ -295,6 +295,24 @@ def test_a_lost_slot_sends_the_patient_back_to_pick_a_time_keeping_their_details
     assert mine.starts_at == new_start
 
 
+def test_the_time_step_still_offers_the_patients_own_held_time(client, clinic_setup):
+    treatment, _, questions = clinic_setup
+    choose_treatment(client, treatment)
+    screen(client, questions)
+    start = first_free_time(client)
+    assert hold(client, start).status_code == 302
+
+    response = client.get(step_url("time"))
+
+    picker = response.context["picker"]
+    held = [time for time in picker.times if time.held]
+    assert [time.start for time in held] == [start]
+    assert "You are holding" in response.content.decode()
+    # Choosing it again goes on with the same appointment.
+    assert hold(client, start).status_code == 302
+    assert Appointment.objects.get().starts_at == start
+
+
 def test_a_time_that_is_not_offered_cannot_be_held(client, clinic_setup):
     treatment, _, questions = clinic_setup
     choose_treatment(client, treatment)

@@ -88,6 +88,31 @@ def test_moving_ones_own_hold_is_not_a_second_hold(treatment):
     assert first in free_starts(treatment)
 
 
+def test_ones_own_hold_does_not_stop_moving_it_to_a_time_it_overlaps(treatment):
+    # One practitioner: half an hour later overlaps the held visit.
+    first, half_an_hour_later = free_starts(treatment)[0:2]
+    assert half_an_hour_later - first == dt.timedelta(minutes=30)
+    held = hold(treatment, first)
+
+    again = hold(treatment, first, appointment=held)
+    moved = hold(treatment, half_an_hour_later, appointment=held)
+
+    assert again.pk == moved.pk == held.pk
+    assert moved.starts_at == half_an_hour_later
+    assert Appointment.objects.filter(status=Status.HELD).count() == 1
+
+
+def test_another_patients_hold_still_blocks_an_overlapping_time(treatment):
+    first, half_an_hour_later = free_starts(treatment)[0:2]
+    held = hold(treatment, first)
+    mine = hold(treatment, free_starts(treatment)[10], session="s2", ip="198.51.100.2")
+
+    with pytest.raises(services.SlotUnavailable):
+        hold(treatment, half_an_hour_later, session="s2", ip="198.51.100.2", appointment=mine)
+    held.refresh_from_db()
+    assert held.starts_at == first
+
+
 def test_one_address_cannot_hold_the_whole_calendar(treatment):
     starts = free_starts(treatment)
     policy = BookingPolicy.load()
