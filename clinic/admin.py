@@ -5,8 +5,27 @@ from django.utils.translation import gettext_lazy as _
 from clinic.models import ClinicProfile
 
 
+class SingletonModelAdmin(admin.ModelAdmin):
+    """The one row of a SingletonModel: edited, never added or deleted.
+
+    The row is created with its defaults on first use (`load()`), also when staff open
+    the list first, so there is never anything to add. No query either: the admin
+    asks "may I add?" on every page (for the sidebar) and this answer needs none.
+    """
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        self.model.load()
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(admin.ModelAdmin):
+class ClinicProfileAdmin(SingletonModelAdmin):
     """One profile only: it can be edited, never added twice or deleted."""
 
     # Django 6 will assume https:// for a link typed without a scheme; say so now
@@ -30,9 +49,3 @@ class ClinicProfileAdmin(admin.ModelAdmin):
         (_("Contact and hours"), {"fields": ["phone", "email", "opening_hours"]}),
         (_("Settings"), {"fields": ["time_zone", "currency"]}),
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return not ClinicProfile.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

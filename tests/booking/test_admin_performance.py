@@ -5,6 +5,7 @@ appointments (so it is the same for 50,000; `make bench` measures that size).
 """
 
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -95,5 +96,10 @@ def test_the_receptionists_tools_are_still_there(
     assert "?when=today" in body  # today's schedule, one click
     assert "when=tomorrow" in body and "when=week" in body  # the date filter
     assert "status=all" in body
+    assert 'class="toplinks"' in body and "starts_at__" in body  # the date hierarchy
+    link = re.search(r'href="(\?starts_at__[^"]+)"', body).group(1).replace("&amp;", "&")
+    drilled = client.get(CHANGELIST + link)
+    assert drilled.status_code == 200
+    assert drilled.context["cl"].result_count == 5
     for practitioner in practitioners:
         assert f"practitioner__id__exact={practitioner.pk}" in body

@@ -160,6 +160,21 @@ def test_the_profile_admin_cannot_add_a_second_profile(admin_client, clinic):
     assert reverse("admin:clinic_clinicprofile_add") not in changelist
 
 
+@pytest.mark.parametrize("model", ["clinic.clinicprofile", "booking.bookingpolicy"])
+def test_a_singletons_admin_list_shows_the_one_row_even_on_a_new_database(admin_client, model):
+    from django.apps import apps
+
+    singleton = apps.get_model(model)
+    singleton.objects.all().delete()
+
+    app_label, model_name = model.split(".")
+    response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+
+    assert response.status_code == 200
+    assert singleton.objects.count() == 1
+    assert reverse(f"admin:{app_label}_{model_name}_change", args=[1]) in response.text
+
+
 def test_the_profile_admin_cannot_delete_the_profile(admin_client, clinic):
     delete_url = reverse("admin:clinic_clinicprofile_delete", args=[clinic.pk])
 
