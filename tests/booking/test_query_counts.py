@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from booking import free_times
 from booking.models import Appointment, Status
 from clinic.models import ClinicProfile
 from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
@@ -45,6 +46,7 @@ def fill_the_book(treatment, practitioner, count: int, *, from_day: int = 2) -> 
         )
         for index in range(count)
     )
+    free_times.schedule_changed()  # bulk_create sends no signal: the calendar must know
 
 
 def measure(client, treatment, questions) -> dict[str, int]:
