@@ -1,10 +1,17 @@
 """Small builders for booking tests: a treatment with questions and a practitioner's week."""
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
-from booking.models import Practitioner, ScreeningQuestion, WorkingHours
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import BookingPolicy, Practitioner, ScreeningQuestion, WorkingHours
 from treatments.models import Treatment
+
+# How far past the minimum notice a start must be to stay bookable while a test runs.
+NOTICE_MARGIN = dt.timedelta(minutes=5)
 
 
 def make_treatment(**overrides) -> Treatment:
@@ -104,3 +111,28 @@ def make_appointment(treatment: Treatment, practitioner: Practitioner, starts_at
     }
     values.update(overrides)
     return Appointment.objects.create(**values)
+
+
+def clear_of_the_notice(starts: Iterable[dt.datetime]) -> list[dt.datetime]:
+    """The starts that stay bookable while a test runs on the real clock.
+
+    The first free start can sit seconds after the minimum notice; when the clock
+    passes it before the test holds it, the hold is rightly refused (409), so a test
+    that picked it would fail a few times a day.
+    """
+    notice = dt.timedelta(hours=BookingPolicy.load().minimum_notice_hours)
+    edge = timezone.now() + notice + NOTICE_MARGIN
+    return [start for start in starts if start >= edge]
+
+
+def first_bookable_start(client) -> dt.datetime:
+    """The first start the time step offers that is clear of the notice (its first day,
+    else the next one)."""
+    url = reverse("booking:step", args=["time"])
+    picker = client.get(url).context["picker"]
+    for day in picker.days[:2]:
+        times = client.get(url, {"day": day.iso}).context["picker"].times
+        starts = clear_of_the_notice(time.start for time in times)
+        if starts:
+            return starts[0]
+    raise AssertionError("the time step offers no start clear of the notice")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from booking import services
 from booking.models import Appointment, PatientEmail, Screening, Status
-from tests.booking.builders import make_practitioner, make_treatment
+from tests.booking.builders import clear_of_the_notice, make_practitioner, make_treatment
 
 THREADS = 20
 
@@ -56,7 +56,8 @@ def slot(transactional_db):
     treatment = make_treatment()
     practitioner = make_practitioner(treatment)
     now = timezone.now()
-    start = services.free_slots_for(treatment, practitioner_id=None, now=now)[0].start
+    slots = services.free_slots_for(treatment, practitioner_id=None, now=now)
+    start = clear_of_the_notice(slot.start for slot in slots)[0]
     return treatment, practitioner, start
 
 

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from booking import services
 from booking.models import Appointment, Screening, Status
 from booking.tokens import SALT, make_manage_token
-from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
+from tests.booking.builders import (
+    answers,
+    first_bookable_start,
+    make_practitioner,
+    make_questions,
+    make_treatment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +109,7 @@ def reach(client, setup, step):
     if step in ("time", "details", "review"):
         client.post(reverse("booking:step", args=["screening"]), answers(questions))
     if step in ("details", "review"):
-        start = client.get(reverse("booking:step", args=["time"])).context["picker"].times[0].start
+        start = first_bookable_start(client)
         client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
 
 

@@ -11,7 +11,13 @@ from django.utils import timezone
 from booking import free_times
 from booking.models import Appointment, Status
 from clinic.models import ClinicProfile
-from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
+from tests.booking.builders import (
+    answers,
+    first_bookable_start,
+    make_practitioner,
+    make_questions,
+    make_treatment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +69,8 @@ def measure(client, treatment, questions) -> dict[str, int]:
     client.post(reverse("booking:step", args=["treatment"]), {"treatment": treatment.pk})
     get("screening")
     client.post(reverse("booking:step", args=["screening"]), answers(questions))
-    start = get("time").context["picker"].times[0].start
+    get("time")
+    start = first_bookable_start(client)
     client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
     get("details")
     client.post(
