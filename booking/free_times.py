@@ -32,6 +32,9 @@ from clinic.cache_versions import CacheVersion
 
 SCHEDULE_VERSION = CacheVersion("booking:schedule-version")
 MAX_AGE = dt.timedelta(minutes=5)
+# Part of every key: change it when Calendar or Slot change shape, so that a new
+# release never unpickles entries an older one stored.
+FORMAT = "v1"
 
 # Every model the free times are worked out from. A new one belongs here.
 WATCHED_MODELS = [
@@ -68,7 +71,7 @@ def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> li
     """The free times stored under ``name``, computed (for ``now``) if there are none
     that are current. ``compute`` must cover every window a request within MAX_AGE of
     ``now`` may ask for."""
-    key = "booking:free-times:" + ":".join(str(part) for part in name)
+    key = f"booking:free-times:{FORMAT}:" + ":".join(str(part) for part in name)
     # One round trip for the version and the calendar.
     found = cache.get_many([SCHEDULE_VERSION.key, key])
     version = found.get(SCHEDULE_VERSION.key)
