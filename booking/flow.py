@@ -267,7 +267,6 @@ class TimeStep(Step):
         return None
 
     def slot_context(self, ctx, *, form=None, status=200) -> HttpResponse:
-        held = ctx.appointment
         return self.render(
             ctx,
             slot_choice_context(
@@ -276,11 +275,8 @@ class TimeStep(Step):
                 practitioner_id=ctx.state.practitioner,
                 earliest_date=ctx.screening.earliest_date,
                 now=ctx.now,
-                held=held,
+                held=ctx.appointment,
                 form=form,
-                # The patient's own hold does not hide its time (or the times around
-                # it) from them: they may choose it again or move it.
-                ignore_appointment_id=held.pk if held and held.is_held(ctx.now) else None,
             )
             | {"screening": ctx.screening},
             status=status,
@@ -425,16 +421,20 @@ def slot_choice_context(
     form: SlotForm | None = None,
     ignore_appointment_id: int | None = None,
 ) -> dict:
-    """Days with free times, and the times of the chosen day (shared with rescheduling)."""
+    """Days with free times, and the times of the chosen day (shared with rescheduling).
+
+    The patient's own live hold does not hide its time (or the times around it) from
+    them: they may choose it again or move it.
+    """
     tz = ClinicProfile.load().tzinfo
+    holding = held is not None and held.is_held(now)
     slots = services.free_slots_for(
         treatment,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=earliest_date,
-        ignore_appointment_id=ignore_appointment_id,
+        ignore_appointment_id=held.pk if holding else ignore_appointment_id,
     )
-    holding = held is not None and held.is_held(now)
     return {
         "picker": time_picker.picker(
             slots,

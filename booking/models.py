@@ -492,7 +492,7 @@ class Appointment(models.Model):
         return (
             self.status == Status.HELD
             and self.hold_expires_at is not None
-            and (self.hold_expires_at > now)
+            and self.hold_expires_at > now
         )
 
     def can_be_changed_by_patient(self, now: dt.datetime) -> bool:

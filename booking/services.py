@@ -95,14 +95,13 @@ def free_slots_for(
     earliest, latest = booking_window(policy, now, earliest_date, tz)
     if only_start is not None:
         earliest, latest = max(earliest, only_start), min(latest, only_start)
-        if earliest > latest:
-            return []
+    if earliest > latest:
+        return []
+    if only_start is not None:
         slots, _ = _compute_free_slots(
             treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
         )
         return slots
-    if earliest > latest:
-        return []
 
     def whole_window() -> free_times.Computed:
         # From the notice of `now` to a horizon later than any request within the
@@ -429,7 +428,6 @@ def hold_slot(
     now = now or timezone.now()
     policy = BookingPolicy.load()
     session_hash = hash_session_key(session_key)
-    own_hold = appointment if appointment is not None and appointment.is_held(now) else None
     candidates = practitioners_free_at(
         treatment,
         start,
@@ -437,7 +435,7 @@ def hold_slot(
         now=now,
         earliest_date=record.earliest_date,
         # Moving one's own hold to a time that overlaps it (or choosing it again).
-        ignore_appointment_id=own_hold.pk if own_hold else None,
+        ignore_appointment_id=appointment.pk if appointment and appointment.is_held(now) else None,
     )
     if not candidates:
         raise SlotUnavailable("That time is no longer available. Please choose another.")

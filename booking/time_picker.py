@@ -24,11 +24,15 @@ from booking.availability import Slot, group_by_day
 @dataclass(frozen=True)
 class DayChoice:
     day: dt.date
-    iso: str  # the ?day= value
     weekday: str  # "Tue"
     date: str  # "3 Dec"
     free: str  # "5 times free", for screen readers
     current: bool
+
+    @property
+    def iso(self) -> str:
+        """The ?day= value."""
+        return self.day.isoformat()
 
     def link(self) -> SafeString:
         return _day_link(self.iso, self.weekday, self.date, self.free, self.current)
@@ -37,9 +41,13 @@ class DayChoice:
 @dataclass(frozen=True)
 class TimeChoice:
     start: dt.datetime
-    value: str  # the start, ISO 8601: what the form posts
     label: str  # "09:30", clinic time
     held: bool  # the patient is holding this time
+
+    @property
+    def value(self) -> str:
+        """The start, ISO 8601: what the form posts."""
+        return self.start.isoformat()
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,8 @@ def picker(
         try:
             chosen_day = dt.date.fromisoformat(requested_day)
         except ValueError:
-            chosen_day = None
-    if requested_day is None and held_start is not None:
+            pass
+    elif held_start is not None:
         chosen_day = held_start.astimezone(tz).date()
     if chosen_day not in days:
         chosen_day = next(iter(days), None)
@@ -106,7 +114,6 @@ def picker(
         day_choices.append(
             DayChoice(
                 day=day,
-                iso=day.isoformat(),
                 weekday=weekday,
                 date=date,
                 free=_free_label(len(day_slots), language),
@@ -116,7 +123,6 @@ def picker(
     times = [
         TimeChoice(
             start=slot.start,
-            value=slot.start.isoformat(),
             label=slot.start.astimezone(tz).strftime("%H:%M"),
             held=slot.start == held_start,
         )

@@ -96,6 +96,13 @@ def answers(questions, **chosen) -> dict[str, str]:
 
 def make_appointment(treatment: Treatment, practitioner: Practitioner, starts_at, **overrides):
     """An appointment of `treatment` at `starts_at` (aware), confirmed unless told otherwise."""
+    appointment = appointment_at(treatment, practitioner, starts_at, **overrides)
+    appointment.save()
+    return appointment
+
+
+def appointment_at(treatment: Treatment, practitioner: Practitioner, starts_at, **overrides):
+    """The same, not saved (for `bulk_create`, which sends no signal)."""
     from booking.models import Appointment, Status
 
     ends_at = starts_at + dt.timedelta(minutes=treatment.visit_minutes)
@@ -110,7 +117,7 @@ def make_appointment(treatment: Treatment, practitioner: Practitioner, starts_at
         "patient_email": "jane@example.com",
     }
     values.update(overrides)
-    return Appointment.objects.create(**values)
+    return Appointment(**values)
 
 
 def clear_of_the_notice(starts: Iterable[dt.datetime]) -> list[dt.datetime]:

@@ -13,6 +13,7 @@ from booking import free_times, services
 from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
 from tests.booking.builders import (
     answers,
+    appointment_at,
     first_bookable_start,
     make_appointment,
     make_practitioner,
@@ -165,7 +166,7 @@ def test_every_schedule_change_made_in_the_admin_is_seen_at_once(setup, change):
 def test_a_change_behind_the_orms_back_lives_no_longer_than_max_age(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
-    Appointment.objects.bulk_create([_appointment_at(treatment, practitioner, first)])
+    behind_the_orms_back(treatment, practitioner, first)
 
     assert first in starts(treatment)  # the shared calendar does not know yet
     assert first not in starts(treatment, now=NOW + free_times.MAX_AGE)
@@ -178,17 +179,10 @@ def test_a_request_from_before_the_calendar_was_worked_out_works_it_out_again(se
     assert queries_of(lambda: starts(treatment, now=NOW - dt.timedelta(minutes=1))) > 0
 
 
-def _appointment_at(treatment, practitioner, start) -> Appointment:
-    end = start + dt.timedelta(minutes=treatment.visit_minutes)
-    return Appointment(
-        treatment=treatment,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=end,
-        occupied_until=end + dt.timedelta(minutes=treatment.buffer_minutes),
-        status=Status.CONFIRMED,
-        reference="BEHIND1",
-        patient_name="Walk-in",
+def behind_the_orms_back(treatment, practitioner, start) -> None:
+    """A confirmed appointment written with bulk_create: no signal, no new version."""
+    Appointment.objects.bulk_create(
+        [appointment_at(treatment, practitioner, start, reference="BEHIND1")]
     )
 
 
@@ -227,7 +221,7 @@ def test_a_stale_calendar_never_double_books(client, booking):
     at_time_step(client, treatment, questions)
     first = first_bookable_start(client)
     # Somebody books that time behind the application's back (no signal, no new version).
-    Appointment.objects.bulk_create([_appointment_at(treatment, practitioner, first)])
+    behind_the_orms_back(treatment, practitioner, first)
     assert first in offered(client, first)
 
     response = client.post(step_url("time"), {"start": first.isoformat()})
