@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.servers import RedisServer
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -100,3 +102,29 @@ def _no_leftover_database_sessions(django_db_setup, django_db_blocker):
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def private_redis():
+    """A redis-server of the test session's own (tests/servers.py), never the shared one."""
+    server = RedisServer().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def redis_cache(settings, private_redis):
+    """The default cache on the private Redis, as in production, emptied after the test."""
+    import uuid
+
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.redis_cache.RedisCache",
+            "LOCATION": private_redis.url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()

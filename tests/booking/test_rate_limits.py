@@ -1,52 +1,28 @@
-"""Rate limits on the booking steps and the manage link, counted in the real Redis."""
+"""Rate limits on the booking steps and the manage link, counted in a real Redis."""
 
-import os
 import time
 import types
-import uuid
 
 import pytest
-import redis
-from django.core.cache import caches
 from django.urls import reverse
 
 from booking.models import Screening
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
 
 @pytest.fixture
-def redis_cache(settings, monkeypatch):
-    if not redis_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must test rate limits on it.")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (start it to run these tests)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "clinic.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
+def limits(redis_cache, settings, monkeypatch):
+    """Small limits, counted in the private Redis (tests/conftest.py)."""
     settings.RATE_LIMITS = {"booking": "5/m", "manage": "3/m", "login": "4/m"}
     # django-ratelimit counts in fixed windows; a test that straddled the end of one would
     # see its count start again. Freeze the clock it reads so each test sits in one window.
     frozen = time.time()
     monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: frozen))
-    yield caches["default"]
-    caches["default"].clear()
+    return redis_cache
 
 
-def test_too_many_booking_posts_get_a_kind_429_and_store_nothing(client, redis_cache):
+def test_too_many_booking_posts_get_a_kind_429_and_store_nothing(client, limits):
     url = reverse("booking:step", args=["screening"])
     statuses = [client.post(url, {"date_of_birth": "1990-01-01"}).status_code for _ in range(8)]
 
@@ -57,7 +33,7 @@ def test_too_many_booking_posts_get_a_kind_429_and_store_nothing(client, redis_c
     assert Screening.objects.count() == 0
 
 
-def test_the_limit_is_per_client_address(client, redis_cache):
+def test_the_limit_is_per_client_address(client, limits):
     url = reverse("booking:step", args=["treatment"])
     for _ in range(5):
         client.post(url, {}, REMOTE_ADDR="203.0.113.1")
@@ -66,12 +42,12 @@ def test_the_limit_is_per_client_address(client, redis_cache):
     assert client.post(url, {}, REMOTE_ADDR="203.0.113.2").status_code != 429
 
 
-def test_reading_a_booking_page_is_not_limited(client, redis_cache):
+def test_reading_a_booking_page_is_not_limited(client, limits):
     url = reverse("booking:step", args=["treatment"])
     assert all(client.get(url).status_code == 200 for _ in range(10))
 
 
-def test_guessing_manage_links_is_limited(client, redis_cache):
+def test_guessing_manage_links_is_limited(client, limits):
     statuses = [
         client.get(reverse("booking:manage", kwargs={"token": f"guess{i}"})).status_code
         for i in range(5)
@@ -80,7 +56,7 @@ def test_guessing_manage_links_is_limited(client, redis_cache):
     assert statuses == [404, 404, 404, 429, 429]
 
 
-def test_staff_sign_in_attempts_are_limited_per_address(client, redis_cache):
+def test_staff_sign_in_attempts_are_limited_per_address(client, limits):
     url = reverse("admin:login")
     statuses = [
         client.post(

@@ -2,8 +2,9 @@
 
 Both instances run the production settings (DEBUG off, Redis cache and cached_db
 sessions, shared MEDIA_ROOT) on 127.0.0.1, plain HTTP (SECURE_SSL_REDIRECT=0), against
-a dedicated database `clinic_scale_out` (dropped and created again, migrated, loaded
-with `load_clinic_content`) and Redis database 12. The helpers for the environment,
+a dedicated database `clinic_scale_out_<pid>` (created, migrated, loaded with
+`load_clinic_content`, dropped at the end) and a private redis-server of the test's own
+(tests/servers.py), never the machine's shared Redis. The helpers for the environment,
 gunicorn and the cookie-keeping HTTP client are bench/run.py's.
 
 Runs with the PostgreSQL suite (`make test-postgres`, DATABASE_URL=postgres://...) or
@@ -25,12 +26,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import RedisServer
+
 pytestmark = pytest.mark.scale_out
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
-DB_NAME = "clinic_scale_out"
-REDIS_DB = 12
+DB_NAME = f"clinic_scale_out_{os.getpid()}"
 ADMIN_USERNAME = "scaleout"
 ADMIN_PASSWORD = "scale-out-Admin-password-1"
 RACERS = 10
@@ -112,19 +114,13 @@ def cluster(tmp_path_factory):
             conn.execute(f"CREATE DATABASE {DB_NAME}")
     except Exception as error:
         _unavailable(f"PostgreSQL at {HOST}:5432 is not reachable ({error})")
-    try:
-        import redis
-
-        client = redis.Redis.from_url(f"redis://{HOST}:6379/{REDIS_DB}", socket_timeout=5)
-        client.flushdb()
-        client.close()
-    except Exception as error:
-        _unavailable(f"Redis at {HOST}:6379 is not reachable ({error})")
+    redis_server = RedisServer().start()
 
     work = tmp_path_factory.mktemp("scale-out")
-    env = bench.bench_env(types.SimpleNamespace(db="postgres", redis_db=REDIS_DB))
+    env = bench.bench_env(types.SimpleNamespace(db="postgres", redis_db=0))
     env.update(
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{DB_NAME}",
+        REDIS_URL=redis_server.url,
         CACHE_KEY_PREFIX="scaleout",
         STATIC_ROOT=str(work / "static"),
         MEDIA_ROOT=str(work / "media"),  # one folder for both instances
@@ -153,6 +149,7 @@ def cluster(tmp_path_factory):
     finally:
         for server in servers:
             bench.stop_gunicorn(server)
+        redis_server.close()
         with _connect_postgres() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 

@@ -2,13 +2,10 @@
 
 import gc
 import io
-import os
 import uuid
 
 import pytest
-import redis
 from django.apps import apps
-from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -329,31 +326,6 @@ def test_a_lost_version_never_resurrects_old_pages(anon, treatment):
 
 
 # --- Redis, as in production -----------------------------------------------------------------
-
-REDIS_URL = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-@pytest.fixture
-def redis_cache(settings):
-    try:
-        up = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        up = False
-    if not up:
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"Redis is not reachable at {REDIS_URL}; CI must test the page cache on it."
-            )
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "clinic.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def test_the_cache_works_on_redis_shared_between_servers(
