@@ -7,12 +7,17 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    # Commands run on a developer's clone work without configuration. The web server's
-    # entry point (clinic/wsgi.py) keeps DEBUG off unless DEBUG=1 is set explicitly, and
-    # production sets DEBUG=0 in the environment for both.
-    os.environ.setdefault("DEBUG", "1")
+    # No development default here: without DEBUG a command gets the production settings,
+    # exactly as the web server, a worker or a cron job does, and stops with a clear
+    # message if the production environment is missing. The Makefile sets DEBUG=1.
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads clinic/settings.py now, to report plainly)
+    except ImproperlyConfigured as error:
+        sys.exit(f"manage.py: the settings cannot start.\n{error}")
     execute_from_command_line(sys.argv)
 
 

@@ -13,7 +13,7 @@ class ClinicConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
         from django_otp.forms import otp_verification_failed
 
-        from clinic import signals
+        from clinic import checks, signals  # noqa: F401 (checks registers itself)
 
         auth_signals.user_logged_in.connect(signals.log_login, dispatch_uid="clinic.log_login")
         auth_signals.user_logged_out.connect(signals.log_logout, dispatch_uid="clinic.log_logout")

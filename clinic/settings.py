@@ -1,9 +1,12 @@
 """Settings for the clinic site.
 
 Every value that differs between a laptop and production comes from an
-environment variable, read through the small helpers below; each has a safe
-development default so that a fresh clone runs with no configuration. The
-README lists every variable.
+environment variable, read through the small helpers below. Without `DEBUG`
+the production settings apply, and they need `SECRET_KEY`,
+`FIELD_ENCRYPTION_KEYS` and `DATABASE_URL`: a process started without them
+stops with a message saying so, rather than quietly using a development
+database or keys. Development defaults come from `DEBUG=1`, which the Makefile
+sets. The README lists every variable.
 """
 
 import os
@@ -47,16 +50,45 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# Production unless DEBUG=1 says otherwise: a cron line or worker that forgets the
+# variable must not end up on a development database with development keys.
 DEBUG = env_bool("DEBUG", False)
+
+# What production cannot do without, and how to make each.
+PRODUCTION_VARIABLES = {
+    "SECRET_KEY": "a long random value: python -c 'import secrets; "
+    "print(secrets.token_urlsafe(50))'",
+    "FIELD_ENCRYPTION_KEYS": "the Fernet keys that encrypt health data at rest; a new one: "
+    "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+    "DATABASE_URL": "the production database, e.g. postgres://user:password@host:5432/clinic",
+}
+
+
+def missing_production_variables_message(missing: list[str], debug_set: bool) -> str:
+    """Why this process refuses to start, and what to do on a server or a laptop."""
+    lines = [
+        "DEBUG is off, so this process uses the production settings."
+        if debug_set
+        else "DEBUG is not set, so this process uses the production settings.",
+        *(f"  {name} is not set: {PRODUCTION_VARIABLES[name]}." for name in missing),
+        "In production, give every process (web server, worker, cron jobs, manage.py "
+        "commands) the same environment: DEBUG=0, SECRET_KEY, FIELD_ENCRYPTION_KEYS and "
+        "DATABASE_URL (see README, 'Deploying').",
+        "On a developer's machine, use `make run` / `make test`, or put DEBUG=1 before the "
+        "command, e.g. DEBUG=1 .venv/bin/python manage.py createsuperuser.",
+    ]
+    return "\n".join(lines)
+
+
+if not DEBUG:
+    _missing = [name for name in PRODUCTION_VARIABLES if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            missing_production_variables_message(_missing, debug_set="DEBUG" in os.environ)
+        )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "value (python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
-            "DEBUG=1 for local development."
-        )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -125,7 +157,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite file by default, PostgreSQL in CI and production (DATABASE_URL).
+# Database: PostgreSQL in CI and production (DATABASE_URL, required without DEBUG);
+# a SQLite file for development.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -372,13 +405,31 @@ if not REDIS_URL:
 # Health data at rest (clinic/encryption.py): Fernet keys, newest first, comma-separated.
 # Required in production; development derives a stable key from SECRET_KEY.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+
+
+def is_on_this_machine(database: dict) -> bool:
+    """A SQLite file, or a server on the loopback or a Unix socket."""
+    host = database.get("HOST") or ""
+    return (
+        database["ENGINE"] == "django.db.backends.sqlite3"
+        or host in {"", "localhost", "127.0.0.1", "::1"}
+        or host.startswith("/")
+    )
+
+
+# Development keys encrypt and sign only a developer's own data: with DEBUG=1 against a
+# shared or production database they would write health data its site cannot read.
+_development_keys = [
+    name for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS") if not os.environ.get(name)
+]
+if DEBUG and _development_keys and not is_on_this_machine(DATABASES["default"]):
+    raise ImproperlyConfigured(
+        f"DEBUG=1 with a database on another machine ({DATABASES['default']['HOST']}): "
+        f"{' and '.join(_development_keys)} must come from the environment, since the "
+        "development keys would write data that site cannot read. Set the keys of that "
+        "database's site, or point DATABASE_URL at a database on this machine."
+    )
 if not FIELD_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS is not set. Health data is encrypted at rest; generate a key "
-            "with: python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'"
-        )
     import base64
     import hashlib
 

@@ -2,10 +2,17 @@
 
 import os
 import tempfile
+from pathlib import Path
 
+# The suite runs the production settings (no DEBUG), which need these three.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "k9ZyhI0Ye8vTg3H6dp6VnE3cSRx3C8O1Gf9v0bWmXkM=")
 os.environ.setdefault(
     "SECRET_KEY", "tests-only-secret-key-that-is-long-enough-to-be-fine-0123456789"
+)
+# SQLite unless the run names a database (make test-postgres); the test database itself
+# is a file of its own (below).
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'db.sqlite3'}"
 )
 
 from clinic.settings import *  # noqa: F403

@@ -25,6 +25,7 @@ def production_env(**extra):
     env.update(PRODUCTION_ENV)
     env["SECRET_KEY"] = secrets.token_urlsafe(64)
     env["FIELD_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+    env["DATABASE_URL"] = "postgres://clinic@127.0.0.1:5432/clinic"
     env.update(extra)
     return env
 
