@@ -5,6 +5,10 @@ written with the first and read with any of them (MultiFernet), so keys rotate
 without downtime: put a new key first, run `manage.py reencrypt_health_data`,
 then drop the old one. A value that no key opens raises `HealthDataUnreadable`:
 ciphertext is never shown as if it were data.
+
+Serialized copies (`manage.py dumpdata`, clinic/serializers/) keep the ciphertext:
+a dump is as unreadable without the keys as the database is, and `loaddata`
+reads it back with them.
 """
 
 import datetime as dt
@@ -58,6 +62,11 @@ def is_encrypted(value: str) -> bool:
     return isinstance(value, str) and value.startswith("gAAAAA")
 
 
+def encrypted_field_names(model: type[models.Model]) -> set[str]:
+    """The model's fields that hold health data encrypted."""
+    return {f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted; never searchable or filterable in the database."""
 
@@ -74,6 +83,10 @@ class EncryptedTextField(models.TextField):
 
     def to_text(self, value) -> str | None:
         return None if value is None else str(value)
+
+    def value_to_string(self, obj) -> str | None:
+        """What a dump holds: the ciphertext, as in the database, never the plain value."""
+        return self.get_prep_value(self.value_from_object(obj))
 
 
 class EncryptedDateField(EncryptedTextField):

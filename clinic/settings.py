@@ -436,3 +436,9 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+
+# dumpdata/loaddata keep health data encrypted (clinic/serializers/): a dump holds the
+# ciphertext and needs FIELD_ENCRYPTION_KEYS to be read, like the database itself.
+SERIALIZATION_MODULES = {
+    name: f"clinic.serializers.{name}" for name in ("json", "jsonl", "python", "xml", "yaml")
+}
