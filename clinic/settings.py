@@ -108,9 +108,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "axes",
+    "clinic.apps.SignInLockoutsConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "clinic.apps.TwoFactorConfig",  # django_otp.plugins.otp_totp
     "clinic",
     "treatments",
     "booking",

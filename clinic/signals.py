@@ -57,3 +57,7 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
 
 def log_otp_failed(sender, user=None, **kwargs):
     logger.warning("two-factor code rejected username=%s", _username(user))
+
+
+def log_lockout_lifted(username: str, by) -> None:
+    logger.warning("lockout lifted username=%s by=%s", _clean(username), _username(by))

@@ -79,6 +79,9 @@ def _staff_groups(request):
     if not Group.objects.filter(name="Manager").exists():
         import_module("booking.migrations.0005_staff_groups").create_groups(apps, None)
         import_module("booking.migrations.0007_access_records").grant_to_manager(apps, None)
+        import_module("booking.migrations.0009_manager_administers_staff").grant_to_manager(
+            apps, None
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,8 +5,9 @@
 Creates a confirmed TOTP device for the user and prints the otpauth:// URL and a
 QR code for the terminal. Scan it with an authenticator app (Aegis, FreeOTP,
 Google Authenticator, 1Password, ...), then sign in at /admin/ with the password
-and the current 6-digit code. This is how the first manager gets in; later staff
-can also be enrolled by a manager in the admin (OTP > TOTP devices).
+and the current 6-digit code. This is how the first account gets in; later staff
+are enrolled by a manager in the admin (Two-factor sign-in > TOTP devices > Add),
+which shows the same QR code on screen.
 
 The output contains the shared secret: run it on the server in a private
 terminal, do not paste it anywhere, and clear the screen afterwards.
@@ -17,8 +18,9 @@ import io
 import qrcode
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.staff import AlreadyEnrolled, enrol_totp_device
 
 
 class Command(BaseCommand):
@@ -45,16 +47,13 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user with username {username!r}.") from None
 
-        with transaction.atomic():
-            existing = TOTPDevice.objects.devices_for_user(user, confirmed=None)
-            if existing.exists():
-                if not replace:
-                    raise CommandError(
-                        f"{username!r} already has a TOTP device. Use --replace to delete "
-                        "it and enrol a new one."
-                    )
-                existing.delete()
-            device = TOTPDevice.objects.create(user=user, name=name[:64], confirmed=True)
+        try:
+            device = enrol_totp_device(TOTPDevice(user=user, name=name[:64]), replace=replace)
+        except AlreadyEnrolled:
+            raise CommandError(
+                f"{username!r} already has a TOTP device. Use --replace to delete "
+                "it and enrol a new one."
+            ) from None
 
         url = device.config_url
         if not user.is_staff:
