@@ -81,7 +81,8 @@ def missing_production_variables_message(missing: list[str], debug_set: bool) ->
 
 
 if not DEBUG:
-    _missing = [name for name in PRODUCTION_VARIABLES if not os.environ.get(name, "").strip()]
+    # Blank counts as missing (", " too: it is an empty list of keys).
+    _missing = [name for name in PRODUCTION_VARIABLES if not env_list(name, [])]
     if _missing:
         raise ImproperlyConfigured(
             missing_production_variables_message(_missing, debug_set="DEBUG" in os.environ)

@@ -185,6 +185,19 @@ def test_production_without_a_database_url_refuses_rather_than_use_sqlite():
     assert "SECRET_KEY is not set" not in result.stderr
 
 
+def test_a_blank_list_of_keys_counts_as_missing():
+    result = run_settings(
+        SETUP,
+        DEBUG="0",
+        SECRET_KEY="s" * 50,
+        FIELD_ENCRYPTION_KEYS=" , ",
+        DATABASE_URL=PRODUCTION_DATABASE,
+    )
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+
+
 def test_the_web_server_refuses_the_same_way():
     result = run_settings("import clinic.wsgi", DATABASE_URL=PRODUCTION_DATABASE)
 
