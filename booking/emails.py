@@ -6,7 +6,9 @@ handed to the worker as the task `send_patient_email` (django-tasks, the backpor
 6's tasks framework, with its database backend; the worker is `manage.py db_worker`, see
 README "Deploying"). No request, a patient's or a staff member's, ever talks to the mail
 server: a slow or hung one cannot hold up the site. The worker takes a new task within about
-a second (its polling interval). The row, not the task, is the truth about what is owed:
+a second (its polling interval). The hand-off waits for the commit so that a booking that
+rolls back sends nothing, whatever the task backend (the tests' runs tasks at once). The
+row, not the task, is the truth about what is owed:
 
 - Claiming. Every send first moves `attempts` on by one with a conditional UPDATE that only
   matches the value it read (and a `next_attempt_at` that is due), and sets
