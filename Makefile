@@ -9,6 +9,7 @@ DEV_ENV := DEBUG=1
 
 help:
 	@echo "make run            install, migrate, load the clinic's content, serve http://127.0.0.1:8000"
+	@echo "                    and run the worker that sends emails (PORT=8001 for another port)"
 	@echo "make test           the whole test suite (browser tests included) on SQLite"
 	@echo "make test-postgres  the whole suite on PostgreSQL at 127.0.0.1:5432"
 	@echo "make lint / fmt     ruff check / ruff format"
@@ -26,8 +27,13 @@ content: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_clinic_content
 
+# The web server and, next to it, the worker that sends the emails (the console backend
+# prints them here). Ctrl-C stops both; the worker also stops when the server does.
+PORT ?= 8000
 run: content
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Chromium (Debian's package) and the Nu HTML checker for the browser tests.
 browser-deps: install

@@ -1,19 +1,38 @@
-"""Emails to patients: queued in the booking's transaction, sent after it commits.
+"""Emails to patients: recorded with the booking, sent by the worker, never by a request.
 
-A failed send never rolls back or loses a booking: the `PatientEmail` row stays
-pending and `manage.py send_pending_emails` (cron) sends it later. Bodies are
-rendered at send time from the appointment and never include screening answers.
+The outbox. A service that changes an appointment calls `queue()` inside its transaction,
+which only writes a `PatientEmail` row. Once the transaction commits, the email's id is
+handed to the worker as the task `send_patient_email` (django-tasks, the backport of Django
+6's tasks framework, with its database backend; the worker is `manage.py db_worker`, see
+README "Deploying"). No request, a patient's or a staff member's, ever talks to the mail
+server: a slow or hung one cannot hold up the site. The worker takes a new task within about
+a second (its polling interval). The hand-off waits for the commit so that a booking that
+rolls back sends nothing, whatever the task backend (the tests' runs tasks at once). The
+row, not the task, is the truth about what is owed:
 
-Claiming: every send first moves `attempts` on by one with a conditional UPDATE
-that only matches the value it read (and a `next_attempt_at` that is due), and
-sets `next_attempt_at` a lease ahead. Two cron runs, or a cron run and the
-after-commit send, can therefore never both send one email; a process that dies
-mid-send leaves the row to be retried once the lease is over. The UPDATE is
-atomic on SQLite and PostgreSQL alike, so no `select_for_update` is needed.
+- Claiming. Every send first moves `attempts` on by one with a conditional UPDATE that only
+  matches the value it read (and a `next_attempt_at` that is due), and sets
+  `next_attempt_at` a lease (`EMAIL_SEND_LEASE`) ahead. Two workers, a worker and the sweep,
+  or two tasks for one email can therefore never both send it; the UPDATE is atomic on
+  SQLite and PostgreSQL alike, so no `select_for_update` is needed.
+- Retries. A failed send never rolls back or loses a booking: the error and the time of
+  the next attempt (5, 10, 20 minutes and so on, at most 6 hours apart, 8 attempts) are
+  recorded on the row, and the same task is enqueued again to run then (`run_after`). One
+  task per attempt keeps the worker's queue the only timer; nothing sleeps or loops here.
+- The sweep. `send_pending()` (`manage.py send_pending_emails`, from cron) sends every due
+  email the worker has not: one whose task was lost (the process died between the commit
+  and the hand-off, or the worker was killed mid-send: the database backend never runs a
+  task it left "running" again, but the email's lease runs out and the row is due again),
+  and all of them while the worker is down. It claims like the worker does, so nothing is
+  ever stranded and nothing is sent twice.
+
+Bodies are rendered at send time from the appointment and never include screening answers.
+A task carries only the email's id, so the task table holds no personal data.
 """
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +40,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django_tasks import task
 
 from booking.calendar import appointment_ics
 from booking.models import Appointment, EmailKind, PatientEmail, Status
@@ -30,7 +50,7 @@ from treatments.models import SectionKind
 logger = logging.getLogger(__name__)
 
 # How long a claimed email is left alone before another run may assume its sender died.
-SEND_LEASE = dt.timedelta(minutes=10)
+SEND_LEASE = dt.timedelta(seconds=settings.EMAIL_SEND_LEASE)
 # Waiting before the next attempt after a failure: 5, 10, 20… minutes, at most 6 hours.
 RETRY_FIRST_DELAY = dt.timedelta(minutes=5)
 RETRY_MAX_DELAY = dt.timedelta(hours=6)
@@ -64,10 +84,46 @@ SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
 def queue(appointment: Appointment, kind: str) -> PatientEmail:
-    """Record an email to send, and send it once the surrounding transaction commits."""
+    """Record an email to send; the worker sends it once the surrounding transaction commits.
+
+    Never talks to the mail server, so it costs a request one INSERT now and one more (the
+    task) after the commit.
+    """
     email = PatientEmail.objects.create(appointment=appointment, kind=kind)
-    transaction.on_commit(lambda: send(email.pk))
+    transaction.on_commit(partial(hand_to_worker, email.pk))
     return email
+
+
+@task()
+def send_patient_email(email_id: int) -> str:
+    """The worker's task: send one queued email now, if it is still owed and due.
+
+    Returns what happened ("sent", "failed" or "skipped"), which the task backend keeps.
+    A failure is recorded on the email and its retry enqueued; the task itself never fails.
+    """
+    return _send(email_id, timezone.now())
+
+
+def hand_to_worker(email_id: int, *, run_after: dt.datetime | None = None) -> None:
+    """Enqueue `send_patient_email` for this email, to run now or at `run_after`.
+
+    A task that cannot be enqueued is logged and left to the sweep (`send_pending()`): the
+    email row is already committed, so it is late, never lost. A backend that cannot defer
+    (the in-process one of the tests) leaves retries to the sweep as well.
+    """
+    job = send_patient_email
+    if run_after is not None:
+        if not job.get_backend().supports_defer:
+            return
+        job = job.using(run_after=run_after)
+    try:
+        job.enqueue(email_id)
+    except Exception as exc:
+        logger.warning(
+            "Email %s could not be handed to the worker (%s); the sweep will send it",
+            email_id,
+            type(exc).__name__,
+        )
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -188,7 +244,7 @@ def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
 
 
 def send(email_id: int, *, now: dt.datetime | None = None) -> bool:
-    """Send one queued email now. Returns True when it went out.
+    """Send one queued email now, in this process. Returns True when it went out.
 
     Never raises for a failed send: the failure is recorded on the row (attempts,
     last_error, when to try again) and logged with the email's id and kind only.
@@ -220,8 +276,9 @@ def _send(email_id: int, now: dt.datetime) -> str:
         # this runs after the booking committed, and the patient must not see an error.
         # The message may quote the recipient: it goes in the row, not in the log.
         error = f"{type(exc).__name__}: {exc}"[:300]
+        next_attempt_at = now + retry_delay(email.attempts)
         PatientEmail.objects.filter(pk=email.pk).update(
-            last_error=error, next_attempt_at=now + retry_delay(email.attempts)
+            last_error=error, next_attempt_at=next_attempt_at
         )
         logger.warning(
             "Email %s (%s) failed on attempt %s: %s",
@@ -234,6 +291,8 @@ def _send(email_id: int, now: dt.datetime) -> str:
             logger.error(
                 "Email %s (%s) given up after %s attempts", email.pk, email.kind, email.attempts
             )
+        else:
+            hand_to_worker(email.pk, run_after=next_attempt_at)
         return FAILED
     PatientEmail.objects.filter(pk=email.pk).update(
         sent_at=timezone.now(), next_attempt_at=None, last_error=""
@@ -242,9 +301,11 @@ def _send(email_id: int, now: dt.datetime) -> str:
 
 
 def send_pending(limit: int = 100, *, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Send due pending emails, oldest first. Returns (sent, failed).
+    """The sweep: send due pending emails, oldest first. Returns (sent, failed).
 
-    Safe to run from several processes at once: each email is claimed before it is sent.
+    The safety net under the worker (see the module's docstring): it sends what no task
+    will, such as an email whose sender died mid-send, once its lease is over. Safe to run
+    from several processes at once, and next to the worker: each email is claimed first.
     """
     now = now or timezone.now()
     ids = list(
@@ -269,8 +330,8 @@ def _queue_once(appointment_id: int, claim_field: str, allowed, kind: str, now) 
         ).update(**{claim_field: now})
         if claimed != 1:
             return False
-        # Queued without an after-commit send: the caller sends with `send_pending()`.
-        PatientEmail.objects.create(appointment_id=appointment_id, kind=kind)
+        email = PatientEmail.objects.create(appointment_id=appointment_id, kind=kind)
+        transaction.on_commit(partial(hand_to_worker, email.pk))
     return True
 
 

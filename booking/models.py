@@ -583,11 +583,12 @@ class EmailKind(models.TextChoices):
 
 class PatientEmailQuerySet(models.QuerySet):
     def pending(self) -> "PatientEmailQuerySet":
+        """Not sent yet and not given up: what the worker (or the sweep) still owes."""
         return self.filter(sent_at__isnull=True, attempts__lt=PatientEmail.MAX_ATTEMPTS)
 
 
 class PatientEmail(models.Model):
-    """An email to a patient: queued with the booking, sent after commit, retried on failure.
+    """An email to a patient: queued with the booking, sent by the worker, retried on failure.
 
     The body is rendered when it is sent, from the appointment; nothing of the
     screening answers is ever part of it.

@@ -496,7 +496,7 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
     """Turn a patient's hold into a confirmed appointment or a request for review.
 
     Re-assesses the stored answers, re-checks the slot under the database's
-    guarantee, and queues the email after commit.
+    guarantee, and queues the email (the worker sends it once this commits).
     """
     now = now or timezone.now()
     with transaction.atomic():

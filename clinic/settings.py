@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "clinic.apps.SignInLockoutsConfig",  # django-axes
     "django_otp",
     "clinic.apps.TwoFactorConfig",  # django_otp.plugins.otp_totp
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "treatments",
     "booking",
@@ -263,9 +265,24 @@ else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
+# How long a worker that took an email for sending keeps it before another may assume it
+# died mid-send and try again (booking/emails.py). Far longer than a send can take.
+EMAIL_SEND_LEASE = env_int("EMAIL_SEND_LEASE", 10 * 60)
+if EMAIL_HOST and EMAIL_SEND_LEASE < 4 * EMAIL_TIMEOUT:
+    # smtplib waits up to EMAIL_TIMEOUT for each reply of a conversation: a lease shorter
+    # than a slow send would let a second worker send the same email again.
+    raise ImproperlyConfigured(
+        f"EMAIL_SEND_LEASE ({EMAIL_SEND_LEASE} s) must be at least four times EMAIL_TIMEOUT "
+        f"({EMAIL_TIMEOUT} s)."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Clinic <bookings@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", addr) for addr in env_list("ADMINS", [])]
+
+# Background work: django-tasks (the backport of Django 6's tasks framework) with its
+# database backend. Requests only record what to send; `manage.py db_worker` sends it
+# (booking/emails.py; README "Deploying"). tests/settings.py runs tasks in-process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,11 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process the moment they are enqueued, so an email handed to the worker after
+# a commit lands in mail.outbox at once. The worker itself (the database backend and
+# `manage.py db_worker`) is exercised by tests/booking/test_email_worker.py and
+# tests/faults/test_slow_mail.py.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SERVE_MEDIA = True
 SITE_URL = "https://clinic.example"

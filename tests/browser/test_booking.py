@@ -152,7 +152,8 @@ def _fill_details(page, email="ana.patient@example.com") -> None:
 
 
 def _wait_for_outbox(count: int, timeout: float = 5.0) -> None:
-    """Emails go out after commit in the live server's thread; give it a moment."""
+    """Emails go out after commit, the tests' task backend running the worker's task in the
+    live server's thread; give it a moment."""
     deadline = time.monotonic() + timeout
     while len(mail.outbox) < count and time.monotonic() < deadline:
         time.sleep(0.05)

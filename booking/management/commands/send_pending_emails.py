@@ -5,8 +5,9 @@ from booking import emails
 
 class Command(BaseCommand):
     help = (
-        "Send queued patient emails that are due (new, or failed earlier and due for a retry). "
-        "Safe to run from cron every few minutes, even when runs overlap."
+        "The sweep under the worker: send queued patient emails that are due and that no "
+        "worker is sending (a task lost in a crash, or the worker down). Safe to run from "
+        "cron every few minutes, next to the worker and even when runs overlap."
     )
 
     def add_arguments(self, parser) -> None:
