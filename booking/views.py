@@ -26,7 +26,11 @@ from treatments.models import Treatment
 
 
 def rate_limited(group: str, methods: tuple[str, ...] = ("POST",)):
-    """Refuse a client address that sends too many requests, with a kind 429 page."""
+    """Refuse a client address that sends too many requests, with a kind 429 page.
+
+    The "ip" key is the visitor's address as ``clinic.client_address`` decides it
+    (``RATELIMIT_IP_META_KEY``), so patients behind one proxy each have their own budget.
+    """
 
     def decorator(view):
         @wraps(view)

@@ -1,4 +1,3 @@
-import ipaddress
 import time
 
 from django.conf import settings
@@ -20,27 +19,6 @@ class ClinicTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
-
-
-def client_ip(request) -> str:
-    """The visitor's IP address, for lockouts and security logs.
-
-    With ``TRUSTED_PROXY_COUNT = n`` the address is the n-th entry from the right of
-    X-Forwarded-For (the one our own outermost proxy saw); entries further left are
-    whatever the client chose to send and are ignored. With 0, REMOTE_ADDR.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= count:
-            candidate = hops[-count]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return remote
 
 
 class PermissionsPolicyMiddleware:

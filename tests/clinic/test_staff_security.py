@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.middleware import client_ip
+from clinic.client_address import client_ip
 
 PASSWORD = "a-long-staff-passphrase-42"
 LOGIN = "/admin/login/"
