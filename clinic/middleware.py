@@ -1,6 +1,8 @@
+import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -19,6 +21,33 @@ class ClinicTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# C0 controls, DEL and C1 controls (Unicode category Cc), tab and newline included.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class RefuseControlCharactersMiddleware:
+    """Answers 400 (the site's kind ``400.html``) to an address holding a control character.
+
+    No path segment or query parameter of this site legitimately holds one (slugs,
+    tokens, dates, campaign tags), and PostgreSQL refuses NUL in any text it is given,
+    so a lookup with ``?treatment=%00`` would otherwise fail with a 500. Checking here,
+    once, keeps every view (and the admin's search and filters) safe without each one
+    remembering to. POST bodies are the forms' business: they refuse NUL themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTER.search(request.path_info) or any(
+            CONTROL_CHARACTER.search(name) or any(CONTROL_CHARACTER.search(v) for v in values)
+            for name, values in request.GET.lists()
+        ):
+            # Handled by Django like any bad request: clinic.views.bad_request renders it.
+            raise BadRequest("A control character in the path or query string.")
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
     "clinic.middleware.NoStoreMiddleware",
+    # Before anything reads the query string; inside the header middleware, so the 400
+    # page gets the security headers too.
+    "clinic.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Inside the session middleware, so the expiry it pushes forward is saved.
