@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from booking import services, time_picker
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
 from booking.models import Appointment, BookingPolicy, Practitioner, Screening, ScreeningQuestion
+from clinic.client_address import client_ip
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
 
@@ -58,9 +59,6 @@ class BookingState:
     def after_treatment(self) -> None:
         self.screening = None
         self.appointment = None
-
-    def client_ip(self, request: HttpRequest) -> str | None:
-        return request.META.get("REMOTE_ADDR") or None
 
 
 class Context:
@@ -298,7 +296,7 @@ class TimeStep(Step):
                 start=form.cleaned_data["start"],
                 record=ctx.screening,
                 session_key=ctx.request.session.session_key or "",
-                client_ip=ctx.state.client_ip(ctx.request),
+                client_ip=client_ip(ctx.request),
                 now=ctx.now,
             )
         except services.BookingError as error:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from booking import availability, emails, free_times, screening
 from booking.models import (
@@ -44,7 +45,36 @@ class SlotUnavailable(BookingError):
 
 
 class TooManyHolds(BookingError):
-    pass
+    """No other time may be held right now; the subclass says whose limit was reached."""
+
+
+class AlreadyHoldingAnotherTime(TooManyHolds):
+    """This visitor (their browser session) already holds a time in another booking."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "You are already holding a time in another booking. "
+                "Finish or leave that booking first, or wait a few minutes."
+            )
+        )
+
+
+class BusyNetwork(TooManyHolds):
+    """Many bookings are in progress from the visitor's internet address at once.
+
+    Several people can share one address (an office, a phone carrier's network), so
+    this is not about the visitor themselves and must not sound as if it were.
+    """
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Many bookings are in progress from your network right now (for example "
+                "an office or a mobile network). Please try again in a few minutes, or call "
+                "us to book."
+            )
+        )
 
 
 class ScreeningBlocksBooking(BookingError):
@@ -424,7 +454,13 @@ def hold_slot(
     client_ip: str | None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Hold a free slot for a patient finishing a booking (or move their hold to it)."""
+    """Hold a free slot for a patient finishing a booking (or move their hold to it).
+
+    ``client_ip`` is the visitor's address as ``clinic.client_address.client_ip`` tells
+    it. Refused with ``AlreadyHoldingAnotherTime`` while this session holds a time in
+    another booking, and with ``BusyNetwork`` while the policy's maximum of times is
+    held from this address.
+    """
     now = now or timezone.now()
     policy = BookingPolicy.load()
     session_hash = hash_session_key(session_key)
@@ -445,12 +481,11 @@ def hold_slot(
         if appointment is not None:
             live_holds = live_holds.exclude(pk=appointment.pk)
         by_person = live_holds.filter(session_key_hash=session_hash).count()
-        by_ip = live_holds.filter(client_ip=client_ip).count() if client_ip else 0
-        if by_person >= policy.max_holds_per_person or by_ip >= policy.max_holds_per_ip:
-            raise TooManyHolds(
-                "You are already holding a time in another booking. "
-                "Finish or leave that booking first, or wait a few minutes."
-            )
+        if by_person >= policy.max_holds_per_person:
+            raise AlreadyHoldingAnotherTime
+        by_address = live_holds.filter(client_ip=client_ip).count() if client_ip else 0
+        if by_address >= policy.max_holds_per_ip:
+            raise BusyNetwork
         if appointment is None or appointment.status not in (Status.HELD, Status.EXPIRED):
             appointment = Appointment(treatment=treatment, screening=record)
         appointment.status = Status.HELD

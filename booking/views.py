@@ -26,7 +26,11 @@ from treatments.models import Treatment
 
 
 def rate_limited(group: str, methods: tuple[str, ...] = ("POST",)):
-    """Refuse a client address that sends too many requests, with a kind 429 page."""
+    """Refuse a client address that sends too many requests, with a kind 429 page.
+
+    The "ip" key is the visitor's address as ``clinic.client_address`` decides it
+    (``RATELIMIT_IP_META_KEY``), so patients behind one proxy each have their own budget.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -66,7 +70,7 @@ def start(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("booking")
 def step(request, step: str):
     current = step_by_identifier(step)
@@ -126,7 +130,7 @@ def with_manage_link(view):
 
 
 @never_cache
-@rate_limited("manage", methods=("GET", "POST"))
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
 @with_manage_link
 def manage(request, appointment: Appointment, token: str):
     now = timezone.now()
@@ -157,8 +161,8 @@ def manage_cancel(request, appointment: Appointment, token: str):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
-@rate_limited("manage", methods=("GET", "POST"))
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
 @with_manage_link
 def manage_reschedule(request, appointment: Appointment, token: str):
     now = timezone.now()

@@ -42,7 +42,8 @@ class ClinicAdminSite(OTPAdminSite):
 
     def login(self, request, extra_context=None):
         """Sign-in attempts per client address are rate limited, on top of django-axes'
-        per-username lockout, so one address cannot try many usernames."""
+        per-username lockout, so one address cannot try many usernames. The address is
+        ``clinic.client_address``'s, as for every other limit."""
         from django.conf import settings
         from django.shortcuts import render
         from django_ratelimit.core import is_ratelimited

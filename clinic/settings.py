@@ -125,6 +125,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
     "clinic.middleware.NoStoreMiddleware",
+    # Before anything reads the query string; inside the header middleware, so the 400
+    # page gets the security headers too.
+    "clinic.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Inside the session middleware, so the expiry it pushes forward is saved.
@@ -212,6 +215,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Staff sign in only through the admin: a login without a usable ?next= (missing, or
+# refused as pointing off the site) lands on the admin index, not Django's
+# /accounts/profile/ (which does not exist here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -381,9 +390,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.admin_site.lockout_response"
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
-AXES_CLIENT_IP_CALLABLE = "clinic.middleware.client_ip"
+# The visitor's address comes from one function (clinic/client_address.py) for every
+# feature: lockouts and axes' records, rate limits, hold caps, stored appointments, logs.
+AXES_CLIENT_IP_CALLABLE = "clinic.client_address.client_ip"
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For. 0 (the
-# default) trusts no header: REMOTE_ADDR is the client. Used for lockouts and logs.
+# default) trusts no header: REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 
@@ -405,6 +416,8 @@ RETENTION_ABANDONED_HOURS = env_int("RETENTION_ABANDONED_HOURS", 24)
 # Rate limits (django-ratelimit) per client address. They count in the default cache:
 # Redis in production (shared by every app server); local memory in development.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# The "ip" key counts per visitor as clinic/client_address.py decides it (proxies included).
+RATELIMIT_IP_META_KEY = "clinic.client_address.rate_limit_address"
 RATE_LIMITS = {
     # POSTs to the booking steps (answers, holds, details, confirmation)
     "booking": os.environ.get("RATE_LIMIT_BOOKING", "30/m"),

@@ -10,7 +10,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 
-from clinic.middleware import client_ip
+from clinic.client_address import client_ip
 
 logger = logging.getLogger("clinic.security")
 

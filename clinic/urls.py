@@ -23,6 +23,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
 ]
 
+handler400 = views.bad_request
+
 # `make bench` only: a trivial view through the same middleware (bench/run.py).
 if getattr(settings, "BENCH_BASELINE", False) or os.environ.get("BENCH_BASELINE") == "1":
     urlpatterns += [path("bench/baseline/", views.bench_baseline, name="bench-baseline")]

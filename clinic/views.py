@@ -15,6 +15,12 @@ def home(request):
     return render(request, "clinic/home.html", context)
 
 
+def bad_request(request, exception=None):
+    """The kind 400 page, in the site's style (Django's own handler renders it without
+    the request, so the page would lack the clinic's name and links)."""
+    return render(request, "400.html", status=400)
+
+
 def media(request, path: str):
     """Uploaded images, when the app serves them itself (SERVE_MEDIA=1, one server)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)

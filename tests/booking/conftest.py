@@ -1,5 +1,6 @@
 """Shared booking fixtures. Add new fixtures below; keep the existing ones stable."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -156,3 +157,79 @@ def screened_request(clinic_profile, treatment, practitioner) -> Appointment:
         patient_email="robin@example.com",
         instructions=SECRET_INSTRUCTIONS,
     )
+
+
+# --- Every public page, each reachable (tests/booking/test_fuzz.py, test_head.py) ----------
+
+
+@dataclasses.dataclass
+class PublicPage:
+    name: str
+    client: object  # django.test.Client whose session reaches the page
+    url: str
+    status: int  # what a GET answers
+
+
+@pytest.fixture
+def public_pages(db) -> list[PublicPage]:
+    """Every page a visitor can GET, each with a client that reaches it for real: the
+    content pages, every booking step (with a booking in progress), the done page, the
+    manage pages of a confirmed appointment, and the staff sign-in page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from booking.tokens import make_manage_token
+    from tests.booking.builders import (
+        answers,
+        first_bookable_start,
+        make_practitioner,
+        make_questions,
+        make_treatment,
+    )
+
+    treatment = make_treatment()
+    make_practitioner(treatment)
+    questions = make_questions(treatment)
+
+    def step(name: str) -> str:
+        return reverse("booking:step", args=[name])
+
+    def book_until_review() -> Client:
+        client = Client()
+        client.post(step("treatment"), {"treatment": treatment.pk})
+        client.post(step("screening"), answers(questions))
+        start = first_bookable_start(client)
+        client.post(step("time"), {"start": start.isoformat()})
+        details = {
+            "name": "Jane Doe",
+            "email": "jane@example.com",
+            "phone": "+1 619 555 0100",
+            "consent_treatment": "on",
+            "consent_privacy": "on",
+        }
+        assert client.post(step("details"), details).url == step("review")
+        return client
+
+    booking, finished, visitor = book_until_review(), book_until_review(), Client()
+    assert finished.post(step("review")).url == reverse("booking:done")
+    token = make_manage_token(Appointment.objects.get(status=Status.CONFIRMED))
+
+    def manage(name: str) -> str:
+        return reverse(f"booking:{name}", kwargs={"token": token})
+
+    return [
+        PublicPage("home", visitor, reverse("home"), 200),
+        PublicPage("contact", visitor, reverse("contact"), 200),
+        PublicPage("treatments", visitor, reverse("treatments:list"), 200),
+        PublicPage("treatment", visitor, treatment.get_absolute_url(), 200),
+        PublicPage("booking start", visitor, reverse("booking:start"), 302),
+        *(
+            PublicPage(f"booking step {name}", booking, step(name), 200)
+            for name in ("treatment", "screening", "time", "details", "review")
+        ),
+        PublicPage("booking done", finished, reverse("booking:done"), 200),
+        PublicPage("manage", visitor, manage("manage"), 200),
+        PublicPage("manage reschedule", visitor, manage("manage_reschedule"), 200),
+        PublicPage("manage calendar", visitor, manage("manage_calendar"), 200),
+        PublicPage("staff sign-in", visitor, reverse("admin:login"), 200),
+    ]

@@ -56,6 +56,13 @@ def test_guessing_manage_links_is_limited(client, limits):
     assert statuses == [404, 404, 404, 429, 429]
 
 
+def test_guessing_manage_links_with_head_requests_counts_the_same(client, limits):
+    url = reverse("booking:manage", kwargs={"token": "guess"})
+    statuses = [client.head(url).status_code for _ in range(3)] + [client.get(url).status_code]
+
+    assert statuses == [404, 404, 404, 429]
+
+
 def test_staff_sign_in_attempts_are_limited_per_address(client, limits):
     url = reverse("admin:login")
     statuses = [

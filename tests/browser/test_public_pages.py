@@ -17,13 +17,16 @@ PAGES = {
     "microneedling": "/treatments/microneedling/",
     "contact": "/contact/",
     "not-found": "/no-such-page/",
+    # A control character in the query string: the kind 400 page.
+    "bad-address": "/treatments/?ref=%00",
 }
+EXPECTED_STATUS = {PAGES["not-found"]: 404, PAGES["bad-address"]: 400}
 
 
 def _open(page, path: str):
     response = page.goto(path)
     assert response is not None
-    expected = 404 if path == PAGES["not-found"] else 200
+    expected = EXPECTED_STATUS.get(path, 200)
     assert response.status == expected, f"{path} answered {response.status}"
     return response
 

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.middleware import client_ip
+from clinic.client_address import client_ip
 
 PASSWORD = "a-long-staff-passphrase-42"
 LOGIN = "/admin/login/"
@@ -272,3 +272,35 @@ def test_client_ip_trusts_only_the_configured_proxies(settings):
     assert client_ip(request) == "203.0.113.5"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.2"
+
+
+# --- where a sign-in lands ------------------------------------------------------------------
+
+
+def test_a_rejected_next_after_sign_in_lands_on_the_admin_index(client, staff, device):
+    data = {
+        "username": "reception",
+        "password": PASSWORD,
+        "otp_token": current_token(device),
+        "next": "https://evil.example/",
+    }
+
+    response = client.post(LOGIN, data, follow=True)
+
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == "/admin/"
+
+
+def test_a_safe_next_after_sign_in_is_followed(client, staff, device):
+    data = {
+        "username": "reception",
+        "password": PASSWORD,
+        "otp_token": current_token(device),
+        "next": "/admin/password_change/",
+    }
+
+    response = client.post(LOGIN, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/password_change/"
