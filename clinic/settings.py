@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
@@ -150,10 +160,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, reusing its client (see clinic/redis_cache.py).
+            # Django's Redis backend, reusing its client and carrying on without Redis
+            # (see clinic/redis_cache.py).
             "BACKEND": "clinic.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
+            "OPTIONS": {
+                # Without Redis the site carries on from the database (README, "When Redis
+                # is down"): a Redis that does not answer costs at most this long...
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                # ...and then is left alone this many seconds before the next try.
+                "RETRY_AFTER": env_float("REDIS_RETRY_AFTER", 5),
+            },
         }
     }
 else:
@@ -362,8 +381,12 @@ RATE_LIMITS = {
     # staff sign-in attempts (django-axes also locks a username after 5 failures)
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
 }
-# Django's own Redis backend (clinic.redis_cache only reuses its client) increments
-# atomically, as django-ratelimit needs; it does not know the subclass by name (W001).
+# While Redis is down nothing is counted and every request is let through (the cache
+# backend logs that, once a minute); staff lockouts (django-axes) are in the database
+# and keep working.
+RATELIMIT_FAIL_OPEN = True
+# Django's own Redis backend (clinic.redis_cache builds on it) increments atomically, as
+# django-ratelimit needs; it does not know the subclass by name (W001).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory counts per process: fine for one development server only.
