@@ -264,9 +264,11 @@ class RedisCache(django_redis.RedisCache):
             breaker.contacted(run_id)
             return
         restarted = bool(breaker.run_id and run_id and breaker.run_id != run_id)
+        forgotten, all_forgotten = 0, False
         while True:
             keys, everything = breaker.take_missed()
             everything |= restarted
+            restarted = False
             keys |= {self.make_key(key) for key in _AFTER_OUTAGE}
             try:
                 if everything:
@@ -278,9 +280,10 @@ class RedisCache(django_redis.RedisCache):
             except redis.RedisError:
                 breaker.give_back(keys, everything)
                 raise
-            if breaker.close(run_id, -1 if everything else len(keys)):
+            forgotten += len(keys)
+            all_forgotten |= everything
+            if breaker.close(run_id, -1 if all_forgotten else forgotten):
                 return
-            restarted = False
 
     def _key(self, key, version=None) -> list[str]:
         return [self.make_key(key, version=version)]
