@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz answers here, before sessions, CSRF, locale and the host check.
+    "clinic.health.HealthMiddleware",
     # Header middleware sits above WhiteNoise so static files get the headers too.
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
@@ -282,6 +284,8 @@ from csp.constants import NONE, SELF  # noqa: E402
 
 # HTTPS. Behind a proxy that already redirects http->https, SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health endpoint over plain HTTP (clinic/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Only when the proxy strips and sets X-Forwarded-Proto itself; otherwise any client
 # could claim to be on HTTPS.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
@@ -391,6 +395,16 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory counts per process: fine for one development server only.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# /healthz (clinic/health.py): what it checks. The database is critical (503 when it
+# does not answer); Redis and the email backlog only make it "degraded" (200).
+HEALTH_CHECKS = {
+    "database": "clinic.health.database",
+    "redis": "clinic.health.redis",
+    "email_backlog": "booking.health.email_backlog",
+}
+# Degraded when the oldest email to a patient has waited longer than this.
+HEALTH_EMAIL_BACKLOG_MINUTES = env_int("HEALTH_EMAIL_BACKLOG_MINUTES", 30)
 
 # Health data at rest (clinic/encryption.py): Fernet keys, newest first, comma-separated.
 # Required in production; development derives a stable key from SECRET_KEY.
