@@ -123,8 +123,9 @@ class Breaker:
                 logger.warning(
                     "Redis at %s is unavailable (%s: %s). The site carries on without its "
                     "cache: pages are built from the database, cache writes are dropped and "
-                    "rate limits are not counted. Next try in %g s. (%d cache operations "
-                    "without Redis since the last such message; at most one every %g s.)",
+                    "rate limits are not counted. Next try in %g s. Operations answered "
+                    "without Redis since the last such message: %d (it repeats at most every "
+                    "%g s).",
                     self.location,
                     type(error).__name__,
                     error,

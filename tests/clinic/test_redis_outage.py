@@ -6,6 +6,7 @@ with SIGSTOP, which keeps its data and its port open but answers nothing, as beh
 network cut. "Nothing listens" is a free port.
 """
 
+import json
 import logging
 import os
 import signal
@@ -144,7 +145,7 @@ def test_it_warns_once_per_interval_not_once_per_request(settings, caplog):
     assert len(warnings) == 2
     assert "is unavailable" in warnings[0]
     assert "rate limits are not counted" in warnings[0]
-    assert "200 cache operations" in warnings[1]
+    assert "since the last such message: 200 " in warnings[1]
     assert "s3cret" not in caplog.text  # the URL's password never reaches the logs
 
 
@@ -440,3 +441,29 @@ def test_the_page_cache_is_bypassed_while_redis_is_away(settings, own_redis, tre
     assert anon.get(url)["X-Page-Cache"] == "miss"
     assert anon.get(url)["X-Page-Cache"] == "hit"
     assert caches["default"].get(page_cache.VERSION_KEY) is not None
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+def test_the_timeout_and_the_pause_come_from_the_environment():
+    from tests.clinic.test_settings import SETUP, run_settings
+
+    code = (
+        SETUP + "; import json; from django.conf import settings; "
+        "print(json.dumps(settings.CACHES['default']['OPTIONS']))"
+    )
+    redis_url = "redis://127.0.0.1:1/0"
+    result = run_settings(
+        code, DEBUG="1", REDIS_URL=redis_url, REDIS_TIMEOUT="0.25", REDIS_RETRY_AFTER="2"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "socket_connect_timeout": 0.25,
+        "socket_timeout": 0.25,
+        "RETRY_AFTER": 2.0,
+    }
+
+    result = run_settings(SETUP, DEBUG="1", REDIS_URL=redis_url, REDIS_TIMEOUT="fast")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_TIMEOUT must be a number" in result.stderr
