@@ -129,7 +129,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, workers: int, output=None) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:port; its output (logs included) to ``output`` (a file)
+    or, by default, to this process's own."""
     command = [
         str(GUNICORN),
         "clinic.wsgi:application",
@@ -147,7 +149,9 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
         str(ROOT),
     ]
     log(f"gunicorn on http://{HOST}:{port} ({workers} gthread workers)")
-    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, start_new_session=True, stdout=output, stderr=output
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

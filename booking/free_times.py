@@ -18,7 +18,8 @@ Each request then keeps only the times it may book (notice, horizon, the earlies
 date after a waiting period). A calendar that is a moment stale can at worst offer
 a time that was just taken: holding a time always reads the database afresh
 (``services.hold_slot``) and the database has the last word, so the patient is
-told kindly and chooses again.
+told kindly and chooses again. While Redis is unavailable each request works the free
+times out afresh and nothing is stored (clinic/redis_cache.py).
 """
 
 import datetime as dt
@@ -89,5 +90,6 @@ def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> li
     valid_until = now + MAX_AGE
     if next_release is not None:
         valid_until = min(valid_until, next_release)
-    cache.set(key, Calendar(version, now, valid_until, slots), MAX_AGE.total_seconds())
+    if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
+        cache.set(key, Calendar(version, now, valid_until, slots), MAX_AGE.total_seconds())
     return slots

@@ -7,6 +7,12 @@ for keys, and servers sharing the cache (Redis) agree at once.
 
 Used by the public page cache (clinic/page_cache.py) and the free times of the
 booking calendar (booking/free_times.py).
+
+While the cache is unavailable the version is unknown (``current()`` is None) and
+callers store nothing. A bump lost then is made good when the cache answers again:
+the version keys are deleted before anything else is read (``forget_after_outage``,
+clinic/redis_cache.py), and a missing version starts afresh from the clock, so no
+entry stored under an old version is ever served after an outage.
 """
 
 import time
@@ -15,18 +21,23 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from clinic.redis_cache import forget_after_outage
+
 
 class CacheVersion:
     def __init__(self, key: str):
         self.key = key
+        forget_after_outage(key)
 
-    def current(self) -> int:
+    def current(self) -> int | None:
+        """The version to store new entries under; None while the cache is unavailable
+        (store nothing then)."""
         version = cache.get(self.key)
         if version is None:
-            # Missing (first use, cache flushed or evicted): start from the clock, so the
-            # entries stored before the loss can never be used again.
-            cache.add(self.key, time.time_ns() // 1000, timeout=None)
-            version = cache.get(self.key, 0)
+            # Missing (first use, cache flushed or evicted, or after an outage): start from
+            # the clock, so the entries stored before the loss can never be used again.
+            cache.add(self.key, self._fresh(), timeout=None)
+            version = cache.get(self.key)
         return version
 
     def bump(self, **_kwargs) -> None:
@@ -42,9 +53,16 @@ class CacheVersion:
     def _bump(self) -> None:
         try:
             cache.incr(self.key)
-        except ValueError:  # no version yet, or it was evicted
-            cache.add(self.key, time.time_ns() // 1000, timeout=None)
-            cache.incr(self.key)
+        except ValueError:  # no version yet, evicted, or the cache is unavailable
+            if not cache.add(self.key, self._fresh(), timeout=None):
+                try:
+                    cache.incr(self.key)  # another process has just started one
+                except ValueError:
+                    pass  # unavailable: the version is forgotten when the cache is back
+
+    @staticmethod
+    def _fresh() -> int:
+        return time.time_ns() // 1000
 
     def watch(self, labels: list[str]) -> None:
         """Bump on every save or delete of these models ("app.Model"), their many-to-many

@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clinic.redis_cache import forget_after_outage
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -31,6 +33,13 @@ class SingletonModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.CACHE_KEY:
+            # A save while Redis is away cannot forget the cached row: forget it when
+            # Redis is back (clinic/redis_cache.py).
+            forget_after_outage(cls.CACHE_KEY)
 
     def save(self, *args, **kwargs) -> None:
         self.pk = 1

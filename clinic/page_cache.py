@@ -12,7 +12,8 @@ Any save or delete of a model a public page shows (``WATCHED_MODELS``; receivers
 connected in ClinicConfig.ready()) bumps it, so every page renders afresh next
 time. Running ``migrate`` (every deploy) bumps it too, and the static files'
 manifest hash is part of the key, so a new release never serves pages pointing at
-old assets.
+old assets. While Redis is unavailable every page is rendered from the database and
+nothing is stored; after the outage the version starts afresh (clinic/cache_versions.py).
 
 Not cached, ever: logged-in users (staff previews of drafts included), requests
 with pending messages, anything but GET, query strings other than tracking tags,
@@ -134,7 +135,8 @@ def cache_public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if _cacheable_response(request, response):
+        # No version: the cache is unavailable (see clinic/redis_cache.py), store nothing.
+        if version is not None and _cacheable_response(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
             cache.set(key, (version, response.content, headers), TIMEOUT)
             response[HEADER] = "miss"

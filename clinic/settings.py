@@ -43,6 +43,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
@@ -121,6 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz answers here, before sessions, CSRF, locale and the host check.
+    "clinic.health.HealthMiddleware",
     # Header middleware sits above WhiteNoise so static files get the headers too.
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
@@ -189,10 +201,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, reusing its client (see clinic/redis_cache.py).
+            # Django's Redis backend, reusing its client and carrying on without Redis
+            # (see clinic/redis_cache.py).
             "BACKEND": "clinic.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
+            "OPTIONS": {
+                # Without Redis the site carries on from the database (README, "When Redis
+                # is down"): a Redis that does not answer costs at most this long...
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                # ...and then is left alone this many seconds before the next try.
+                "RETRY_AFTER": env_float("REDIS_RETRY_AFTER", 5),
+            },
         }
     }
 else:
@@ -323,6 +344,8 @@ from csp.constants import NONE, SELF  # noqa: E402
 
 # HTTPS. Behind a proxy that already redirects http->https, SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health endpoint over plain HTTP (clinic/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Only when the proxy strips and sets X-Forwarded-Proto itself; otherwise any client
 # could claim to be on HTTPS.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
@@ -426,12 +449,26 @@ RATE_LIMITS = {
     # staff sign-in attempts (django-axes also locks a username after 5 failures)
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
 }
-# Django's own Redis backend (clinic.redis_cache only reuses its client) increments
-# atomically, as django-ratelimit needs; it does not know the subclass by name (W001).
+# While Redis is down nothing is counted and every request is let through (the cache
+# backend logs that, once a minute); staff lockouts (django-axes) are in the database
+# and keep working.
+RATELIMIT_FAIL_OPEN = True
+# Django's own Redis backend (clinic.redis_cache builds on it) increments atomically, as
+# django-ratelimit needs; it does not know the subclass by name (W001).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory counts per process: fine for one development server only.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# /healthz (clinic/health.py): what it checks. The database is critical (503 when it
+# does not answer); Redis and the email backlog only make it "degraded" (200).
+HEALTH_CHECKS = {
+    "database": "clinic.health.database",
+    "redis": "clinic.health.redis",
+    "email_backlog": "booking.health.email_backlog",
+}
+# Degraded when the oldest email to a patient has waited longer than this.
+HEALTH_EMAIL_BACKLOG_MINUTES = env_int("HEALTH_EMAIL_BACKLOG_MINUTES", 30)
 
 # Health data at rest (clinic/encryption.py): Fernet keys, newest first, comma-separated.
 # Required in production; development derives a stable key from SECRET_KEY.
