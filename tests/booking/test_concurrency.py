@@ -15,8 +15,13 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from booking import services
-from booking.models import Appointment, PatientEmail, Screening, Status
-from tests.booking.builders import clear_of_the_notice, make_practitioner, make_treatment
+from booking.models import ACTIVE_STATUSES, Appointment, PatientEmail, Screening, Status
+from tests.booking.builders import (
+    clear_of_the_notice,
+    make_appointment,
+    make_practitioner,
+    make_treatment,
+)
 
 THREADS = 20
 
@@ -213,3 +218,68 @@ def test_postgresql_itself_refuses_overlapping_active_appointments(slot):
     Appointment.objects.create(starts_at=start, status=Status.CANCELLED, **values)
     Appointment.objects.create(starts_at=start, status=Status.EXPIRED, **values)
     assert Appointment.objects.count() == 3
+
+
+# --- Reschedules, holds, confirmations and approvals racing each other -----------------
+
+RESCHEDULERS = 24
+
+
+def free_starts(treatment, practitioner, count: int) -> list[dt.datetime]:
+    """`count` starts of the practitioner's free slots, none overlapping another."""
+    slots = services.free_slots_for(treatment, practitioner_id=practitioner.pk, now=timezone.now())
+    starts: list[dt.datetime] = []
+    occupied = dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
+    for start in clear_of_the_notice(slot.start for slot in slots):
+        if not starts or start >= starts[-1] + occupied:
+            starts.append(start)
+        if len(starts) == count:
+            return starts
+    raise AssertionError(f"only {len(starts)} separate free starts")
+
+
+def overlapping_pairs() -> list[tuple[str, str]]:
+    """Pairs of active appointments of one practitioner whose times meet (buffer included)."""
+    active = list(Appointment.objects.filter(status__in=ACTIVE_STATUSES).order_by("pk"))
+    return [
+        (a.reference, b.reference)
+        for i, a in enumerate(active)
+        for b in active[i + 1 :]
+        if a.practitioner_id == b.practitioner_id
+        and a.starts_at < b.occupied_until
+        and b.starts_at < a.occupied_until
+    ]
+
+
+def test_reschedules_of_different_appointments_to_one_free_time_move_exactly_one(slot):
+    """The race that answered 500 on PostgreSQL (a deadlock inside the exclusion
+    constraint): every patient moves their own appointment to the same free time."""
+    treatment, practitioner, _ = slot
+    target, *others = free_starts(treatment, practitioner, RESCHEDULERS + 1)
+    ids = [
+        make_appointment(
+            treatment,
+            practitioner,
+            start,
+            screening=new_screening(treatment),
+            patient_email=f"p{index}@example.com",
+        ).pk
+        for index, start in enumerate(others)
+    ]
+
+    outcomes = run_at_once(
+        RESCHEDULERS, lambda index: services.reschedule_by_patient(ids[index], start=target)
+    )
+
+    won, refused, other_errors = sort_outcomes(outcomes)
+    assert other_errors == []
+    assert len(won) == 1
+    assert len(refused) == RESCHEDULERS - 1
+    assert all("just taken" in str(e) or "no longer available" in str(e) for e in refused)
+    assert Appointment.objects.filter(starts_at=target, status=Status.CONFIRMED).count() == 1
+    assert overlapping_pairs() == []
+    print(  # noqa: T201 - the figures for the closing note, shown with -s
+        f"\n[{connection.vendor}] reschedule race: {RESCHEDULERS} attempts, {len(won)} moved, "
+        f"{len(refused)} friendly refusals, {len(other_errors)} errors, "
+        f"{len(overlapping_pairs())} overlaps"
+    )
