@@ -45,6 +45,7 @@ cycle.
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import logging
 import random
 import time
@@ -135,7 +136,7 @@ def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
         def wrapper(*args, **kwargs):
             if transaction.get_connection().in_atomic_block:
                 return service(*args, **kwargs)
-            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            for attempt in itertools.count(1):
                 try:
                     return service(*args, **kwargs)
                 except (DatabaseError, _AppointmentMoved) as error:
@@ -152,7 +153,6 @@ def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
                         raise SlotUnavailable(message) from error
                     # A short random pause, so the writers that met do not meet again.
                     time.sleep(random.uniform(0.005, 0.05) * attempt)
-            raise AssertionError("unreachable")
 
         return wrapper
 
