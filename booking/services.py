@@ -5,16 +5,56 @@ appointments of one practitioner that overlap (migration 0002); on SQLite each
 transaction here starts IMMEDIATE (settings), so writers queue one behind the
 other and the overlap check below cannot be raced. Either way the Python check
 gives the friendly answer and the database has the last word.
+
+Concurrency: a success or a friendly refusal, never a database error
+-------------------------------------------------------------------
+Left alone, PostgreSQL lets two transactions that put different appointments at
+the same free time both pass the Python check, both write, and then each wait for
+the other inside the exclusion constraint's check ("deadlock detected ... while
+checking exclusion constraint"): an exclusion constraint, unlike a unique index,
+checks after inserting, so two conflicting writers can each see the other's
+uncommitted row. Two rules prevent that, for every service that puts an
+appointment into a practitioner's diary (holding, confirming, approving,
+rescheduling, and the front desk's booking and moving when they come):
+
+1. Lock in one order (``lock_appointment``, ``lock_practitioners``): first the rows
+   of every practitioner whose diary the write may touch (the appointment's current
+   practitioner and every candidate, for "any practitioner" too), FOR NO KEY UPDATE,
+   in ascending id; then the appointment's own row; only then check and write.
+   Why this order cannot deadlock is explained at ``lock_practitioners``.
+2. A small safety net (``retry_on_conflict``): should PostgreSQL still report a
+   deadlock or a serialization failure (a writer outside these rules, such as the
+   retention purge), the whole service runs again, at most ``CONFLICT_ATTEMPTS``
+   times, and then ends in the friendly ``SlotUnavailable``. It retries only those
+   two errors, and only when the service owns the transaction (inside a caller's
+   transaction, the caller's own retry decides).
+
+A new service that books or moves an appointment does both: decorate it with
+``@retry_on_conflict()`` and start its transaction with ``lock_appointment`` (or
+``lock_practitioners`` for a new appointment) before checking the time. Called
+inside a caller's transaction, a service lets the conflict through to the caller's
+own ``retry_on_conflict``.
+
+Writes that only take an appointment out of the diary (cancel, decline, complete,
+no-show, answering the questions again) take no practitioner lock and no retry: they
+lock just that appointment's row, freeing time never clashes in the constraint, and
+after that row they wait for nothing a booking write holds, so they cannot close a
+cycle.
 """
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Mapping
+import itertools
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from booking import availability, emails, free_times, screening
 from booking.models import (
@@ -26,6 +66,7 @@ from booking.models import (
     Closure,
     Consent,
     EmailKind,
+    Practitioner,
     Screening,
     ScreeningAnswer,
     ScreeningQuestion,
@@ -83,6 +124,128 @@ class ScreeningBlocksBooking(BookingError):
 
 class NotAllowed(BookingError):
     pass
+
+
+logger = logging.getLogger(__name__)
+
+TIME_JUST_TAKEN = _("That time was just taken. Please choose another.")
+
+
+# --- Concurrency: lock order and the retry safety net (see the module docstring) ------
+
+# PostgreSQL's SQLSTATEs for "deadlock detected" and "could not serialize access".
+CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
+CONFLICT_ATTEMPTS = 3
+
+
+class _AppointmentMoved(Exception):
+    """The appointment changed practitioner between reading it and locking it: the
+    locks taken are not the right ones, so the transaction starts again."""
+
+
+def _is_conflict(error: BaseException) -> bool:
+    if isinstance(error, _AppointmentMoved):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in CONFLICT_SQLSTATES
+
+
+def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
+    """Run a booking service again when PostgreSQL aborts its transaction for a
+    deadlock or a serialization failure; after ``CONFLICT_ATTEMPTS`` tries, refuse
+    with ``SlotUnavailable(message)``.
+
+    The service must open its own transaction: a retry repeats all of it. Called
+    inside a transaction that is already open, it runs once and lets the error
+    through, since PostgreSQL has aborted the caller's whole transaction and only the
+    caller can start it again.
+    """
+
+    def decorator(service: Callable) -> Callable:
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            if transaction.get_connection().in_atomic_block:
+                return service(*args, **kwargs)
+            for attempt in itertools.count(1):
+                try:
+                    return service(*args, **kwargs)
+                except (DatabaseError, _AppointmentMoved) as error:
+                    if not _is_conflict(error):
+                        raise
+                    logger.warning(
+                        "%s: transaction conflict (%s), attempt %d of %d",
+                        service.__name__,
+                        getattr(error.__cause__, "sqlstate", type(error).__name__),
+                        attempt,
+                        CONFLICT_ATTEMPTS,
+                    )
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise SlotUnavailable(message) from error
+                    # A short random pause, so the writers that met do not meet again.
+                    time.sleep(random.uniform(0.005, 0.05) * attempt)
+
+        return wrapper
+
+    return decorator
+
+
+def lock_practitioners(practitioner_ids: Iterable[int | None]) -> None:
+    """Lock these practitioners' diaries, in ascending id, for the rest of the transaction.
+
+    Every write that puts an appointment at a time in a diary (see the module
+    docstring) takes these locks first, then appointment rows. Why that cannot deadlock:
+
+    - Practitioner rows: every transaction takes them in one order (ascending id;
+      PostgreSQL sorts before it locks) and before any other row, so no two wait for
+      each other's practitioners.
+    - Two writers sharing a practitioner never work at once: the second waits for that
+      practitioner's lock before it reads or locks a single appointment.
+    - Two writers with no practitioner in common touch no common appointment row:
+      every appointment they lock or write (their own, the expired holds they release,
+      the one they insert) is in the diary of a practitioner they locked, and an
+      appointment changes practitioner only under the locks of both (the current
+      practitioner is always in the set; ``lock_appointment`` checks it).
+    - The exclusion constraint waits only for an uncommitted row of the same
+      practitioner at an overlapping time. Under the lock, no other writer can be
+      putting one there; writers that take no practitioner lock only take appointments
+      out of the diary or change details, so their rows overlap a new time only if they
+      were already there, committed, and the check under the lock refused that time.
+    - Writers outside these services hold a practitioner row only to edit it (admin),
+      without waiting for appointments. FOR NO KEY UPDATE does not block the key-share
+      locks that inserting an appointment takes on its practitioner.
+
+    On SQLite this is a no-op: IMMEDIATE transactions already run one writer at a time.
+    """
+    ids = sorted({pk for pk in practitioner_ids if pk is not None})
+    if ids:
+        list(
+            Practitioner.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def lock_appointment(appointment_id: int, *, practitioners: Iterable[int] = ()) -> Appointment:
+    """The appointment, locked for the rest of the transaction, after the diaries of its
+    practitioner and of ``practitioners`` (the candidates for its new time).
+
+    Raises ``Appointment.DoesNotExist`` if there is no such appointment.
+    """
+    current = (
+        Appointment.objects.filter(pk=appointment_id)
+        .values_list("practitioner_id", flat=True)
+        .get()
+    )
+    locked = {current, *practitioners}
+    lock_practitioners(locked)
+    appointment = (
+        Appointment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("treatment", "screening")
+        .get(pk=appointment_id)
+    )
+    if appointment.practitioner_id not in locked:
+        raise _AppointmentMoved
+    return appointment
 
 
 def hash_session_key(session_key: str) -> str:
@@ -384,7 +547,11 @@ def _log(appointment, action, *, actor, by=None, from_status="", note="") -> Non
 
 
 def _release_stale_holds(practitioner_id: int, start, end, now) -> None:
-    """Expired holds never block anybody: mark those in the way as expired first."""
+    """Expired holds never block anybody: mark those in the way as expired first.
+
+    This locks other patients' holds, so it runs only under the practitioner's lock
+    (``lock_practitioners``): the holds of a diary are then locked by one writer at a time.
+    """
     stale = Appointment.objects.stale_holds(now).filter(practitioner_id=practitioner_id)
     stale.overlapping(start, end).update(status=Status.EXPIRED)
 
@@ -404,7 +571,10 @@ def _slot_is_free(practitioner_id: int, start, occupied_until, now, exclude_pk=N
 
 
 def _place(appointment: Appointment, practitioner_id: int, start: dt.datetime, now) -> bool:
-    """Try to put the appointment at this start with this practitioner, under the guarantee."""
+    """Try to put the appointment at this start with this practitioner, under the guarantee.
+
+    The caller holds the practitioner's lock (``lock_practitioners``).
+    """
     treatment = appointment.treatment
     end = start + dt.timedelta(minutes=treatment.visit_minutes)
     occupied_until = end + dt.timedelta(minutes=treatment.buffer_minutes)
@@ -443,6 +613,7 @@ def practitioners_free_at(
     return list(slots[0].practitioner_ids) if slots else []
 
 
+@retry_on_conflict()
 def hold_slot(
     *,
     appointment: Appointment | None,
@@ -477,6 +648,16 @@ def hold_slot(
         raise SlotUnavailable("That time is no longer available. Please choose another.")
 
     with transaction.atomic():
+        # The patient's appointment is read again under its lock, never changed in the
+        # caller's copy: a retry (retry_on_conflict) starts from the database's state.
+        existing_id, appointment = appointment.pk if appointment else None, None
+        if existing_id:
+            try:
+                appointment = lock_appointment(existing_id, practitioners=candidates)
+            except Appointment.DoesNotExist:  # deleted meanwhile (retention)
+                pass
+        if appointment is None:
+            lock_practitioners(candidates)
         live_holds = Appointment.objects.filter(status=Status.HELD, hold_expires_at__gt=now)
         if appointment is not None:
             live_holds = live_holds.exclude(pk=appointment.pk)
@@ -496,7 +677,7 @@ def hold_slot(
             if _place(appointment, practitioner_id_, start, now):
                 break
         else:
-            raise SlotUnavailable("That time was just taken. Please choose another.")
+            raise SlotUnavailable(TIME_JUST_TAKEN)
         _log(appointment, "held", actor="patient")
     return appointment
 
@@ -527,6 +708,7 @@ def save_patient_details(
     return appointment
 
 
+@retry_on_conflict()
 def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> Appointment:
     """Turn a patient's hold into a confirmed appointment or a request for review.
 
@@ -535,11 +717,7 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
     """
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("treatment", "screening")
-            .get(pk=appointment_id)
-        )
+        appointment = lock_appointment(appointment_id)
         if appointment.status != Status.HELD and appointment.status != Status.EXPIRED:
             raise NotAllowed("This booking is already finished.")
         if appointment.screening is None:
@@ -598,7 +776,8 @@ def _not_allowed_message(appointment: Appointment) -> str:
 
 def _change_status(appointment_id, allowed, new_status, action, *, by, actor, note="", email=None):
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment_id)
+        # Only ever out of the diary: the appointment's own row is the one lock needed.
+        appointment = Appointment.objects.select_for_update(no_key=True).get(pk=appointment_id)
         if appointment.status not in allowed:
             raise NotAllowed(_not_allowed_message(appointment))
         previous = appointment.status
@@ -610,11 +789,12 @@ def _change_status(appointment_id, allowed, new_status, action, *, by, actor, no
     return appointment
 
 
+@retry_on_conflict(_("The diary was busy at that moment. Please approve the request again."))
 def approve_request(appointment_id: int, *, by, now: dt.datetime | None = None) -> Appointment:
     """A clinician approves a request: re-checked under the overlap guarantee, then confirmed."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment_id)
+        appointment = lock_appointment(appointment_id)
         if appointment.status != Status.REQUESTED:
             raise NotAllowed(_not_allowed_message(appointment))
         if not _slot_is_free(
@@ -684,41 +864,44 @@ def cancel_by_patient(appointment_id: int, *, now: dt.datetime | None = None) ->
     return cancel_appointment(appointment_id, actor="patient")
 
 
+@retry_on_conflict()
 def reschedule_by_patient(
     appointment_id: int, *, start: dt.datetime, now: dt.datetime | None = None
 ) -> Appointment:
     """Move an upcoming appointment to another free start, keeping its status and practitioner
     when possible (any practitioner who performs the treatment otherwise)."""
     now = now or timezone.now()
+    appointment = Appointment.objects.select_related("treatment", "screening").get(
+        pk=appointment_id
+    )
+    if not appointment.can_be_changed_by_patient(now):
+        raise NotAllowed("This appointment can no longer be changed online. Please call us.")
+    # Read before the locks, so the diaries stay locked only while writing; the
+    # placement below checks each candidate again under its lock.
+    candidates = practitioners_free_at(
+        appointment.treatment,
+        start,
+        practitioner_id=None,
+        now=now,
+        earliest_date=appointment.earliest_treatment_date,
+        ignore_appointment_id=appointment.pk,
+    )
+    if not candidates:
+        raise SlotUnavailable("That time is no longer available. Please choose another.")
     with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("treatment", "screening")
-            .get(pk=appointment_id)
-        )
+        appointment = lock_appointment(appointment_id, practitioners=candidates)
         if not appointment.can_be_changed_by_patient(now):
             raise NotAllowed("This appointment can no longer be changed online. Please call us.")
-        candidates = practitioners_free_at(
-            appointment.treatment,
-            start,
-            practitioner_id=None,
-            now=now,
-            earliest_date=appointment.earliest_treatment_date,
-            ignore_appointment_id=appointment.pk,
-        )
         if appointment.practitioner_id in candidates:
             candidates.remove(appointment.practitioner_id)
             candidates.insert(0, appointment.practitioner_id)
-        if not candidates:
-            raise SlotUnavailable("That time is no longer available. Please choose another.")
         old_start = appointment.starts_at
+        appointment.reminder_queued_at = None  # the new time gets its own reminder
         for practitioner_id in candidates:
             if _place(appointment, practitioner_id, start, now):
                 break
         else:
-            raise SlotUnavailable("That time was just taken. Please choose another.")
-        appointment.reminder_queued_at = None
-        appointment.save(update_fields=["reminder_queued_at"])
+            raise SlotUnavailable(TIME_JUST_TAKEN)
         _log(
             appointment,
             "rescheduled",

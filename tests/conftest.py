@@ -97,6 +97,8 @@ def _no_leftover_database_sessions(django_db_setup, django_db_blocker):
 
     if connection.vendor != "postgresql":
         return
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return  # no test here used the database, so none was created
     with django_db_blocker.unblock():
         connections.close_all()
         with connection.cursor() as cursor:

@@ -1,157 +1,22 @@
 """Scale-out: two gunicorn instances sharing one PostgreSQL database and one Redis.
 
-Both instances run the production settings (DEBUG off, Redis cache and cached_db
-sessions, shared MEDIA_ROOT) on 127.0.0.1, plain HTTP (SECURE_SSL_REDIRECT=0), against
-a dedicated database `clinic_scale_out_<pid>` (created, migrated, loaded with
-`load_clinic_content`, dropped at the end) and a private redis-server of the test's own
-(tests/servers.py), never the machine's shared Redis. The helpers for the environment,
-gunicorn and the cookie-keeping HTTP client are bench/run.py's.
-
-Runs with the PostgreSQL suite (`make test-postgres`, DATABASE_URL=postgres://...) or
-when SCALE_OUT=1; plain `make test` (SQLite) skips it. PostgreSQL or Redis down: skip,
-except in CI (CI set), where it fails.
+How the instances run, and when these tests run or skip: tests/scale_out/cluster.py.
 """
 
 import html.parser
-import importlib.util
-import json
-import os
 import re
-import subprocess
 import threading
-import types
 from binascii import unhexlify
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.servers import RedisServer
+from tests.scale_out.cluster import ADMIN_PASSWORD, ADMIN_USERNAME, TIMEOUT, bench
+from tests.scale_out.cluster import query as _query
 
 pytestmark = pytest.mark.scale_out
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-DB_NAME = f"clinic_scale_out_{os.getpid()}"
-ADMIN_USERNAME = "scaleout"
-ADMIN_PASSWORD = "scale-out-Admin-password-1"
 RACERS = 10
-TIMEOUT = 30  # seconds, for every wait below
-
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
-
-# Run once in the instances' environment: migrate, load the content, collect static
-# files, create a superuser with a TOTP device, and print what the test needs.
-SETUP = f"""
-import importlib.util, json, sys
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", "--no-input", "-v", "0")
-call_command("load_clinic_content", "-v", "0")
-call_command("collectstatic", "--no-input", "-v", "0")
-from django.contrib.auth import get_user_model
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from booking.models import Practitioner
-from treatments.models import Treatment
-spec = importlib.util.spec_from_file_location("bench_run", {str(ROOT / "bench" / "run.py")!r})
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
-user = get_user_model().objects.create_superuser(
-    {ADMIN_USERNAME!r}, "scaleout@example.invalid", {ADMIN_PASSWORD!r}
-)
-device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-treatment = Treatment.objects.get(slug=bench.TREATMENT_SLUG)
-practitioner = Practitioner.objects.filter(treatments=treatment).order_by("pk").first()
-sys.stdout.write(json.dumps({{
-    "treatment": treatment.pk,
-    "practitioner": practitioner.pk,
-    "answers": bench.screening_answers(treatment),
-    "totp": [device.key, device.step, device.t0, device.digits],
-}}))
-"""
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"Scale-out test cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(f"scale-out test skipped: {reason}")
-
-
-def _connect_postgres(dbname: str = "postgres"):
-    import psycopg
-
-    return psycopg.connect(
-        host=HOST, port=5432, user="postgres", dbname=dbname, connect_timeout=5, autocommit=True
-    )
-
-
-def _query(sql: str, params=()) -> list[tuple]:
-    with _connect_postgres(DB_NAME) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """Two gunicorns on free loopback ports; yields (port_a, port_b, setup data)."""
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres") and os.environ.get("SCALE_OUT") != "1":
-        pytest.skip(
-            "scale-out test needs PostgreSQL and Redis: run `make test-postgres` "
-            "(or SCALE_OUT=1 pytest -m scale_out)"
-        )
-    try:
-        with _connect_postgres() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-    except Exception as error:
-        _unavailable(f"PostgreSQL at {HOST}:5432 is not reachable ({error})")
-    redis_server = RedisServer().start()
-
-    work = tmp_path_factory.mktemp("scale-out")
-    env = bench.bench_env(types.SimpleNamespace(db="postgres", redis_db=0))
-    env.update(
-        DATABASE_URL=f"postgres://postgres@{HOST}:5432/{DB_NAME}",
-        REDIS_URL=redis_server.url,
-        CACHE_KEY_PREFIX="scaleout",
-        STATIC_ROOT=str(work / "static"),
-        MEDIA_ROOT=str(work / "media"),  # one folder for both instances
-        RATE_LIMIT_BOOKING="10000/m",  # every client here is 127.0.0.1
-    )
-    env.pop("PYTEST_CURRENT_TEST", None)
-    setup = subprocess.run(
-        [str(bench.PYTHON), "-c", SETUP],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert setup.returncode == 0, setup.stderr[-3000:]
-    data = json.loads(setup.stdout.strip().splitlines()[-1])
-
-    servers = []
-    try:
-        ports = []
-        for _ in range(2):
-            port = bench.free_port()
-            servers.append(bench.start_gunicorn(env, port, 2))
-            ports.append(port)
-        yield ports[0], ports[1], data
-    finally:
-        for server in servers:
-            bench.stop_gunicorn(server)
-        redis_server.close()
-        with _connect_postgres() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 def _to_time_step(client, data, practitioner="") -> str:
