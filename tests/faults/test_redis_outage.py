@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import pytest
 import redis
 
-from tests.scale_out.test_two_instances import (
+from tests.scale_out.cluster import (
     SETUP,
     FormFields,
-    _admin_login,
+    admin_login,
     bench,
     fields_to_dict,
 )
@@ -184,7 +184,7 @@ def site(tmp_path_factory):
 
 def _edit_a_section_title(port: int, data: dict) -> str:
     """Sign in to the admin (password and TOTP code) and rename the page's first section."""
-    admin = _admin_login(port, data)
+    admin = admin_login(port, data)
     change = f"/admin/treatments/treatment/{data['treatment']}/change/"
     form_page = admin.get(change)
     assert form_page.status == 200, f"admin change form: HTTP {form_page.status}"

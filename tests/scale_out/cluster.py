@@ -13,10 +13,12 @@ when SCALE_OUT=1; plain `make test` (SQLite) skips it. PostgreSQL or Redis down:
 except in CI (CI set), where it fails.
 """
 
+import html.parser
 import importlib.util
 import json
 import os
 import subprocess
+from binascii import unhexlify
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,84 @@ def run_python(env: dict, script: str) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Helpers for tests that drive the instances like a browser ---------------------
+
+
+class FormFields(html.parser.HTMLParser):
+    """What a browser would submit from the form with the given id (files left out)."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select = None
+        self._options: list[tuple[str, bool]] = []
+        self._textarea = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or attrs.get("disabled") is not None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+        elif tag == "option" and self._select:
+            self._options.append((attrs.get("value") or "", "selected" in attrs))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and self._options:
+                chosen = [self._options[0][0]]
+            self.fields += [(self._select, value) for value in chosen]
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, self._text.removeprefix("\n")))
+            self._textarea = None
+
+
+def admin_login(port: int, data) -> "bench.Http":
+    """A client signed in to the admin as the cluster's superuser (password and TOTP)."""
+    from django_otp.oath import totp
+
+    key, step, t0, digits = data["totp"]
+    token = totp(unhexlify(key), step, t0, digits, 0)
+    client = bench.Http(port)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": ADMIN_USERNAME,
+            "password": ADMIN_PASSWORD,
+            "otp_token": f"{token:0{digits}d}",
+        },
+    )
+    assert response.status == 302, f"admin login: HTTP {response.status}"
+    return client
+
+
+def fields_to_dict(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return data

@@ -3,15 +3,19 @@
 How the instances run, and when these tests run or skip: tests/scale_out/cluster.py.
 """
 
-import html.parser
 import re
 import threading
-from binascii import unhexlify
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.scale_out.cluster import ADMIN_PASSWORD, ADMIN_USERNAME, TIMEOUT, bench
+from tests.scale_out.cluster import (
+    TIMEOUT,
+    FormFields,
+    admin_login,
+    bench,
+    fields_to_dict,
+)
 from tests.scale_out.cluster import query as _query
 
 pytestmark = pytest.mark.scale_out
@@ -92,76 +96,6 @@ def test_race_for_one_slot_across_both_instances_books_it_once(cluster):
 # --- (b) an admin edit on A shows at once on B ------------------------------------------
 
 
-class FormFields(html.parser.HTMLParser):
-    """What a browser would submit from the form with the given id (files left out)."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._select = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or attrs.get("disabled") is not None:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select, self._options = name, []
-        elif tag == "option" and self._select:
-            self._options.append((attrs.get("value") or "", "selected" in attrs))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select" and self._select:
-            chosen = [value for value, selected in self._options if selected]
-            if not chosen and self._options:
-                chosen = [self._options[0][0]]
-            self.fields += [(self._select, value) for value in chosen]
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.fields.append((self._textarea, self._text.removeprefix("\n")))
-            self._textarea = None
-
-
-def _admin_login(port: int, data) -> "bench.Http":
-    from django_otp.oath import totp
-
-    key, step, t0, digits = data["totp"]
-    token = totp(unhexlify(key), step, t0, digits, 0)
-    client = bench.Http(port)
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {
-            "username": ADMIN_USERNAME,
-            "password": ADMIN_PASSWORD,
-            "otp_token": f"{token:0{digits}d}",
-        },
-    )
-    assert response.status == 302, f"admin login: HTTP {response.status}"
-    return client
-
-
 def test_admin_edit_on_one_instance_shows_at_once_on_the_other(cluster):
     port_a, port_b, data = cluster
     page_path = f"/treatments/{bench.TREATMENT_SLUG}/"
@@ -170,7 +104,7 @@ def test_admin_edit_on_one_instance_shows_at_once_on_the_other(cluster):
     assert before.status == 200
     patient_b.get(page_path)  # and again: whatever B caches, it has now cached
 
-    admin_a = _admin_login(port_a, data)
+    admin_a = admin_login(port_a, data)
     change = f"/admin/treatments/treatment/{data['treatment']}/change/"
     form_page = admin_a.get(change)
     assert form_page.status == 200
@@ -190,13 +124,6 @@ def test_admin_edit_on_one_instance_shows_at_once_on_the_other(cluster):
     assert after.status == 200
     assert new_title in after.body, "instance B still shows the old content"
     assert new_title in bench.Http(port_a).get(page_path).body
-
-
-def fields_to_dict(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 # --- (c) a session started on A continues on B -------------------------------------------
