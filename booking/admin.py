@@ -3,7 +3,7 @@
 Least privilege (groups from migration 0005):
 
 - An appointment's status never changes through a form: only the actions below, each of
-  which calls a service in booking/services.py that re-checks what it must (the slot,
+  which calls a service in booking/services/ that re-checks what it must (the slot,
   under the database guarantee, when approving) and records who did it and when.
 - Screening answers, the date of birth and the instructions derived from the answers are
   health data. They appear only on the change form and in the review queue, and only to

@@ -1,0 +1,71 @@
+"""Putting an appointment at a time in a practitioner's diary, and its history.
+
+Shared by every service that writes an appointment. The writes here run under the
+locks ``locking.py`` describes; the checks are the friendly answer, the database's
+guarantee the last word.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from booking.models import Appointment, AppointmentChange, Closure, Status
+
+
+def log_change(appointment, action, *, actor, by=None, from_status="", note="") -> None:
+    AppointmentChange.objects.create(
+        appointment=appointment,
+        action=action,
+        actor=actor,
+        by=by,
+        from_status=from_status,
+        to_status=appointment.status,
+        note=note,
+    )
+
+
+def release_stale_holds(practitioner_id: int, start, end, now) -> None:
+    """Expired holds never block anybody: mark those in the way as expired first.
+
+    This locks other patients' holds, so it runs only under the practitioner's lock
+    (``lock_practitioners``): the holds of a diary are then locked by one writer at a time.
+    """
+    stale = Appointment.objects.stale_holds(now).filter(practitioner_id=practitioner_id)
+    stale.overlapping(start, end).update(status=Status.EXPIRED)
+
+
+def slot_is_free(practitioner_id: int, start, occupied_until, now, exclude_pk=None) -> bool:
+    clashes = (
+        Appointment.objects.occupying(now)
+        .filter(practitioner_id=practitioner_id)
+        .overlapping(start, occupied_until)
+    )
+    if exclude_pk:
+        clashes = clashes.exclude(pk=exclude_pk)
+    closed = Closure.objects.overlapping(start, occupied_until).filter(
+        Q(practitioner__isnull=True) | Q(practitioner_id=practitioner_id)
+    )
+    return not clashes.exists() and not closed.exists()
+
+
+def place(appointment: Appointment, practitioner_id: int, start: dt.datetime, now) -> bool:
+    """Try to put the appointment at this start with this practitioner, under the guarantee.
+
+    The caller holds the practitioner's lock (``lock_practitioners``).
+    """
+    treatment = appointment.treatment
+    end = start + dt.timedelta(minutes=treatment.visit_minutes)
+    occupied_until = end + dt.timedelta(minutes=treatment.buffer_minutes)
+    release_stale_holds(practitioner_id, start, occupied_until, now)
+    if not slot_is_free(practitioner_id, start, occupied_until, now, exclude_pk=appointment.pk):
+        return False
+    appointment.practitioner_id = practitioner_id
+    appointment.starts_at, appointment.ends_at = start, end
+    appointment.occupied_until = occupied_until
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError:
+        return False
+    return True
