@@ -43,7 +43,7 @@ from django.utils import formats, timezone, translation
 from django_tasks import task
 
 from booking.calendar import appointment_ics
-from booking.models import Appointment, EmailKind, PatientEmail, Status
+from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -72,7 +72,7 @@ STILL_TRUE_WHEN = {
     EmailKind.APPROVED: {Status.CONFIRMED},
     EmailKind.DECLINED: {Status.DECLINED},
     EmailKind.CANCELLED: {Status.CANCELLED},
-    EmailKind.RESCHEDULED: {Status.CONFIRMED, Status.REQUESTED},
+    EmailKind.RESCHEDULED: set(PLANNED_STATUSES),
     EmailKind.REMINDER: {Status.CONFIRMED},
     EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
 }

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 
 from booking import services, time_picker
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
-from booking.models import Appointment, BookingPolicy, Practitioner, Screening, ScreeningQuestion
+from booking.models import (
+    Appointment,
+    BookingPolicy,
+    Practitioner,
+    Screening,
+    ScreeningQuestion,
+    Status,
+)
 from clinic.client_address import client_ip
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
@@ -254,10 +261,10 @@ class TimeStep(Step):
 
     def is_completed(self, ctx):
         appointment = ctx.appointment
-        return appointment is not None and appointment.status == "held"
+        return appointment is not None and appointment.is_hold
 
     def incomplete_message(self, ctx):
-        if ctx.appointment is not None and ctx.appointment.status == "expired":
+        if ctx.appointment is not None and ctx.appointment.status == Status.EXPIRED:
             return _(
                 "Sorry, the time you chose was taken by someone else after we stopped holding "
                 "it. Please choose another time: your details are kept."

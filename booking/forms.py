@@ -5,10 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion
+from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
 from treatments.models import Treatment
-
-YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 # The exact words a patient agrees to. Change the version whenever the words change:
 # the consent record keeps both, so what each patient saw is never in doubt.
@@ -112,7 +110,7 @@ class ScreeningForm(forms.Form):
             else:
                 field = forms.ChoiceField(
                     label=question.text,
-                    choices=YES_NO_CHOICES,
+                    choices=YesNo.choices,
                     widget=forms.RadioSelect,
                     required=question.parent_id is None,
                     help_text=help_text,

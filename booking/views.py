@@ -20,7 +20,7 @@ from booking.flow import (
     step_by_identifier,
 )
 from booking.forms import SlotForm
-from booking.models import Appointment, Status
+from booking.models import Appointment
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
 from treatments.models import Treatment
 
@@ -203,13 +203,13 @@ def manage_reschedule(request, appointment: Appointment, token: str):
 @never_cache
 @with_manage_link
 def manage_calendar(request, appointment: Appointment, token: str):
-    if appointment.status not in (Status.CONFIRMED, Status.REQUESTED, Status.CANCELLED):
+    if not (appointment.is_planned or appointment.is_cancelled):
         raise Http404
     from booking.calendar import appointment_ics
 
-    cancelled = appointment.status == Status.CANCELLED
     response = HttpResponse(
-        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+        appointment_ics(appointment, cancelled=appointment.is_cancelled),
+        content_type="text/calendar",
     )
     response["Content-Disposition"] = f'attachment; filename="{appointment.reference}.ics"'
     return response

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from booking.choices import Outcome
 from treatments.images import delete_renditions, make_renditions, validate_image_file
 from treatments.rendering import markdown_to_safe_html
 
@@ -202,8 +203,8 @@ class Treatment(models.Model):
         questions = [q for q in self.screening_questions.all() if q.is_active and q.public_label]
         questions.sort(key=lambda q: (q.position, q.id))
         return {
-            "blocks": [q for q in questions if q.outcome == "blocks_booking"],
-            "review": [q for q in questions if q.outcome == "needs_review"],
+            "blocks": [q for q in questions if q.outcome == Outcome.BLOCKS_BOOKING],
+            "review": [q for q in questions if q.outcome == Outcome.NEEDS_REVIEW],
         }
 
     def structured_data(self, clinic) -> dict:

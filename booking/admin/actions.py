@@ -7,12 +7,33 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking import services
+from booking.admin.filters import StatusFilter
 from booking.admin.helpers import REVIEW_PERMISSION
-from booking.models import AccessRecord
+from booking.models import AccessRecord, Status, Transition
 
 
 class AppointmentActions:
     """Mixed into the appointment book and the review queue (``actions`` names them)."""
+
+    # The status change each action makes: the table (booking/models/statuses.py) says
+    # from which statuses it is possible.
+    action_transitions = {
+        "approve": Transition.APPROVE,
+        "decline": Transition.DECLINE,
+        "cancel": Transition.CANCEL,
+        "mark_completed": Transition.COMPLETE,
+        "mark_no_show": Transition.NO_SHOW,
+    }
+
+    def get_actions(self, request):
+        """When the list shows one status, offer only the changes possible from it."""
+        actions = super().get_actions(request)
+        status = request.GET.get(StatusFilter.parameter_name)
+        if status in Status.values:
+            for name, transition in self.action_transitions.items():
+                if name in actions and status not in transition.sources:
+                    del actions[name]
+        return actions
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm(REVIEW_PERMISSION)

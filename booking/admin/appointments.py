@@ -11,7 +11,7 @@ from booking.admin.actions import AppointmentActions
 from booking.admin.filters import StatusFilter, WhenFilter
 from booking.admin.helpers import EMPTY, can_see_health, clinic_tz, local_time, status_badge
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
-from booking.models import AccessRecord, Appointment, AppointmentChange
+from booking.models import AccessRecord, Actor, Appointment, AppointmentChange
 
 
 @admin.register(Appointment)
@@ -249,7 +249,7 @@ class AppointmentAdmin(AppointmentActions, admin.ModelAdmin):
         AppointmentChange.objects.create(
             appointment=obj,
             by=request.user,
-            actor="staff",
+            actor=Actor.STAFF,
             action="details changed",
             from_status=obj.status,
             to_status=obj.status,

@@ -3,7 +3,8 @@
 - ``policy``: the rules of online booking (one row);
 - ``practitioners``: practitioners, their hours, closures;
 - ``questionnaire``: screening questions, a patient's screening and answers;
-- ``appointments``: appointments, their statuses and transitions, consents, history;
+- ``statuses``: an appointment's statuses and the one table of how they change;
+- ``appointments``: appointments, consents, the history of changes;
 - ``outbox``: emails to patients;
 - ``access``: who on the staff saw what.
 
@@ -14,15 +15,14 @@ Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``Quest
 from booking.choices import Outcome, QuestionKind, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
-    ACTIVE_STATUSES,
     REFERENCE_ALPHABET,
+    Actor,
     Appointment,
     AppointmentChange,
     AppointmentQuerySet,
     AppointmentRequest,
     Consent,
     ConsentKind,
-    Status,
     new_reference,
 )
 from booking.models.outbox import EmailKind, PatientEmail, PatientEmailQuerySet
@@ -41,11 +41,25 @@ from booking.models.questionnaire import (
     ScreeningQuestion,
     ScreeningQuestionQuerySet,
 )
+from booking.models.statuses import (
+    ACTIVE_STATUSES,
+    PLANNED_STATUSES,
+    TRANSITIONS,
+    UNFINISHED_STATUSES,
+    Status,
+    StatusChange,
+    Transition,
+    TransitionNotAllowed,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "PLANNED_STATUSES",
     "REFERENCE_ALPHABET",
+    "TRANSITIONS",
+    "UNFINISHED_STATUSES",
     "AccessRecord",
+    "Actor",
     "Appointment",
     "AppointmentChange",
     "AppointmentQuerySet",
@@ -67,6 +81,9 @@ __all__ = [
     "ScreeningQuestion",
     "ScreeningQuestionQuerySet",
     "Status",
+    "StatusChange",
+    "Transition",
+    "TransitionNotAllowed",
     "Weekday",
     "WorkingHours",
     "YesNo",

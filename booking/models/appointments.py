@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from booking.models.policy import BookingPolicy
 from booking.models.practitioners import Practitioner
 from booking.models.questionnaire import Screening
+from booking.models.statuses import (
+    ACTIVE_STATUSES,
+    PLANNED_STATUSES,
+    UNFINISHED_STATUSES,
+    Status,
+    Transition,
+    TransitionNotAllowed,
+)
 from clinic.encryption import EncryptedTextField
 from treatments.models import Treatment
 
@@ -25,29 +33,19 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-class Status(models.TextChoices):
-    HELD = "held", _("Held (booking in progress)")
-    REQUESTED = "requested", _("Requested (awaiting clinician review)")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")
-    COMPLETED = "completed", _("Completed")
-    NO_SHOW = "no_show", _("No-show")
-    EXPIRED = "expired", _("Hold expired")
-
-
-# Appointments in these states occupy their slot. The PostgreSQL exclusion
-# constraint (migration 0002) lists the same values.
-ACTIVE_STATUSES = (Status.HELD, Status.REQUESTED, Status.CONFIRMED)
+def _live_hold(now: dt.datetime) -> Q:
+    """A hold that still keeps its time (``Appointment.is_held`` in Python)."""
+    return Q(status=Status.HELD, hold_expires_at__gt=now)
 
 
 class AppointmentQuerySet(models.QuerySet):
     def occupying(self, now: dt.datetime) -> "AppointmentQuerySet":
         """Appointments that take their slot now: requested, confirmed, or held and unexpired."""
-        return self.filter(
-            Q(status__in=[Status.REQUESTED, Status.CONFIRMED])
-            | Q(status=Status.HELD, hold_expires_at__gt=now)
-        )
+        return self.filter(Q(status__in=PLANNED_STATUSES) | _live_hold(now))
+
+    def live_holds(self, now: dt.datetime) -> "AppointmentQuerySet":
+        """Holds that still keep their time for a patient finishing a booking."""
+        return self.filter(_live_hold(now))
 
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AppointmentQuerySet":
         """Appointments whose occupied time (buffer included) meets [start, end)."""
@@ -61,7 +59,12 @@ class AppointmentQuerySet(models.QuerySet):
 
     def booked(self) -> "AppointmentQuerySet":
         """Everything that is or was a real appointment (not holds in progress)."""
-        return self.exclude(status__in=[Status.HELD, Status.EXPIRED])
+        return self.exclude(status__in=UNFINISHED_STATUSES)
+
+    def apply_transition(self, transition: Transition, **fields: object) -> int:
+        """Change the status of those the transition may happen from (and set ``fields``)
+        in one UPDATE; the others are left alone. Returns how many changed."""
+        return self.filter(status__in=transition.sources).update(status=transition.target, **fields)
 
 
 class Appointment(models.Model):
@@ -148,9 +151,48 @@ class Appointment(models.Model):
             and self.hold_expires_at > now
         )
 
+    @property
+    def is_planned(self) -> bool:
+        """Requested or confirmed: a visit is planned at this time."""
+        return self.status in PLANNED_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+    @property
+    def awaits_review(self) -> bool:
+        """A request a clinician has still to approve or decline."""
+        return self.status == Status.REQUESTED
+
+    @property
+    def is_hold(self) -> bool:
+        """Held, whether or not the hold has run out yet (``is_held`` says if it still keeps
+        its time)."""
+        return self.status == Status.HELD
+
+    def can(self, transition: Transition) -> bool:
+        """Whether the status may change this way now (``TRANSITIONS``). An appointment not
+        saved yet can only be held."""
+        if self._state.adding and not self.status:
+            return transition == Transition.HOLD
+        return self.status in transition.sources
+
+    def apply_transition(self, transition: Transition) -> str:
+        """Change the status as the transition says (not saved); returns the previous one.
+
+        Raises ``TransitionNotAllowed`` if the table does not allow it: services check
+        ``can()`` first and refuse with a message of their own.
+        """
+        if not self.can(transition):
+            raise TransitionNotAllowed(f"{transition.label} is not possible from {self.status!r}")
+        previous, self.status = self.status, transition.target
+        return previous
+
     def can_be_changed_by_patient(self, now: dt.datetime) -> bool:
-        """Cancel or reschedule online: only upcoming requests/confirmations before the cut-off."""
-        if self.status not in (Status.REQUESTED, Status.CONFIRMED):
+        """Cancel or reschedule online: what may be cancelled (a planned visit), before the
+        cut-off."""
+        if not self.can(Transition.CANCEL):
             return False
         cutoff = dt.timedelta(hours=BookingPolicy.load().cancellation_cutoff_hours)
         return now < self.starts_at - cutoff
@@ -191,6 +233,14 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
+
+
+class Actor(models.TextChoices):
+    """Who made a change (``AppointmentChange.actor``)."""
+
+    PATIENT = "patient", _("patient")
+    STAFF = "staff", _("staff")
+    SYSTEM = "system", _("system")
 
 
 class AppointmentChange(models.Model):

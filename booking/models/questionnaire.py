@@ -145,6 +145,11 @@ class Screening(models.Model):
     def __str__(self) -> str:
         return str(_("Screening %(pk)s") % {"pk": self.pk})
 
+    @property
+    def needs_review(self) -> bool:
+        """A clinician looks at the answers before the appointment is confirmed."""
+        return self.outcome == Outcome.NEEDS_REVIEW
+
 
 class ScreeningAnswer(models.Model):
     """One answer, with the wording and outcome of the question as the patient saw it."""

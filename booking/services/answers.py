@@ -13,10 +13,12 @@ from booking import free_times, screening
 from booking.models import (
     Appointment,
     BookingPolicy,
+    QuestionKind,
     Screening,
     ScreeningAnswer,
     ScreeningQuestion,
-    Status,
+    Transition,
+    YesNo,
 )
 from booking.services.errors import ScreeningBlocksBooking
 from treatments.models import Treatment
@@ -104,9 +106,9 @@ def replace_screening(
     """
     with transaction.atomic():
         if appointment_id:
-            Appointment.objects.filter(
-                pk=appointment_id, status__in=[Status.HELD, Status.EXPIRED]
-            ).update(screening=record, status=Status.EXPIRED, hold_expires_at=None)
+            Appointment.objects.filter(pk=appointment_id).apply_transition(
+                Transition.EXPIRE, screening=record, hold_expires_at=None
+            )
             free_times.schedule_changed()  # a held time is free again
         if old_screening_id and old_screening_id != record.pk:
             Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
@@ -137,8 +139,8 @@ def reassess(record: Screening, today: dt.date) -> screening.Assessment:
             screening.Rule(
                 id=stored.pk,
                 text=stored.question_text,
-                kind=rule.get("kind", screening.YES_NO),
-                trigger_answer=rule.get("trigger_answer", "yes"),
+                kind=rule.get("kind", QuestionKind.YES_NO),
+                trigger_answer=rule.get("trigger_answer", YesNo.YES),
                 outcome=stored.question_outcome,
                 waiting_days=rule.get("waiting_days"),
                 instruction=rule.get("instruction", ""),
@@ -146,7 +148,7 @@ def reassess(record: Screening, today: dt.date) -> screening.Assessment:
             )
         )
         value: screening.Answer = stored.answer or None
-        if rule.get("kind") == screening.DATE and value:
+        if rule.get("kind") == QuestionKind.DATE and value:
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:

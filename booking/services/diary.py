@@ -7,13 +7,24 @@ guarantee the last word.
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from booking.models import Appointment, AppointmentChange, Closure, Status
+from booking.models import Actor, Appointment, AppointmentChange, Closure, Transition
 
 
-def log_change(appointment, action, *, actor, by=None, from_status="", note="") -> None:
+def log_change(
+    appointment: Appointment,
+    action: str,
+    *,
+    actor: Actor,
+    by: AbstractBaseUser | None = None,
+    from_status: str = "",
+    note: str = "",
+) -> None:
+    """Add a line to the appointment's history: what happened (for a status change, its
+    ``Transition.logged_as``), who did it, and the status before and after."""
     AppointmentChange.objects.create(
         appointment=appointment,
         action=action,
@@ -32,7 +43,7 @@ def release_stale_holds(practitioner_id: int, start, end, now) -> None:
     (``lock_practitioners``): the holds of a diary are then locked by one writer at a time.
     """
     stale = Appointment.objects.stale_holds(now).filter(practitioner_id=practitioner_id)
-    stale.overlapping(start, end).update(status=Status.EXPIRED)
+    stale.overlapping(start, end).apply_transition(Transition.EXPIRE)
 
 
 def slot_is_free(practitioner_id: int, start, occupied_until, now, exclude_pk=None) -> bool:

@@ -7,7 +7,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from booking import emails
-from booking.models import Appointment, BookingPolicy, Consent, EmailKind, Screening, Status
+from booking.models import (
+    Actor,
+    Appointment,
+    BookingPolicy,
+    Consent,
+    EmailKind,
+    Screening,
+    Transition,
+)
 from booking.services.answers import reassess
 from booking.services.diary import log_change, place, release_stale_holds, slot_is_free
 from booking.services.errors import (
@@ -75,9 +83,9 @@ def hold_slot(
         _refuse_too_many_holds(
             policy, now, session_hash, client_ip, own=appointment.pk if appointment else None
         )
-        if appointment is None or appointment.status not in (Status.HELD, Status.EXPIRED):
+        if appointment is None or not appointment.can(Transition.HOLD):
             appointment = Appointment(treatment=treatment, screening=record)
-        appointment.status = Status.HELD
+        appointment.apply_transition(Transition.HOLD)
         appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
         appointment.session_key_hash = session_hash
         appointment.client_ip = client_ip
@@ -86,7 +94,7 @@ def hold_slot(
                 break
         else:
             raise SlotUnavailable(TIME_JUST_TAKEN)
-        log_change(appointment, "held", actor="patient")
+        log_change(appointment, Transition.HOLD.logged_as, actor=Actor.PATIENT)
     return appointment
 
 
@@ -100,7 +108,7 @@ def _refuse_too_many_holds(
 ) -> None:
     """Refuse another hold while this visitor, or their address, holds the policy's
     maximum of times elsewhere (``own``, the hold being moved, does not count)."""
-    live_holds = Appointment.objects.filter(status=Status.HELD, hold_expires_at__gt=now)
+    live_holds = Appointment.objects.live_holds(now)
     if own is not None:
         live_holds = live_holds.exclude(pk=own)
     by_person = live_holds.filter(session_key_hash=session_hash).count()
@@ -147,7 +155,7 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
     now = now or timezone.now()
     with transaction.atomic():
         appointment = lock_appointment(appointment_id)
-        if appointment.status != Status.HELD and appointment.status != Status.EXPIRED:
+        if not appointment.can(Transition.CONFIRM):
             raise NotAllowed("This booking is already finished.")
         if appointment.screening is None:
             raise ScreeningBlocksBooking("The health questionnaire is missing.")
@@ -158,7 +166,6 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
             raise NotAllowed("Your details are missing.")
         if not appointment.consents.exists():
             raise NotAllowed("Your consent is missing.")
-        previous = appointment.status
         release_stale_holds(
             appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
         )
@@ -169,14 +176,15 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
             now,
             exclude_pk=appointment.pk,
         ):
-            appointment.status = Status.EXPIRED
+            appointment.apply_transition(Transition.EXPIRE)
             appointment.save(update_fields=["status"])
             raise SlotUnavailable(
                 "Sorry, the time you chose was taken by someone else after we stopped holding "
                 "it. Please choose another time: your details are kept."
             )
         review = assessment.needs_review
-        appointment.status = Status.REQUESTED if review else Status.CONFIRMED
+        change = Transition.REQUEST if review else Transition.CONFIRM
+        previous = appointment.apply_transition(change)
         appointment.hold_expires_at = None
         appointment.confirmed_at = None if review else now
         appointment.instructions = "\n".join(assessment.instructions)
@@ -185,11 +193,6 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
                 appointment.save()
         except IntegrityError:
             raise SlotUnavailable("Sorry, someone else has just booked that time.") from None
-        log_change(
-            appointment,
-            "requested" if review else "confirmed",
-            actor="patient",
-            from_status=previous,
-        )
+        log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
         emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)
     return appointment

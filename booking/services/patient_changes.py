@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking import emails
-from booking.models import Appointment, EmailKind
+from booking.models import Actor, Appointment, EmailKind
 from booking.services.diary import log_change, place
 from booking.services.errors import TIME_JUST_TAKEN, NotAllowed, SlotUnavailable
 from booking.services.locking import lock_appointment, retry_on_conflict
@@ -15,11 +15,12 @@ from booking.services.staff import cancel_appointment
 
 
 def cancel_by_patient(appointment_id: int, *, now: dt.datetime | None = None) -> Appointment:
+    """The patient cancels through their private link, until the cut-off."""
     now = now or timezone.now()
     appointment = Appointment.objects.get(pk=appointment_id)
     if not appointment.can_be_changed_by_patient(now):
         raise NotAllowed("This appointment can no longer be cancelled online. Please call us.")
-    return cancel_appointment(appointment_id, actor="patient")
+    return cancel_appointment(appointment_id, actor=Actor.PATIENT)
 
 
 @retry_on_conflict()
@@ -63,7 +64,7 @@ def reschedule_by_patient(
         log_change(
             appointment,
             "rescheduled",
-            actor="patient",
+            actor=Actor.PATIENT,
             from_status=appointment.status,
             note=f"from {old_start.isoformat()}",
         )

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from booking.models import ACTIVE_STATUSES, AccessRecord, Appointment, Consent, Screening, Status
+from booking.models import AccessRecord, Actor, Appointment, Consent, Screening, Status, Transition
 from booking.services.diary import log_change
 
 ERASED = "(erased)"
@@ -110,14 +110,14 @@ def erase_patient(email: str, *, by=None) -> int:
         appointments = patient_appointments(email)
         ids = list(appointments.values_list("pk", flat=True))
         screenings = list(appointments.exclude(screening=None).values_list("screening", flat=True))
-        for appointment in Appointment.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES):
-            previous = appointment.status
-            appointment.status = Status.CANCELLED
+        erasable = Appointment.objects.filter(pk__in=ids, status__in=Transition.ERASE.sources)
+        for appointment in erasable:
+            previous = appointment.apply_transition(Transition.ERASE)
             appointment.save(update_fields=["status"])
             log_change(
                 appointment,
-                "cancelled",
-                actor="staff",
+                Transition.ERASE.logged_as,
+                actor=Actor.STAFF,
                 by=by,
                 from_status=previous,
                 note="erased on the patient's request",
@@ -127,7 +127,9 @@ def erase_patient(email: str, *, by=None) -> int:
         Consent.objects.filter(appointment__in=ids).delete()
         _anonymise(Appointment.objects.filter(pk__in=ids))
         for appointment in Appointment.objects.filter(pk__in=ids):
-            log_change(appointment, "erased", actor="staff", by=by, note="patient's data erased")
+            log_change(
+                appointment, "erased", actor=Actor.STAFF, by=by, note="patient's data erased"
+            )
     return len(ids)
 
 

@@ -5,7 +5,7 @@ follow-up to its parent here; it is not stored. Positions leave gaps of ten so
 editors can slot questions in between.
 """
 
-from booking.models import Outcome, QuestionKind
+from booking.models import Outcome, QuestionKind, YesNo
 
 BLOCKS = Outcome.BLOCKS_BOOKING
 REVIEW = Outcome.NEEDS_REVIEW
@@ -83,7 +83,7 @@ QUESTIONS = [
     {
         "key": "isotretinoin_last_dose",
         "parent": "isotretinoin_past",
-        "parent_answer": "yes",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": "When did you take your last dose?",
         "help_text": "An approximate date is fine if you do not remember the exact day.",
