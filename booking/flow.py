@@ -144,15 +144,15 @@ class Step:
     def url(self) -> str:
         return reverse("booking:step", kwargs={"step": self.identifier})
 
+    def next_url(self) -> str:
+        """Where this step's POST goes once it is done: the next step in ``STEPS``, or,
+        after the last, the page that says the booking is done."""
+        index = STEPS.index(self)
+        return STEPS[index + 1].url() if index + 1 < len(STEPS) else reverse("booking:done")
+
     def render(self, ctx: Context, context: dict, status: int = 200) -> HttpResponse:
         context.setdefault("treatment", ctx.treatment)
-        context.update(
-            step=self,
-            steps=STEPS,
-            step_index=STEPS.index(self),
-            state=ctx.state,
-            previous=previous_step(self),
-        )
+        context.update(progress(self), state=ctx.state, previous=previous_step(self))
         return render(ctx.request, self.template_name, context, status=status)
 
     def get(self, ctx: Context) -> HttpResponse:
@@ -192,7 +192,7 @@ class TreatmentStep(Step):
         ctx.state.practitioner = practitioner.pk if practitioner else None
         ctx.state.treatment_chosen = True
         ctx.state.save(ctx.request)
-        return redirect(ScreeningStep().url())
+        return redirect(self.next_url())
 
 
 class ScreeningStep(Step):
@@ -237,13 +237,7 @@ class ScreeningStep(Step):
             return render(
                 ctx.request,
                 "booking/blocked.html",
-                {
-                    "assessment": assessment,
-                    "treatment": ctx.treatment,
-                    "steps": STEPS,
-                    "step": self,
-                    "step_index": STEPS.index(self),
-                },
+                {"assessment": assessment, "treatment": ctx.treatment} | progress(self),
             )
         record = services.record_screening(
             ctx.treatment, questions, answers, form.cleaned_data["date_of_birth"], assessment
@@ -251,7 +245,7 @@ class ScreeningStep(Step):
         services.replace_screening(ctx.state.appointment, ctx.state.screening, record)
         ctx.state.screening = record.pk
         ctx.state.save(ctx.request)
-        return redirect(TimeStep().url())
+        return redirect(self.next_url())
 
 
 class TimeStep(Step):
@@ -311,7 +305,7 @@ class TimeStep(Step):
             return self.slot_context(ctx, form=form, status=409)
         ctx.state.appointment = appointment.pk
         ctx.state.save(ctx.request)
-        return redirect(DetailsStep().url())
+        return redirect(self.next_url())
 
 
 class DetailsStep(Step):
@@ -346,7 +340,7 @@ class DetailsStep(Step):
             consents=form.consents(),
             now=ctx.now,
         )
-        return redirect(ReviewStep().url())
+        return redirect(self.next_url())
 
 
 class ReviewStep(Step):
@@ -384,7 +378,7 @@ class ReviewStep(Step):
             messages.error(ctx.request, str(error))
             return redirect(TimeStep().url())
         BookingState(done=appointment.pk).save(ctx.request)
-        return redirect(reverse("booking:done"))
+        return redirect(self.next_url())
 
 
 STEPS: tuple[Step, ...] = (
@@ -394,6 +388,16 @@ STEPS: tuple[Step, ...] = (
     DetailsStep(),
     ReviewStep(),
 )
+
+
+def progress(step: Step | None) -> dict:
+    """What the step bar (templates/booking/includes/progress.html) needs: the steps, the
+    current one, and how many are done (all of them once ``step`` is None: booked)."""
+    return {
+        "steps": STEPS,
+        "step": step,
+        "step_index": STEPS.index(step) if step is not None else len(STEPS),
+    }
 
 
 def previous_step(step: Step) -> Step | None:

@@ -10,12 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from booking import services
+from booking import flow, services
 from booking.flow import (
-    STEPS,
     BookingState,
     Context,
     first_incomplete,
+    progress,
     slot_choice_context,
     step_by_identifier,
 )
@@ -62,9 +62,9 @@ def start(request):
             state = BookingState(treatment=treatment.pk)
             state.save(request)
     ctx = Context(request, state)
-    step = first_incomplete(ctx) or STEPS[-1]
+    step = first_incomplete(ctx) or flow.STEPS[-1]
     url = step.url()
-    if slug and step is STEPS[0]:
+    if slug and step is flow.STEPS[0]:
         url += f"?treatment={slug}"
     return redirect(url)
 
@@ -105,13 +105,7 @@ def done(request):
     return render(
         request,
         "booking/done.html",
-        {
-            "appointment": appointment,
-            "token": make_manage_token(appointment),
-            "steps": STEPS,
-            "step": None,
-            "step_index": len(STEPS),
-        },
+        {"appointment": appointment, "token": make_manage_token(appointment)} | progress(None),
     )
 
 
