@@ -8,6 +8,7 @@ replayed POST, before the ones before it. The session holds only ids and flags
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -50,7 +51,7 @@ class BookingState:
         raw = request.session.get(SESSION_KEY) or {}
         if not isinstance(raw, dict):
             return cls()
-        known = {name: raw.get(name) for name in cls.__dataclass_fields__}
+        known: dict[str, Any] = {name: raw.get(name) for name in cls.__dataclass_fields__}
         try:
             state = cls(**known)
         except TypeError:
@@ -436,20 +437,20 @@ def slot_choice_context(
     them: they may choose it again or move it.
     """
     tz = ClinicProfile.load().tzinfo
-    holding = held is not None and held.is_held(now)
+    holding = held if held is not None and held.is_held(now) else None
     slots = services.free_slots_for(
         treatment,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=earliest_date,
-        ignore_appointment_id=held.pk if holding else ignore_appointment_id,
+        ignore_appointment_id=holding.pk if holding else ignore_appointment_id,
     )
     return {
         "picker": time_picker.picker(
             slots,
             tz,
             requested_day=request.GET.get("day"),
-            held_start=held.starts_at if holding else None,
+            held_start=holding.starts_at if holding else None,
         ),
         "form": form or SlotForm(),
         "held": held,

@@ -35,6 +35,22 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class FollowUp:
+    """A question's field that knows the question it follows, if any (the page's script
+    shows a follow-up only when the answer to that question makes it apply)."""
+
+    parent_name = ""  # the field of the question it follows
+    parent_answer = ""  # the answer to it that makes this one apply
+
+
+class DateAnswerField(FollowUp, forms.DateField):
+    pass
+
+
+class YesNoAnswerField(FollowUp, forms.ChoiceField):
+    pass
+
+
 class TreatmentChoiceForm(forms.Form):
     treatment = forms.ModelChoiceField(
         label=_("Treatment"),
@@ -90,15 +106,16 @@ class ScreeningForm(forms.Form):
                                 _("Only if you answered “%(answer)s” to: %(question)s")
                                 % {
                                     "answer": question.get_parent_answer_display(),
-                                    "question": question.parent.text,
+                                    "question": question.parent.text if question.parent else "",
                                 }
                             ),
                             help_text,
                         ],
                     )
                 )
+            field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
-                field = forms.DateField(
+                field = DateAnswerField(
                     label=question.text,
                     required=False,
                     widget=DateInput,
@@ -108,7 +125,7 @@ class ScreeningForm(forms.Form):
                     },
                 )
             else:
-                field = forms.ChoiceField(
+                field = YesNoAnswerField(
                     label=question.text,
                     choices=YesNo.choices,
                     widget=forms.RadioSelect,

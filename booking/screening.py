@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from booking.choices import Outcome, QuestionKind, YesNo
 
 # The outcome of several answers that apply is the most severe one.
-SEVERITY = {
+SEVERITY: dict[str, int] = {
     Outcome.NONE: 0,
     Outcome.INSTRUCTION: 1,
     Outcome.NEEDS_REVIEW: 2,

@@ -27,7 +27,8 @@ def validate_image_file(upload) -> None:
     the image decoded once, which is what spots a truncated or corrupt JPEG (Pillow's
     verify() checks PNG checksums but not JPEG data).
     """
-    if isinstance(upload, FieldFile) and upload._committed:
+    # FieldFile._committed: Django's own flag for a stored file (not in the stubs).
+    if isinstance(upload, FieldFile) and upload._committed:  # type: ignore[attr-defined]
         # Already stored: it passed these checks when it was uploaded. Opening it again
         # on every save of the model would only cost time and leave the file open.
         return
@@ -120,7 +121,7 @@ def make_renditions(field_file: FieldFile) -> dict:
     Returns ``{"source": name, "width": w, "height": h, "items": [{"name", "width",
     "height"}]}``, stored on the model so pages never open the image again.
     """
-    if not field_file:
+    if not field_file or not field_file.name:
         return {}
     # Read the stored file, not the upload object the field may still hold: closing that
     # would break a later save of the same instance.

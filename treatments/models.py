@@ -12,7 +12,7 @@ from treatments.images import delete_renditions, make_renditions, validate_image
 from treatments.rendering import markdown_to_safe_html
 
 
-class TreatmentQuerySet(models.QuerySet):
+class TreatmentQuerySet(models.QuerySet["Treatment"]):
     def published(self) -> "TreatmentQuerySet":
         """Treatments patients may see. The one publication rule of the site."""
         return self.filter(is_published=True)
@@ -52,6 +52,8 @@ def sync_renditions(instance: models.Model, field_name: str, attribute: str) -> 
     upload is not read, and closed, before Django writes it to storage.
     """
     field = instance._meta.get_field(field_name)
+    if not isinstance(field, models.FileField):
+        raise TypeError(f"{field_name} is not a file field")
     field_file = field.pre_save(instance, add=instance._state.adding)
     current = getattr(instance, attribute) or {}
     if field_file and current.get("source") == field_file.name:

@@ -12,8 +12,9 @@ from booking.admin.helpers import REVIEW_PERMISSION
 from booking.models import AccessRecord, Status, Transition
 
 
-class AppointmentActions:
-    """Mixed into the appointment book and the review queue (``actions`` names them)."""
+class AppointmentActions(admin.ModelAdmin):
+    """The actions of the appointment book and of the review queue (``actions`` names
+    those each page offers)."""
 
     # The status change each action makes: the table (booking/models/statuses.py) says
     # from which statuses it is possible.

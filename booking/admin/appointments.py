@@ -1,5 +1,7 @@
 """The appointment book (AppointmentAdmin), and the record of who saw what."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.html import format_html, format_html_join
@@ -15,10 +17,10 @@ from booking.models import AccessRecord, Actor, Appointment, AppointmentChange
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AppointmentActions, admin.ModelAdmin):
+class AppointmentAdmin(AppointmentActions):
     """The appointment book. Statuses change only through the actions."""
 
-    change_list_template = "admin/booking/appointment/change_list.html"
+    change_list_template: ClassVar[str | None] = "admin/booking/appointment/change_list.html"
     list_display = [
         "starts",
         "reference",
@@ -33,7 +35,7 @@ class AppointmentAdmin(AppointmentActions, admin.ModelAdmin):
     # last start, then the years/months/days that have appointments); the MIN/MAX is
     # served by the starts_at index. "When" (today, tomorrow, this week, …) and the
     # "Today's schedule" link are the quicker date tools (docs/performance.md).
-    date_hierarchy = "starts_at"
+    date_hierarchy: ClassVar[str | None] = "starts_at"
     filterable_fields = {"starts_at", "practitioner", "treatment"}
     # Never any screening field here: search must not reveal who answered what.
     search_fields = ["reference", "patient_name", "patient_email"]

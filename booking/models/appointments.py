@@ -38,7 +38,7 @@ def _live_hold(now: dt.datetime) -> Q:
     return Q(status=Status.HELD, hold_expires_at__gt=now)
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def occupying(self, now: dt.datetime) -> "AppointmentQuerySet":
         """Appointments that take their slot now: requested, confirmed, or held and unexpired."""
         return self.filter(Q(status__in=PLANNED_STATUSES) | _live_hold(now))
@@ -200,7 +200,7 @@ class Appointment(models.Model):
     @property
     def earliest_treatment_date(self) -> dt.date | None:
         """The first day the patient may be treated, from their answers' waiting periods."""
-        return self.screening.earliest_date if self.screening_id else None
+        return self.screening.earliest_date if self.screening is not None else None
 
     def cancellation_deadline(self) -> dt.datetime:
         return self.starts_at - dt.timedelta(hours=BookingPolicy.load().cancellation_cutoff_hours)

@@ -18,7 +18,7 @@ class EmailKind(models.TextChoices):
     AFTERCARE = "aftercare", _("Aftercare")
 
 
-class PatientEmailQuerySet(models.QuerySet):
+class PatientEmailQuerySet(models.QuerySet["PatientEmail"]):
     def pending(self) -> "PatientEmailQuerySet":
         """Not sent yet and not given up: what the worker (or the sweep) still owes."""
         return self.filter(sent_at__isnull=True, attempts__lt=PatientEmail.MAX_ATTEMPTS)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from treatments.models import Treatment
 
 
-class PractitionerQuerySet(models.QuerySet):
+class PractitionerQuerySet(models.QuerySet["Practitioner"]):
     def active(self) -> "PractitionerQuerySet":
         return self.filter(is_active=True)
 
@@ -86,7 +86,7 @@ class WorkingHours(models.Model):
             raise ValidationError({"ends_at": _("The end must be after the start.")})
 
 
-class ClosureQuerySet(models.QuerySet):
+class ClosureQuerySet(models.QuerySet["Closure"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "ClosureQuerySet":
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 

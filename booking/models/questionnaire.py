@@ -10,7 +10,7 @@ from clinic.encryption import EncryptedBooleanField, EncryptedDateField, Encrypt
 from treatments.models import Treatment
 
 
-class ScreeningQuestionQuerySet(models.QuerySet):
+class ScreeningQuestionQuerySet(models.QuerySet["ScreeningQuestion"]):
     def active(self) -> "ScreeningQuestionQuerySet":
         return self.filter(is_active=True)
 

@@ -5,7 +5,7 @@ The rules themselves are the pure ``booking/screening.py``.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 
@@ -24,7 +24,8 @@ from booking.services.errors import ScreeningBlocksBooking
 from treatments.models import Treatment
 
 
-def rules_for(questions) -> list[screening.Rule]:
+def rules_for(questions: Iterable[ScreeningQuestion]) -> list[screening.Rule]:
+    """The questions as the pure rules see them."""
     return [
         screening.Rule(
             id=q.pk,
@@ -44,11 +45,12 @@ def rules_for(questions) -> list[screening.Rule]:
 
 def assess_answers(
     treatment: Treatment,
-    questions,
+    questions: Iterable[ScreeningQuestion],
     answers: Mapping[int, screening.Answer],
     date_of_birth: dt.date | None,
     today: dt.date,
 ) -> screening.Assessment:
+    """What the answers mean for the booking, under today's booking policy."""
     return screening.assess(
         rules_for(questions),
         answers,
@@ -114,7 +116,7 @@ def replace_screening(
             Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
 
 
-def snapshot_rule(question: ScreeningQuestion) -> dict:
+def snapshot_rule(question: ScreeningQuestion) -> dict[str, object]:
     return {
         "kind": question.kind,
         "trigger_answer": question.trigger_answer,
@@ -132,7 +134,8 @@ def _answer_to_text(answer: screening.Answer) -> str:
 
 def reassess(record: Screening, today: dt.date) -> screening.Assessment:
     """The outcome computed again from the stored answers and the rules as they were asked."""
-    rules, answers = [], {}
+    rules: list[screening.Rule] = []
+    answers: dict[int, screening.Answer] = {}
     for stored in record.answers.all():
         rule = stored.question_rule or {}
         rules.append(
@@ -148,9 +151,9 @@ def reassess(record: Screening, today: dt.date) -> screening.Assessment:
             )
         )
         value: screening.Answer = stored.answer or None
-        if rule.get("kind") == QuestionKind.DATE and value:
+        if rule.get("kind") == QuestionKind.DATE and stored.answer:
             try:
-                value = dt.date.fromisoformat(value)
+                value = dt.date.fromisoformat(stored.answer)
             except ValueError:
                 value = "invalid"
         answers[stored.pk] = value

@@ -6,12 +6,15 @@ guarantee the last word.
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from booking.models import Actor, Appointment, AppointmentChange, Closure, Transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def log_change(
@@ -19,7 +22,7 @@ def log_change(
     action: str,
     *,
     actor: Actor,
-    by: AbstractBaseUser | None = None,
+    by: "User | None" = None,
     from_status: str = "",
     note: str = "",
 ) -> None:
@@ -36,7 +39,9 @@ def log_change(
     )
 
 
-def release_stale_holds(practitioner_id: int, start, end, now) -> None:
+def release_stale_holds(
+    practitioner_id: int, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> None:
     """Expired holds never block anybody: mark those in the way as expired first.
 
     This locks other patients' holds, so it runs only under the practitioner's lock
@@ -46,7 +51,14 @@ def release_stale_holds(practitioner_id: int, start, end, now) -> None:
     stale.overlapping(start, end).apply_transition(Transition.EXPIRE)
 
 
-def slot_is_free(practitioner_id: int, start, occupied_until, now, exclude_pk=None) -> bool:
+def slot_is_free(
+    practitioner_id: int,
+    start: dt.datetime,
+    occupied_until: dt.datetime,
+    now: dt.datetime,
+    exclude_pk: int | None = None,
+) -> bool:
+    """No appointment that occupies its time and no closure meets this time in the diary."""
     clashes = (
         Appointment.objects.occupying(now)
         .filter(practitioner_id=practitioner_id)
@@ -60,7 +72,9 @@ def slot_is_free(practitioner_id: int, start, occupied_until, now, exclude_pk=No
     return not clashes.exists() and not closed.exists()
 
 
-def place(appointment: Appointment, practitioner_id: int, start: dt.datetime, now) -> bool:
+def place(
+    appointment: Appointment, practitioner_id: int, start: dt.datetime, now: dt.datetime
+) -> bool:
     """Try to put the appointment at this start with this practitioner, under the guarantee.
 
     The caller holds the practitioner's lock (``lock_practitioners``).

@@ -18,7 +18,7 @@ class TooManyHolds(BookingError):
 class AlreadyHoldingAnotherTime(TooManyHolds):
     """This visitor (their browser session) already holds a time in another booking."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             _(
                 "You are already holding a time in another booking. "
@@ -34,7 +34,7 @@ class BusyNetwork(TooManyHolds):
     this is not about the visitor themselves and must not sound as if it were.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             _(
                 "Many bookings are in progress from your network right now (for example "

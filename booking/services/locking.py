@@ -43,18 +43,22 @@ cycle.
 """
 
 import functools
-import itertools
 import logging
 import random
 import time
 from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
 
 from django.db import DatabaseError, transaction
+from django.utils.functional import Promise
 
 from booking.models import Appointment, Practitioner
 from booking.services.errors import TIME_JUST_TAKEN, SlotUnavailable
 
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # PostgreSQL's SQLSTATEs for "deadlock detected" and "could not serialize access".
 CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
@@ -72,7 +76,9 @@ def _is_conflict(error: BaseException) -> bool:
     return getattr(error.__cause__, "sqlstate", None) in CONFLICT_SQLSTATES
 
 
-def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
+def retry_on_conflict(
+    message: str | Promise = TIME_JUST_TAKEN,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Run a booking service again when PostgreSQL aborts its transaction for a
     deadlock or a serialization failure; after ``CONFLICT_ATTEMPTS`` tries, refuse
     with ``SlotUnavailable(message)``.
@@ -83,12 +89,13 @@ def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
     caller can start it again.
     """
 
-    def decorator(service: Callable) -> Callable:
+    def decorator(service: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(service)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if transaction.get_connection().in_atomic_block:
                 return service(*args, **kwargs)
-            for attempt in itertools.count(1):
+            attempt = 1
+            while True:
                 try:
                     return service(*args, **kwargs)
                 except (DatabaseError, _AppointmentMoved) as error:
@@ -105,6 +112,7 @@ def retry_on_conflict(message: str = TIME_JUST_TAKEN) -> Callable:
                         raise SlotUnavailable(message) from error
                     # A short random pause, so the writers that met do not meet again.
                     time.sleep(random.uniform(0.005, 0.05) * attempt)
+                    attempt += 1
 
         return wrapper
 

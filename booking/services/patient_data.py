@@ -2,17 +2,31 @@
 who on the staff saw what."""
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 
-from booking.models import AccessRecord, Actor, Appointment, Consent, Screening, Status, Transition
+from booking.models import (
+    AccessRecord,
+    Actor,
+    Appointment,
+    AppointmentQuerySet,
+    Consent,
+    Screening,
+    Status,
+    Transition,
+)
 from booking.services.diary import log_change
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ERASED = "(erased)"
 
 
-def _anonymise(appointments) -> int:
+def _anonymise(appointments: AppointmentQuerySet) -> int:
     """Blank the patient's details, keeping the row so the schedule's history stays true."""
     return appointments.update(
         patient_name=ERASED,
@@ -33,7 +47,7 @@ def purge_patient_data(
     - screening answers and date of birth: `health_days` after the appointment;
     - name, email, phone: `details_days` after the appointment (the row stays, anonymised).
     """
-    counts = {}
+    counts: dict[str, int] = {}
     with transaction.atomic():
         abandoned = now - dt.timedelta(hours=abandoned_hours)
         unfinished = Appointment.objects.filter(
@@ -59,52 +73,54 @@ def purge_patient_data(
     return counts
 
 
-def patient_appointments(email: str):
+def patient_appointments(email: str) -> AppointmentQuerySet:
+    """Every appointment booked with this email address (letter case aside)."""
     return Appointment.objects.filter(patient_email__iexact=email.strip()).exclude(patient_email="")
 
 
-def export_patient_data(email: str) -> dict:
+def export_patient_data(email: str) -> dict[str, object]:
     """Everything the clinic holds about the patient with this email, as plain data."""
     appointments = (
         patient_appointments(email)
         .select_related("treatment", "practitioner", "screening")
         .prefetch_related("consents", "screening__answers")
     )
-    result = {"email": email, "appointments": []}
-    for appointment in appointments:
-        item = {
-            "reference": appointment.reference,
-            "treatment": appointment.treatment.name,
-            "practitioner": appointment.practitioner.name,
-            "starts_at": appointment.starts_at.isoformat(),
-            "ends_at": appointment.ends_at.isoformat(),
-            "status": appointment.status,
-            "name": appointment.patient_name,
-            "email": appointment.patient_email,
-            "phone": appointment.patient_phone,
-            "instructions": appointment.instructions,
-            "created_at": appointment.created_at.isoformat(),
-            "consents": [
-                {
-                    "kind": consent.kind,
-                    "wording": consent.wording,
-                    "version": consent.version,
-                    "given_at": consent.given_at.isoformat(),
-                }
-                for consent in appointment.consents.all()
-            ],
-        }
-        if appointment.screening:
-            item["date_of_birth"] = appointment.screening.date_of_birth.isoformat()
-            item["screening"] = [
-                {"question": answer.question_text, "answer": answer.answer}
-                for answer in appointment.screening.answers.all()
-            ]
-        result["appointments"].append(item)
-    return result
+    return {"email": email, "appointments": [_exported(a) for a in appointments]}
 
 
-def erase_patient(email: str, *, by=None) -> int:
+def _exported(appointment: Appointment) -> dict[str, object]:
+    item: dict[str, object] = {
+        "reference": appointment.reference,
+        "treatment": appointment.treatment.name,
+        "practitioner": appointment.practitioner.name,
+        "starts_at": appointment.starts_at.isoformat(),
+        "ends_at": appointment.ends_at.isoformat(),
+        "status": appointment.status,
+        "name": appointment.patient_name,
+        "email": appointment.patient_email,
+        "phone": appointment.patient_phone,
+        "instructions": appointment.instructions,
+        "created_at": appointment.created_at.isoformat(),
+        "consents": [
+            {
+                "kind": consent.kind,
+                "wording": consent.wording,
+                "version": consent.version,
+                "given_at": consent.given_at.isoformat(),
+            }
+            for consent in appointment.consents.all()
+        ],
+    }
+    if appointment.screening:
+        item["date_of_birth"] = appointment.screening.date_of_birth.isoformat()
+        item["screening"] = [
+            {"question": answer.question_text, "answer": answer.answer}
+            for answer in appointment.screening.answers.all()
+        ]
+    return item
+
+
+def erase_patient(email: str, *, by: "User | None" = None) -> int:
     """Erase a patient on request: answers deleted, details blanked, history kept."""
     with transaction.atomic():
         appointments = patient_appointments(email)
@@ -133,7 +149,7 @@ def erase_patient(email: str, *, by=None) -> int:
     return len(ids)
 
 
-def record_access(user, appointments, action: str) -> None:
+def record_access(user: "User", appointments: Iterable[Appointment], action: str) -> None:
     """Note that a staff member saw or exported these appointments (append-only)."""
     AccessRecord.objects.bulk_create(
         AccessRecord(

@@ -18,7 +18,7 @@ from treatments.models import Treatment
 
 
 def booking_window(
-    policy: BookingPolicy, now: dt.datetime, earliest_date: dt.date | None, tz
+    policy: BookingPolicy, now: dt.datetime, earliest_date: dt.date | None, tz: ZoneInfo
 ) -> tuple[dt.datetime, dt.datetime]:
     """The first and last start time a patient may book now."""
     earliest = now + dt.timedelta(hours=policy.minimum_notice_hours)
@@ -178,7 +178,9 @@ def _busy_times(
         "practitioner_id", "starts_at", "occupied_until", "status", "hold_expires_at"
     ):
         busy.setdefault(practitioner, []).append((starts_at, occupied_until))
-        if status == Status.HELD and (next_release is None or hold_expires_at < next_release):
+        if status != Status.HELD or hold_expires_at is None:
+            continue
+        if next_release is None or hold_expires_at < next_release:
             next_release = hold_expires_at
     return busy, next_release
 

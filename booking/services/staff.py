@@ -2,8 +2,8 @@
 cancel, mark completed or no-show."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,9 @@ from booking.models import Actor, Appointment, EmailKind, Transition
 from booking.services.diary import log_change, slot_is_free
 from booking.services.errors import NotAllowed, SlotUnavailable
 from booking.services.locking import lock_appointment, retry_on_conflict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _not_allowed_message(appointment: Appointment) -> str:
@@ -24,7 +27,7 @@ def _change_status(
     appointment_id: int,
     transition: Transition,
     *,
-    by: AbstractBaseUser | None,
+    by: "User | None",
     actor: Actor,
     note: str = "",
     email: EmailKind | None = None,
@@ -47,7 +50,7 @@ def _change_status(
 
 @retry_on_conflict(_("The diary was busy at that moment. Please approve the request again."))
 def approve_request(
-    appointment_id: int, *, by: AbstractBaseUser | None, now: dt.datetime | None = None
+    appointment_id: int, *, by: "User | None", now: dt.datetime | None = None
 ) -> Appointment:
     """A clinician approves a request: re-checked under the overlap guarantee, then confirmed."""
     now = now or timezone.now()
@@ -83,9 +86,7 @@ def approve_request(
     return appointment
 
 
-def decline_request(
-    appointment_id: int, *, by: AbstractBaseUser | None, note: str = ""
-) -> Appointment:
+def decline_request(appointment_id: int, *, by: "User | None", note: str = "") -> Appointment:
     """A clinician declines a request; the patient is told."""
     return _change_status(
         appointment_id,
@@ -98,7 +99,7 @@ def decline_request(
 
 
 def cancel_appointment(
-    appointment_id: int, *, by: AbstractBaseUser | None = None, actor: Actor = Actor.STAFF
+    appointment_id: int, *, by: "User | None" = None, actor: Actor = Actor.STAFF
 ) -> Appointment:
     """Cancel a planned visit (staff, or the patient through ``cancel_by_patient``)."""
     return _change_status(
@@ -106,11 +107,11 @@ def cancel_appointment(
     )
 
 
-def mark_completed(appointment_id: int, *, by: AbstractBaseUser | None) -> Appointment:
+def mark_completed(appointment_id: int, *, by: "User | None") -> Appointment:
     """The patient came and was treated."""
     return _change_status(appointment_id, Transition.COMPLETE, by=by, actor=Actor.STAFF)
 
 
-def mark_no_show(appointment_id: int, *, by: AbstractBaseUser | None) -> Appointment:
+def mark_no_show(appointment_id: int, *, by: "User | None") -> Appointment:
     """The patient did not come."""
     return _change_status(appointment_id, Transition.NO_SHOW, by=by, actor=Actor.STAFF)

@@ -5,6 +5,8 @@ follow-up to its parent here; it is not stored. Positions leave gaps of ten so
 editors can slot questions in between.
 """
 
+from typing import Any
+
 from booking.models import Outcome, QuestionKind, YesNo
 
 BLOCKS = Outcome.BLOCKS_BOOKING
@@ -12,7 +14,7 @@ REVIEW = Outcome.NEEDS_REVIEW
 INSTRUCTION = Outcome.INSTRUCTION
 NONE = Outcome.NONE
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     # Answers that stop online booking.
     {
         "key": "pregnant",

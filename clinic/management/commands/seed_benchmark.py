@@ -398,7 +398,7 @@ class Command(BaseCommand):
         practitioners = list(Practitioner.objects.order_by("position", "pk"))[
             : len(PRACTITIONER_NAMES)
         ]
-        performs = {}
+        performs: dict[int, list[int]] = {}
         for link in Practitioner.treatments.through.objects.all():
             performs.setdefault(link.practitioner_id, []).append(link.treatment_id)
         treatments = {t.pk: t for t in Treatment.objects.all()}
@@ -418,7 +418,7 @@ class Command(BaseCommand):
                     closed_days.add((index_of[closure.practitioner_id], day))
                 day += dt.timedelta(days=1)
 
-        layout = []  # (practitioner, start, status)
+        layout: list[tuple[int, dt.datetime, str]] = []  # (practitioner, start, status)
         future_cap = count // 5
         for p_index, day, start in self.cells(
             tz, today + dt.timedelta(days=1), 1, closed_days, clinic_closed
@@ -494,13 +494,13 @@ class Command(BaseCommand):
             )
             for position in range(3):
                 question = questions[position] if position < len(questions) else None
-                same = question is not None and question.treatment_id == treatment.pk
+                asked = question if question and question.treatment_id == treatment.pk else None
                 answers.append(
                     (
                         screening_id,
-                        question.pk if same else None,
-                        question.text if same else f"Health question {position + 1}",
-                        question.outcome if same else Outcome.NONE.value,
+                        asked.pk if asked else None,
+                        asked.text if asked else f"Health question {position + 1}",
+                        asked.outcome if asked else Outcome.NONE.value,
                         rule,
                         YesNo.NO.value,
                         False,
