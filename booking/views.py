@@ -11,14 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from booking import flow, services
-from booking.flow import (
-    BookingState,
-    Context,
-    first_incomplete,
-    progress,
-    slot_choice_context,
-    step_by_identifier,
-)
+from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
+from booking.flow_state import BookingState, Context
 from booking.forms import SlotForm
 from booking.models import Appointment
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token

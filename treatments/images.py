@@ -19,6 +19,8 @@ RENDITION_FORMAT = "WEBP"
 RENDITION_QUALITY = 80
 
 
+# The checks in the one order that is safe (header and pixel count before any decoding),
+# each with its own message: kept in one function so the order stays visible.
 def validate_image_file(upload) -> None:
     """Refuse anything that is not a real, sanely sized JPEG/PNG/WebP/GIF.
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from booking import flow
+from booking.flow_state import SESSION_KEY, Context
 from booking.models import Outcome, ScreeningQuestion
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ class ExtraStep(flow.Step):
     identifier = "extra"
     template_name = "booking/placeholder.html"
 
-    def is_completed(self, ctx: flow.Context) -> bool:
+    def is_completed(self, ctx: Context) -> bool:
         return False
 
 
@@ -71,7 +72,7 @@ def test_the_blocked_page_shows_the_questions_step_as_the_current_one(
 
 def test_the_done_page_shows_every_step_done(client, confirmed_appointment):
     session = client.session
-    session[flow.SESSION_KEY] = {"done": confirmed_appointment.pk}
+    session[SESSION_KEY] = {"done": confirmed_appointment.pk}
     session.save()
 
     response = client.get(reverse("booking:done"))
