@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run test test-postgres browser-deps lint fmt check content clean
+.PHONY: help install run test test-postgres browser-deps lint fmt typecheck check content clean
 
 help:
 	@echo "make run            install, migrate, load the clinic's content, serve http://127.0.0.1:8000"
@@ -13,6 +13,7 @@ help:
 	@echo "make test           the whole test suite (browser tests included) on SQLite"
 	@echo "make test-postgres  the whole suite on PostgreSQL at 127.0.0.1:5432"
 	@echo "make lint / fmt     ruff check / ruff format"
+	@echo "make typecheck      mypy (strict on the pure modules and booking/services/)"
 
 $(STAMP): pyproject.toml
 	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
@@ -62,6 +63,10 @@ lint: install
 fmt: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Settings in pyproject.toml ([tool.mypy]); the django-stubs plugin loads the settings.
+typecheck: install
+	$(DEV_ENV) $(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3* media test-artifacts

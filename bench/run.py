@@ -239,12 +239,13 @@ def expect(response: Response, status: int, what: str) -> Response:
 
 def screening_answers(treatment) -> dict:
     """Answers that let the booking go on: the opposite of each question's trigger."""
-    from booking.models import ScreeningQuestion
+    from booking.models import QuestionKind, ScreeningQuestion, YesNo
 
     answers = {"date_of_birth": "1988-05-17"}
     for question in ScreeningQuestion.objects.for_treatment(treatment):
-        if question.kind == "yes_no" and question.parent_id is None:
-            answers[f"question_{question.pk}"] = "no" if question.trigger_answer == "yes" else "yes"
+        if question.kind == QuestionKind.YES_NO and question.parent_id is None:
+            not_trigger = YesNo.NO if question.trigger_answer == YesNo.YES else YesNo.YES
+            answers[f"question_{question.pk}"] = not_trigger.value
     return answers
 
 

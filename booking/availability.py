@@ -10,7 +10,7 @@ happens twice (fall back) is offered once.
 import bisect
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,9 @@ def _range_close(day: dt.date, until: dt.time, tz: ZoneInfo) -> dt.datetime:
     return instant
 
 
-def _wall_starts(day: dt.date, start: dt.time, until: dt.time, step: dt.timedelta):
+def _wall_starts(
+    day: dt.date, start: dt.time, until: dt.time, step: dt.timedelta
+) -> Iterator[dt.datetime]:
     cursor = dt.datetime.combine(day, start)
     end = dt.datetime.combine(day, until)
     while cursor < end:

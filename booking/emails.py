@@ -43,7 +43,7 @@ from django.utils import formats, timezone, translation
 from django_tasks import task
 
 from booking.calendar import appointment_ics
-from booking.models import Appointment, EmailKind, PatientEmail, Status
+from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -66,13 +66,13 @@ CANCELLING_KINDS = {EmailKind.CANCELLED}
 
 # An email that waited (a failed send, a slow cron) is only sent if it is still true:
 # no "confirmed" or reminder after a cancellation, no "request received" after a decline.
-STILL_TRUE_WHEN = {
+STILL_TRUE_WHEN: dict[str, set[Status]] = {
     EmailKind.CONFIRMED: {Status.CONFIRMED},
     EmailKind.REQUEST_RECEIVED: {Status.REQUESTED},
     EmailKind.APPROVED: {Status.CONFIRMED},
     EmailKind.DECLINED: {Status.DECLINED},
     EmailKind.CANCELLED: {Status.CANCELLED},
-    EmailKind.RESCHEDULED: {Status.CONFIRMED, Status.REQUESTED},
+    EmailKind.RESCHEDULED: set(PLANNED_STATUSES),
     EmailKind.REMINDER: {Status.CONFIRMED},
     EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
 }
@@ -215,8 +215,8 @@ def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternativ
         context = email_context(appointment, email.kind, now)
         method = calendar_method(email)
         context["calendar_attached"] = method is not None
-        subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
-        subject = " ".join(subject.split())  # one line, whatever the template's whitespace
+        rendered_subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
+        subject = " ".join(rendered_subject.split())  # one line, whatever the template's spaces
         text = render_to_string(f"emails/{email.kind}.txt", context)
         html = render_to_string(f"emails/{email.kind}.html", context)
     message = EmailMultiAlternatives(

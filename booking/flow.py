@@ -3,11 +3,10 @@
 `STEPS` lists them in order. The view walks the tuple and sends the patient to
 the first step that is not complete, so no step can be reached, by URL or by a
 replayed POST, before the ones before it. The session holds only ids and flags
-(`BookingState`); answers, details and consents live in the database.
+(`BookingState`, in flow_state.py); answers, details and consents live in the database.
 """
 
 import datetime as dt
-from dataclasses import asdict, dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,108 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking import services, time_picker
+from booking.flow_state import BookingState, Context
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
-from booking.models import Appointment, BookingPolicy, Practitioner, Screening, ScreeningQuestion
+from booking.models import (
+    Appointment,
+    BookingPolicy,
+    ScreeningQuestion,
+    Status,
+)
 from clinic.client_address import client_ip
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
-
-SESSION_KEY = "booking"
-
-
-@dataclass
-class BookingState:
-    """What the session remembers about a booking in progress: primitives only."""
-
-    treatment: int | None = None
-    practitioner: int | None = None  # None = any available practitioner
-    treatment_chosen: bool = False
-    screening: int | None = None
-    appointment: int | None = None
-    done: int | None = None
-
-    @classmethod
-    def load(cls, request: HttpRequest) -> "BookingState":
-        raw = request.session.get(SESSION_KEY) or {}
-        if not isinstance(raw, dict):
-            return cls()
-        known = {name: raw.get(name) for name in cls.__dataclass_fields__}
-        try:
-            state = cls(**known)
-        except TypeError:
-            return cls()
-        for name in ("treatment", "practitioner", "screening", "appointment", "done"):
-            if not isinstance(getattr(state, name), int | None):
-                return cls()
-        return state
-
-    def save(self, request: HttpRequest) -> None:
-        request.session[SESSION_KEY] = asdict(self)
-
-    def after_treatment(self) -> None:
-        self.screening = None
-        self.appointment = None
-
-
-class Context:
-    """Objects a step needs, each loaded once per request."""
-
-    def __init__(self, request: HttpRequest, state: BookingState):
-        self.request = request
-        self.state = state
-        self.now = timezone.now()
-        self._cache: dict = {}
-
-    def _once(self, key, loader):
-        if key not in self._cache:
-            self._cache[key] = loader()
-        return self._cache[key]
-
-    @property
-    def treatment(self) -> Treatment | None:
-        def load():
-            if not self.state.treatment:
-                return None
-            return Treatment.objects.published().filter(pk=self.state.treatment).first()
-
-        return self._once("treatment", load)
-
-    @property
-    def practitioner(self) -> Practitioner | None:
-        def load():
-            if not self.state.practitioner:
-                return None
-            return Practitioner.objects.active().filter(pk=self.state.practitioner).first()
-
-        return self._once("practitioner", load)
-
-    @property
-    def screening(self) -> Screening | None:
-        def load():
-            if not self.state.screening:
-                return None
-            return Screening.objects.filter(
-                pk=self.state.screening, treatment_id=self.state.treatment
-            ).first()
-
-        return self._once("screening", load)
-
-    @property
-    def appointment(self) -> Appointment | None:
-        def load():
-            if not self.state.appointment:
-                return None
-            return (
-                Appointment.objects.select_related("treatment", "practitioner")
-                .filter(
-                    pk=self.state.appointment,
-                    treatment_id=self.state.treatment,
-                    screening_id=self.state.screening,
-                )
-                .first()
-            )
-
-        return self._once("appointment", load)
 
 
 class Step:
@@ -137,15 +45,15 @@ class Step:
     def url(self) -> str:
         return reverse("booking:step", kwargs={"step": self.identifier})
 
+    def next_url(self) -> str:
+        """Where this step's POST goes once it is done: the next step in ``STEPS``, or,
+        after the last, the page that says the booking is done."""
+        index = STEPS.index(self)
+        return STEPS[index + 1].url() if index + 1 < len(STEPS) else reverse("booking:done")
+
     def render(self, ctx: Context, context: dict, status: int = 200) -> HttpResponse:
         context.setdefault("treatment", ctx.treatment)
-        context.update(
-            step=self,
-            steps=STEPS,
-            step_index=STEPS.index(self),
-            state=ctx.state,
-            previous=previous_step(self),
-        )
+        context.update(progress(self), state=ctx.state, previous=previous_step(self))
         return render(ctx.request, self.template_name, context, status=status)
 
     def get(self, ctx: Context) -> HttpResponse:
@@ -185,7 +93,7 @@ class TreatmentStep(Step):
         ctx.state.practitioner = practitioner.pk if practitioner else None
         ctx.state.treatment_chosen = True
         ctx.state.save(ctx.request)
-        return redirect(ScreeningStep().url())
+        return redirect(self.next_url())
 
 
 class ScreeningStep(Step):
@@ -230,13 +138,7 @@ class ScreeningStep(Step):
             return render(
                 ctx.request,
                 "booking/blocked.html",
-                {
-                    "assessment": assessment,
-                    "treatment": ctx.treatment,
-                    "steps": STEPS,
-                    "step": self,
-                    "step_index": STEPS.index(self),
-                },
+                {"assessment": assessment, "treatment": ctx.treatment} | progress(self),
             )
         record = services.record_screening(
             ctx.treatment, questions, answers, form.cleaned_data["date_of_birth"], assessment
@@ -244,7 +146,7 @@ class ScreeningStep(Step):
         services.replace_screening(ctx.state.appointment, ctx.state.screening, record)
         ctx.state.screening = record.pk
         ctx.state.save(ctx.request)
-        return redirect(TimeStep().url())
+        return redirect(self.next_url())
 
 
 class TimeStep(Step):
@@ -254,10 +156,10 @@ class TimeStep(Step):
 
     def is_completed(self, ctx):
         appointment = ctx.appointment
-        return appointment is not None and appointment.status == "held"
+        return appointment is not None and appointment.is_hold
 
     def incomplete_message(self, ctx):
-        if ctx.appointment is not None and ctx.appointment.status == "expired":
+        if ctx.appointment is not None and ctx.appointment.status == Status.EXPIRED:
             return _(
                 "Sorry, the time you chose was taken by someone else after we stopped holding "
                 "it. Please choose another time: your details are kept."
@@ -304,7 +206,7 @@ class TimeStep(Step):
             return self.slot_context(ctx, form=form, status=409)
         ctx.state.appointment = appointment.pk
         ctx.state.save(ctx.request)
-        return redirect(DetailsStep().url())
+        return redirect(self.next_url())
 
 
 class DetailsStep(Step):
@@ -339,7 +241,7 @@ class DetailsStep(Step):
             consents=form.consents(),
             now=ctx.now,
         )
-        return redirect(ReviewStep().url())
+        return redirect(self.next_url())
 
 
 class ReviewStep(Step):
@@ -377,7 +279,7 @@ class ReviewStep(Step):
             messages.error(ctx.request, str(error))
             return redirect(TimeStep().url())
         BookingState(done=appointment.pk).save(ctx.request)
-        return redirect(reverse("booking:done"))
+        return redirect(self.next_url())
 
 
 STEPS: tuple[Step, ...] = (
@@ -387,6 +289,16 @@ STEPS: tuple[Step, ...] = (
     DetailsStep(),
     ReviewStep(),
 )
+
+
+def progress(step: Step | None) -> dict:
+    """What the step bar (templates/booking/includes/progress.html) needs: the steps, the
+    current one, and how many are done (all of them once ``step`` is None: booked)."""
+    return {
+        "steps": STEPS,
+        "step": step,
+        "step_index": STEPS.index(step) if step is not None else len(STEPS),
+    }
 
 
 def previous_step(step: Step) -> Step | None:
@@ -425,20 +337,20 @@ def slot_choice_context(
     them: they may choose it again or move it.
     """
     tz = ClinicProfile.load().tzinfo
-    holding = held is not None and held.is_held(now)
+    holding = held if held is not None and held.is_held(now) else None
     slots = services.free_slots_for(
         treatment,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=earliest_date,
-        ignore_appointment_id=held.pk if holding else ignore_appointment_id,
+        ignore_appointment_id=holding.pk if holding else ignore_appointment_id,
     )
     return {
         "picker": time_picker.picker(
             slots,
             tz,
             requested_day=request.GET.get("day"),
-            held_start=held.starts_at if holding else None,
+            held_start=holding.starts_at if holding else None,
         ),
         "form": form or SlotForm(),
         "held": held,

@@ -5,10 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion
+from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
 from treatments.models import Treatment
-
-YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 # The exact words a patient agrees to. Change the version whenever the words change:
 # the consent record keeps both, so what each patient saw is never in doubt.
@@ -35,6 +33,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class FollowUp:
+    """A question's field that knows the question it follows, if any (the page's script
+    shows a follow-up only when the answer to that question makes it apply)."""
+
+    parent_name = ""  # the field of the question it follows
+    parent_answer = ""  # the answer to it that makes this one apply
+
+
+class DateAnswerField(FollowUp, forms.DateField):
+    pass
+
+
+class YesNoAnswerField(FollowUp, forms.ChoiceField):
+    pass
 
 
 class TreatmentChoiceForm(forms.Form):
@@ -92,15 +106,16 @@ class ScreeningForm(forms.Form):
                                 _("Only if you answered “%(answer)s” to: %(question)s")
                                 % {
                                     "answer": question.get_parent_answer_display(),
-                                    "question": question.parent.text,
+                                    "question": question.parent.text if question.parent else "",
                                 }
                             ),
                             help_text,
                         ],
                     )
                 )
+            field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
-                field = forms.DateField(
+                field = DateAnswerField(
                     label=question.text,
                     required=False,
                     widget=DateInput,
@@ -110,9 +125,9 @@ class ScreeningForm(forms.Form):
                     },
                 )
             else:
-                field = forms.ChoiceField(
+                field = YesNoAnswerField(
                     label=question.text,
-                    choices=YES_NO_CHOICES,
+                    choices=YesNo.choices,
                     widget=forms.RadioSelect,
                     required=question.parent_id is None,
                     help_text=help_text,

@@ -2,7 +2,9 @@
 
 A question's rule is plain data (`Rule`), built from a `ScreeningQuestion` when the
 patient answers, and from the stored snapshot when the booking is confirmed, so
-the server always re-assesses exactly what the patient was asked.
+the server always re-assesses exactly what the patient was asked. Outcomes, kinds and
+answers are the models' own TextChoices, from ``booking/choices.py``, which imports no
+model.
 """
 
 import datetime as dt
@@ -11,14 +13,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-BLOCKS_BOOKING = "blocks_booking"
-NEEDS_REVIEW = "needs_review"
-INSTRUCTION = "instruction"
-NONE = "none"
-SEVERITY = {NONE: 0, INSTRUCTION: 1, NEEDS_REVIEW: 2, BLOCKS_BOOKING: 3}
+from booking.choices import Outcome, QuestionKind, YesNo
 
-YES_NO = "yes_no"
-DATE = "date"
+# The outcome of several answers that apply is the most severe one.
+SEVERITY: dict[str, int] = {
+    Outcome.NONE: 0,
+    Outcome.INSTRUCTION: 1,
+    Outcome.NEEDS_REVIEW: 2,
+    Outcome.BLOCKS_BOOKING: 3,
+}
 
 Answer = str | dt.date | None
 
@@ -29,9 +32,9 @@ class Rule:
 
     id: int
     text: str
-    kind: str = YES_NO
-    trigger_answer: str = "yes"
-    outcome: str = NONE
+    kind: str = QuestionKind.YES_NO
+    trigger_answer: str = YesNo.YES
+    outcome: str = Outcome.NONE
     waiting_days: int | None = None
     instruction: str = ""
     patient_message: str = ""
@@ -43,7 +46,7 @@ class Rule:
 class Assessment:
     """What the answers mean for the booking."""
 
-    outcome: str = NONE
+    outcome: str = Outcome.NONE
     reasons: list[str] = field(default_factory=list)
     instructions: list[str] = field(default_factory=list)
     earliest_date: dt.date | None = None
@@ -53,11 +56,11 @@ class Assessment:
 
     @property
     def blocks_booking(self) -> bool:
-        return self.outcome == BLOCKS_BOOKING
+        return self.outcome == Outcome.BLOCKS_BOOKING
 
     @property
     def needs_review(self) -> bool:
-        return self.outcome == NEEDS_REVIEW
+        return self.outcome == Outcome.NEEDS_REVIEW
 
     @property
     def can_book(self) -> bool:
@@ -99,14 +102,14 @@ def _is_plain_date(value: object) -> bool:
 
 def waiting_ends(rule: Rule, answer: Answer) -> dt.date | None:
     """For a date question: the first day the patient may be treated."""
-    if rule.kind != DATE or not isinstance(answer, dt.date) or not rule.waiting_days:
+    if rule.kind != QuestionKind.DATE or not isinstance(answer, dt.date) or not rule.waiting_days:
         return None
     return answer + dt.timedelta(days=rule.waiting_days)
 
 
 def applies(rule: Rule, answer: Answer, today: dt.date) -> bool:
     """Whether the answer is the one that matters for this question."""
-    if rule.kind == DATE:
+    if rule.kind == QuestionKind.DATE:
         end = waiting_ends(rule, answer)
         return end is not None and end > today
     return answer == rule.trigger_answer
@@ -130,19 +133,19 @@ def assess(
     earliest: dt.date | None = None
     for rule in asked_rules(rules, answers):
         answer = answers.get(rule.id)
-        if rule.kind == YES_NO and answer not in ("yes", "no"):
+        if rule.kind == QuestionKind.YES_NO and answer not in YesNo.values:
             result.unanswered.append(rule.id)
             continue
         # A date asked as a follow-up ("yes, I took it: when?") must be given; a top-level
         # date question may be left empty ("leave empty if never").
-        if rule.kind == DATE and answer is None and rule.parent_id is not None:
+        if rule.kind == QuestionKind.DATE and answer is None and rule.parent_id is not None:
             result.unanswered.append(rule.id)
             continue
         # A datetime is a date too, but cannot be compared with one: garbage as well.
-        if rule.kind == DATE and answer is not None and not _is_plain_date(answer):
+        if rule.kind == QuestionKind.DATE and answer is not None and not _is_plain_date(answer):
             result.unanswered.append(rule.id)
             continue
-        if rule.kind == DATE and isinstance(answer, dt.date) and answer > today:
+        if rule.kind == QuestionKind.DATE and isinstance(answer, dt.date) and answer > today:
             result.unanswered.append(rule.id)
             continue
         does_apply = applies(rule, answer, today)
@@ -154,17 +157,17 @@ def assess(
             earliest = max(earliest, end) if earliest else end
         if SEVERITY[rule.outcome] > SEVERITY[result.outcome]:
             result.outcome = rule.outcome
-        if rule.outcome in (BLOCKS_BOOKING, NEEDS_REVIEW):
+        if rule.outcome in (Outcome.BLOCKS_BOOKING, Outcome.NEEDS_REVIEW):
             result.reasons.append(rule.patient_message or rule.text)
-        elif rule.outcome == INSTRUCTION and rule.instruction:
+        elif rule.outcome == Outcome.INSTRUCTION and rule.instruction:
             result.instructions.append(rule.instruction)
 
     if result.unanswered:
-        result.outcome = BLOCKS_BOOKING
+        result.outcome = Outcome.BLOCKS_BOOKING
         result.reasons.append(_("Some questions were not answered."))
     if date_of_birth is None or age_on(date_of_birth, today) < minimum_age:
         result.too_young = True
-        result.outcome = BLOCKS_BOOKING
+        result.outcome = Outcome.BLOCKS_BOOKING
         result.reasons.append(
             _("Online booking is for patients aged %(age)s and over.") % {"age": minimum_age}
         )

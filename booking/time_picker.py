@@ -126,7 +126,7 @@ def picker(
             label=slot.start.astimezone(tz).strftime("%H:%M"),
             held=slot.start == held_start,
         )
-        for slot in days.get(chosen_day, [])
+        for slot in (days[chosen_day] if chosen_day is not None else [])
     ]
     return Picker(
         days=day_choices,

@@ -10,17 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from booking import services
-from booking.flow import (
-    STEPS,
-    BookingState,
-    Context,
-    first_incomplete,
-    slot_choice_context,
-    step_by_identifier,
-)
+from booking import flow, services
+from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
+from booking.flow_state import BookingState, Context
 from booking.forms import SlotForm
-from booking.models import Appointment, Status
+from booking.models import Appointment
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
 from treatments.models import Treatment
 
@@ -62,9 +56,9 @@ def start(request):
             state = BookingState(treatment=treatment.pk)
             state.save(request)
     ctx = Context(request, state)
-    step = first_incomplete(ctx) or STEPS[-1]
+    step = first_incomplete(ctx) or flow.STEPS[-1]
     url = step.url()
-    if slug and step is STEPS[0]:
+    if slug and step is flow.STEPS[0]:
         url += f"?treatment={slug}"
     return redirect(url)
 
@@ -105,13 +99,7 @@ def done(request):
     return render(
         request,
         "booking/done.html",
-        {
-            "appointment": appointment,
-            "token": make_manage_token(appointment),
-            "steps": STEPS,
-            "step": None,
-            "step_index": len(STEPS),
-        },
+        {"appointment": appointment, "token": make_manage_token(appointment)} | progress(None),
     )
 
 
@@ -203,13 +191,13 @@ def manage_reschedule(request, appointment: Appointment, token: str):
 @never_cache
 @with_manage_link
 def manage_calendar(request, appointment: Appointment, token: str):
-    if appointment.status not in (Status.CONFIRMED, Status.REQUESTED, Status.CANCELLED):
+    if not (appointment.is_planned or appointment.is_cancelled):
         raise Http404
     from booking.calendar import appointment_ics
 
-    cancelled = appointment.status == Status.CANCELLED
     response = HttpResponse(
-        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+        appointment_ics(appointment, cancelled=appointment.is_cancelled),
+        content_type="text/calendar",
     )
     response["Content-Disposition"] = f'attachment; filename="{appointment.reference}.ics"'
     return response

@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.expressions import Combinable
 
 
 class HealthDataUnreadable(ImproperlyConfigured):
@@ -84,13 +85,18 @@ class EncryptedTextField(models.TextField):
     def to_text(self, value) -> str | None:
         return None if value is None else str(value)
 
-    def value_to_string(self, obj) -> str | None:
+    # The stubs promise a str; a NULL stays None here, as Django's own serializers expect.
+    def value_to_string(self, obj: models.Model) -> str | None:  # type: ignore[override]
         """What a dump holds: the ciphertext, as in the database, never the plain value."""
         return self.get_prep_value(self.value_from_object(obj))
 
 
 class EncryptedDateField(EncryptedTextField):
     """A date stored encrypted (ISO format inside the token)."""
+
+    # What the model attribute takes and gives, for the type checker (django-stubs).
+    _pyi_private_set_type: dt.date | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: dt.date  # type: ignore[assignment]
 
     def to_python(self, value):
         if value is None or value == "" or isinstance(value, dt.date):
@@ -104,6 +110,9 @@ class EncryptedDateField(EncryptedTextField):
 
 class EncryptedBooleanField(EncryptedTextField):
     """A yes/no stored encrypted, so the flag itself reveals nothing."""
+
+    _pyi_private_set_type: bool | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: bool  # type: ignore[assignment]
 
     def to_python(self, value):
         if isinstance(value, bool):

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Self
 
 from asgiref.local import Local
 from django.conf import settings
@@ -53,14 +54,14 @@ class SingletonModel(models.Model):
         transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
-    def load(cls):
+    def load(cls) -> Self:
         """The one row, from the cache when possible (created with defaults on first use)."""
         memo = getattr(_this_request, "singletons", None)
         if memo is not None and cls in memo:
             return memo[cls]
         instance = cache.get(cls.CACHE_KEY)
         if instance is None:
-            instance, _created = cls.objects.get_or_create(pk=1)
+            instance, _created = cls._default_manager.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, instance, 60 * 60)
         if memo is not None:
             memo[cls] = instance

@@ -259,7 +259,8 @@ class RedisCache(django_redis.RedisCache):
         under the cache's prefix.
         """
         breaker = self._breaker
-        client = self._cache.get_client(write=True)
+        # RedisCache's own client, a private attribute the stubs do not declare.
+        client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
         run_id = _run_id(client)
         if breaker.down_since is None:  # the first contact: nothing was missed
             breaker.contacted(run_id)
@@ -362,7 +363,10 @@ class RedisCache(django_redis.RedisCache):
     def ping(self) -> bool:
         """Whether Redis answers a PING. While it is known to be away and not yet due for
         another try, False without touching the network."""
-        return self._guarded(lambda: bool(self._cache.get_client().ping()), lambda: False)
+        return self._guarded(
+            lambda: bool(self._cache.get_client().ping()),  # type: ignore[attr-defined]
+            lambda: False,
+        )
 
 
 def _glob_escape(text: str) -> str:

@@ -10,7 +10,9 @@ sets. The README lists every variable.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -362,7 +364,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Powerful browser features the site never uses (clinic.middleware.PermissionsPolicyMiddleware).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "camera": [],
     "geolocation": [],
@@ -475,7 +477,7 @@ HEALTH_EMAIL_BACKLOG_MINUTES = env_int("HEALTH_EMAIL_BACKLOG_MINUTES", 30)
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 
 
-def is_on_this_machine(database: dict) -> bool:
+def is_on_this_machine(database: Mapping[str, Any]) -> bool:
     """A SQLite file, or a server on the loopback or a Unix socket."""
     host = database.get("HOST") or ""
     return (

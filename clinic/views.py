@@ -23,7 +23,7 @@ def bad_request(request, exception=None):
 
 def media(request, path: str):
     """Uploaded images, when the app serves them itself (SERVE_MEDIA=1, one server)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 @cache_public_page

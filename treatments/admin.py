@@ -1,9 +1,21 @@
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from treatments.images import ImageUploadField
 from treatments.models import FAQ, Section, Treatment, TreatmentImage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _SectionCount(TypedDict):
+        _section_count: int
+
+    # A treatment as the list reads it: with its number of sections (get_queryset).
+    CountedTreatment = WithAnnotations[Treatment, _SectionCount]
 
 
 class SectionInline(admin.StackedInline):
@@ -19,7 +31,9 @@ class FAQInline(admin.StackedInline):
 
 
 # Uploads get the site's image checks, with their clear messages, before Pillow's own.
-IMAGE_UPLOADS = {models.ImageField: {"form_class": ImageUploadField}}
+IMAGE_UPLOADS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.ImageField: {"form_class": ImageUploadField}
+}
 
 
 class TreatmentImageInline(admin.TabularInline):
@@ -69,5 +83,5 @@ class TreatmentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_section_count=Count("sections"))
 
     @admin.display(description=_("sections"), ordering="_section_count")
-    def section_count(self, treatment: Treatment) -> int:
+    def section_count(self, treatment: "CountedTreatment") -> int:
         return treatment._section_count

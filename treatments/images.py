@@ -19,6 +19,8 @@ RENDITION_FORMAT = "WEBP"
 RENDITION_QUALITY = 80
 
 
+# The checks in the one order that is safe (header and pixel count before any decoding),
+# each with its own message: kept in one function so the order stays visible.
 def validate_image_file(upload) -> None:
     """Refuse anything that is not a real, sanely sized JPEG/PNG/WebP/GIF.
 
@@ -27,7 +29,8 @@ def validate_image_file(upload) -> None:
     the image decoded once, which is what spots a truncated or corrupt JPEG (Pillow's
     verify() checks PNG checksums but not JPEG data).
     """
-    if isinstance(upload, FieldFile) and upload._committed:
+    # FieldFile._committed: Django's own flag for a stored file (not in the stubs).
+    if isinstance(upload, FieldFile) and upload._committed:  # type: ignore[attr-defined]
         # Already stored: it passed these checks when it was uploaded. Opening it again
         # on every save of the model would only cost time and leave the file open.
         return
@@ -120,7 +123,7 @@ def make_renditions(field_file: FieldFile) -> dict:
     Returns ``{"source": name, "width": w, "height": h, "items": [{"name", "width",
     "height"}]}``, stored on the model so pages never open the image again.
     """
-    if not field_file:
+    if not field_file or not field_file.name:
         return {}
     # Read the stored file, not the upload object the field may still hold: closing that
     # would break a later save of the same instance.

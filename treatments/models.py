@@ -7,11 +7,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from booking.choices import Outcome
 from treatments.images import delete_renditions, make_renditions, validate_image_file
 from treatments.rendering import markdown_to_safe_html
 
 
-class TreatmentQuerySet(models.QuerySet):
+class TreatmentQuerySet(models.QuerySet["Treatment"]):
     def published(self) -> "TreatmentQuerySet":
         """Treatments patients may see. The one publication rule of the site."""
         return self.filter(is_published=True)
@@ -51,6 +52,8 @@ def sync_renditions(instance: models.Model, field_name: str, attribute: str) -> 
     upload is not read, and closed, before Django writes it to storage.
     """
     field = instance._meta.get_field(field_name)
+    if not isinstance(field, models.FileField):
+        raise TypeError(f"{field_name} is not a file field")
     field_file = field.pre_save(instance, add=instance._state.adding)
     current = getattr(instance, attribute) or {}
     if field_file and current.get("source") == field_file.name:
@@ -202,8 +205,8 @@ class Treatment(models.Model):
         questions = [q for q in self.screening_questions.all() if q.is_active and q.public_label]
         questions.sort(key=lambda q: (q.position, q.id))
         return {
-            "blocks": [q for q in questions if q.outcome == "blocks_booking"],
-            "review": [q for q in questions if q.outcome == "needs_review"],
+            "blocks": [q for q in questions if q.outcome == Outcome.BLOCKS_BOOKING],
+            "review": [q for q in questions if q.outcome == Outcome.NEEDS_REVIEW],
         }
 
     def structured_data(self, clinic) -> dict:

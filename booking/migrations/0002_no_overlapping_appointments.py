@@ -2,7 +2,7 @@
 
 On PostgreSQL an exclusion constraint (btree_gist) refuses any two active
 appointments of one practitioner whose occupied times overlap, buffer included.
-SQLite has no such constraint: there, booking/services.py runs every booking
+SQLite has no such constraint: there, booking/services/ runs every booking
 write in an IMMEDIATE transaction (one writer at a time) and re-checks the
 overlap inside it.
 

@@ -40,7 +40,7 @@ CONTENT_EDITOR = [
     for model in ("treatment", "section", "faq", "treatmentimage")
     for action in ("add", "change", "view", "delete")
 ] + [
-    # Wording only: booking/admin.py keeps the rules (outcome, trigger, waiting period,
+    # Wording only: booking/admin/screening_questions.py keeps the rules (outcome, trigger, waiting period,
     # active) read-only for anyone who cannot add questions.
     "booking.view_screeningquestion",
     "booking.change_screeningquestion",

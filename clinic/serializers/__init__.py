@@ -46,18 +46,20 @@ class KeepsHealthDataEncrypted:
     def _value_from_field(self, obj: models.Model, field: models.Field):
         if isinstance(field, EncryptedTextField):
             return field.value_to_string(obj)
-        return super()._value_from_field(obj, field)
+        # Django's private serializer API, which the stubs do not declare.
+        return super()._value_from_field(obj, field)  # type: ignore[misc]
 
 
 class LoadsEncryptedHealthData:
     """For Django's Python-based deserializers: decrypt each encrypted field first."""
 
     def _handle_object(self, obj: dict):
-        model = model_named(obj.get("model"))
+        model = model_named(str(obj.get("model", "")))
         if model is not None and isinstance(obj.get("fields"), dict):
             fields = dict(obj["fields"])
             for name in encrypted_field_names(model) & fields.keys():
                 if isinstance(fields[name], str):
                     fields[name] = plain_value(model, name, fields[name])
             obj = {**obj, "fields": fields}
-        yield from super()._handle_object(obj)
+        # Django's private deserializer API, which the stubs do not declare.
+        yield from super()._handle_object(obj)  # type: ignore[misc]

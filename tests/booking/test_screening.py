@@ -13,17 +13,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from booking import screening
-from booking.screening import (
-    BLOCKS_BOOKING,
-    DATE,
-    INSTRUCTION,
-    NEEDS_REVIEW,
-    NONE,
-    YES_NO,
-    Rule,
-    age_on,
-    assess,
-)
+from booking.choices import Outcome, QuestionKind
+from booking.screening import Rule, age_on, assess
+
+BLOCKS_BOOKING, NEEDS_REVIEW = Outcome.BLOCKS_BOOKING, Outcome.NEEDS_REVIEW
+INSTRUCTION, NONE = Outcome.INSTRUCTION, Outcome.NONE
+YES_NO, DATE = QuestionKind.YES_NO, QuestionKind.DATE
 
 TODAY = dt.date(2027, 3, 14)
 ADULT = dt.date(1990, 4, 23)

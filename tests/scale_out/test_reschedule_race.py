@@ -3,7 +3,7 @@ links, on two instances at once, while new patients try to hold that time.
 
 The race that answered 500 on PostgreSQL (a deadlock inside the exclusion
 constraint's check) before booking writes locked the practitioners' diaries in one
-order (booking/services.py). Every answer is a success or the friendly refusal,
+order (booking/services/locking.py). Every answer is a success or the friendly refusal,
 exactly one patient gets the time, and the database holds no overlap.
 """
 

@@ -6,6 +6,7 @@ and must be replaced in admin before going live.
 """
 
 import datetime as dt
+from typing import Any
 from urllib.parse import quote
 
 ADDRESS_FOR_MAP = (
@@ -56,7 +57,7 @@ def _hours(days: range, *ranges: tuple[str, str]) -> list[tuple[int, dt.time, dt
     ]
 
 
-PRACTITIONERS = [
+PRACTITIONERS: list[dict[str, Any]] = [
     {
         "name": "Dra. Lucía Herrera",
         "title": "Physician, aesthetic medicine",

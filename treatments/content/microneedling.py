@@ -8,10 +8,11 @@ rare risk. Editors change all of this in admin afterwards.
 """
 
 from decimal import Decimal
+from typing import Any
 
 SLUG = "microneedling"
 
-TREATMENT = {
+TREATMENT: dict[str, Any] = {
     "name": "Microneedling",
     "slug": SLUG,
     "summary": (

@@ -5,14 +5,16 @@ follow-up to its parent here; it is not stored. Positions leave gaps of ten so
 editors can slot questions in between.
 """
 
-from booking.models import Outcome, QuestionKind
+from typing import Any
+
+from booking.models import Outcome, QuestionKind, YesNo
 
 BLOCKS = Outcome.BLOCKS_BOOKING
 REVIEW = Outcome.NEEDS_REVIEW
 INSTRUCTION = Outcome.INSTRUCTION
 NONE = Outcome.NONE
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     # Answers that stop online booking.
     {
         "key": "pregnant",
@@ -83,7 +85,7 @@ QUESTIONS = [
     {
         "key": "isotretinoin_last_dose",
         "parent": "isotretinoin_past",
-        "parent_answer": "yes",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": "When did you take your last dose?",
         "help_text": "An approximate date is fine if you do not remember the exact day.",

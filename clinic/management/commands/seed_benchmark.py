@@ -49,13 +49,16 @@ from booking.models import (
     AppointmentChange,
     Closure,
     Consent,
+    Outcome,
     PatientEmail,
     Practitioner,
+    QuestionKind,
     Screening,
     ScreeningAnswer,
     ScreeningQuestion,
     Status,
     WorkingHours,
+    YesNo,
 )
 from clinic import page_cache
 from clinic.models import ClinicProfile
@@ -251,9 +254,9 @@ class Command(BaseCommand):
                 )
             for position, (text, outcome) in enumerate(
                 [
-                    ("Are you pregnant or breastfeeding?", "blocks_booking"),
-                    ("Do you take blood thinners?", "needs_review"),
-                    ("Do you use retinoid creams?", "instruction"),
+                    ("Are you pregnant or breastfeeding?", Outcome.BLOCKS_BOOKING),
+                    ("Do you take blood thinners?", Outcome.NEEDS_REVIEW),
+                    ("Do you use retinoid creams?", Outcome.INSTRUCTION),
                 ],
                 start=1,
             ):
@@ -264,7 +267,7 @@ class Command(BaseCommand):
                         outcome=outcome,
                         public_label=text.replace("?", "").replace("Are you", "You are"),
                         instruction="Stop retinoids 3 days before."
-                        if outcome == "instruction"
+                        if outcome == Outcome.INSTRUCTION
                         else "",
                         position=position * 10,
                     )
@@ -395,7 +398,7 @@ class Command(BaseCommand):
         practitioners = list(Practitioner.objects.order_by("position", "pk"))[
             : len(PRACTITIONER_NAMES)
         ]
-        performs = {}
+        performs: dict[int, list[int]] = {}
         for link in Practitioner.treatments.through.objects.all():
             performs.setdefault(link.practitioner_id, []).append(link.treatment_id)
         treatments = {t.pk: t for t in Treatment.objects.all()}
@@ -415,7 +418,7 @@ class Command(BaseCommand):
                     closed_days.add((index_of[closure.practitioner_id], day))
                 day += dt.timedelta(days=1)
 
-        layout = []  # (practitioner, start, status)
+        layout: list[tuple[int, dt.datetime, str]] = []  # (practitioner, start, status)
         future_cap = count // 5
         for p_index, day, start in self.cells(
             tz, today + dt.timedelta(days=1), 1, closed_days, clinic_closed
@@ -446,7 +449,7 @@ class Command(BaseCommand):
             next_screening = cursor.fetchone()[0] + 1
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM booking_appointment")
             next_appointment = cursor.fetchone()[0] + 1
-        rule = {"kind": "yes_no", "trigger_answer": "yes"}
+        rule = {"kind": QuestionKind.YES_NO.value, "trigger_answer": YesNo.YES.value}
         screenings, appointments, answers = [], [], []
         for i, (p_index, start, status) in enumerate(layout):
             number = next_appointment + i
@@ -461,7 +464,7 @@ class Command(BaseCommand):
                     screening_id,
                     treatment.pk,
                     dt.date(1960 + number % 45, 1 + number % 12, 1 + number % 28),
-                    "needs_review" if review else "none",
+                    (Outcome.NEEDS_REVIEW if review else Outcome.NONE).value,
                     None,
                     created,
                 )
@@ -491,15 +494,15 @@ class Command(BaseCommand):
             )
             for position in range(3):
                 question = questions[position] if position < len(questions) else None
-                same = question is not None and question.treatment_id == treatment.pk
+                asked = question if question and question.treatment_id == treatment.pk else None
                 answers.append(
                     (
                         screening_id,
-                        question.pk if same else None,
-                        question.text if same else f"Health question {position + 1}",
-                        question.outcome if same else "none",
+                        asked.pk if asked else None,
+                        asked.text if asked else f"Health question {position + 1}",
+                        asked.outcome if asked else Outcome.NONE.value,
                         rule,
-                        "no",
+                        YesNo.NO.value,
                         False,
                         position,
                     )

@@ -1,0 +1,154 @@
+"""The appointment book's actions. A status changes only through these, each through a
+service that re-checks what it must and records who did it."""
+
+from django.contrib import admin, messages
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from booking import services
+from booking.admin.filters import StatusFilter
+from booking.admin.helpers import REVIEW_PERMISSION
+from booking.models import AccessRecord, Status, Transition
+
+
+class AppointmentActions(admin.ModelAdmin):
+    """The actions of the appointment book and of the review queue (``actions`` names
+    those each page offers)."""
+
+    # The status change each action makes: the table (booking/models/statuses.py) says
+    # from which statuses it is possible.
+    action_transitions = {
+        "approve": Transition.APPROVE,
+        "decline": Transition.DECLINE,
+        "cancel": Transition.CANCEL,
+        "mark_completed": Transition.COMPLETE,
+        "mark_no_show": Transition.NO_SHOW,
+    }
+
+    def get_actions(self, request):
+        """When the list shows one status, offer only the changes possible from it."""
+        actions = super().get_actions(request)
+        status = request.GET.get(StatusFilter.parameter_name)
+        if status in Status.values:
+            for name, transition in self.action_transitions.items():
+                if name in actions and status not in transition.sources:
+                    del actions[name]
+        return actions
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def has_patient_data_permission(self, request) -> bool:
+        return request.user.has_perm("booking.erase_patient_data")
+
+    def _run(self, request, queryset, service, done_message: str, action_word: str) -> None:
+        """Call the service for each selected appointment; report what worked and what not."""
+        done, failed = [], []
+        for appointment in queryset.order_by("starts_at"):
+            try:
+                service(appointment.pk, by=request.user)
+            except services.BookingError as error:
+                failed.append(str(error))
+            else:
+                done.append(appointment.reference)
+                self.log_change(request, appointment, done_message)
+        if done:
+            self.message_user(
+                request, f"{done_message}: {', '.join(done)}.", level=messages.SUCCESS
+            )
+        if failed:
+            self.message_user(
+                request,
+                gettext("Could not %(action)s: %(reasons)s")
+                % {"action": action_word, "reasons": " ".join(failed)},
+                level=messages.ERROR,
+            )
+
+    @admin.action(
+        description=_("Approve the selected requests (re-checks the time)"),
+        permissions=["review"],
+    )
+    def approve(self, request, queryset):
+        self._run(
+            request, queryset, services.approve_request, gettext("Approved"), gettext("approve")
+        )
+
+    @admin.action(description=_("Decline the selected requests"), permissions=["review"])
+    def decline(self, request, queryset):
+        self._run(
+            request, queryset, services.decline_request, gettext("Declined"), gettext("decline")
+        )
+
+    @admin.action(description=_("Cancel the selected appointments"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.cancel_appointment,
+            gettext("Cancelled"),
+            gettext("cancel"),
+        )
+
+    @admin.action(description=_("Mark the selected as completed"), permissions=["change"])
+    def mark_completed(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.mark_completed,
+            gettext("Marked completed"),
+            gettext("mark as completed"),
+        )
+
+    @admin.action(description=_("Mark the selected as no-show"), permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.mark_no_show,
+            gettext("Marked no-show"),
+            gettext("mark as no-show"),
+        )
+
+    def _one_patient_email(self, request, queryset) -> str | None:
+        """The email of the one patient the selected appointments belong to, or a message."""
+        emails = {a.patient_email for a in queryset if a.patient_email}
+        if len(emails) == 1:
+            return emails.pop()
+        self.message_user(
+            request,
+            gettext("Select appointments of exactly one patient (one email address)."),
+            level=messages.ERROR,
+        )
+        return None
+
+    @admin.action(description=_("Export the patient's data (JSON)"), permissions=["patient_data"])
+    def export_patient_data(self, request, queryset):
+        email = self._one_patient_email(request, queryset)
+        if email is None:
+            return None
+        data = services.export_patient_data(email)
+        services.record_access(
+            request.user, services.patient_appointments(email), AccessRecord.Action.EXPORTED
+        )
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = 'attachment; filename="patient-data.json"'
+        return response
+
+    @admin.action(
+        description=_("Erase the patient's data on request (keeps an anonymised row)"),
+        permissions=["patient_data"],
+    )
+    def erase_patient_data(self, request, queryset):
+        email = self._one_patient_email(request, queryset)
+        if email is None:
+            return
+        services.record_access(
+            request.user, services.patient_appointments(email), AccessRecord.Action.ERASED
+        )
+        count = services.erase_patient(email, by=request.user)
+        self.message_user(
+            request,
+            gettext("Erased the data of %(count)s appointment(s).") % {"count": count},
+            level=messages.SUCCESS,
+        )

@@ -1,0 +1,279 @@
+"""The appointment book (AppointmentAdmin), and the record of who saw what."""
+
+from typing import ClassVar
+
+from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from booking import services
+from booking.admin.actions import AppointmentActions
+from booking.admin.filters import StatusFilter, WhenFilter
+from booking.admin.helpers import EMPTY, can_see_health, clinic_tz, local_time, status_badge
+from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
+from booking.models import AccessRecord, Actor, Appointment, AppointmentChange
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(AppointmentActions):
+    """The appointment book. Statuses change only through the actions."""
+
+    change_list_template: ClassVar[str | None] = "admin/booking/appointment/change_list.html"
+    list_display = [
+        "starts",
+        "reference",
+        "status_badge",
+        "patient_name",
+        "practitioner",
+        "treatment",
+    ]
+    list_display_links = ["reference"]
+    list_filter = [StatusFilter, WhenFilter, "practitioner", "treatment"]
+    # Year → month → day links in the clinic's time zone. Two queries (the first and
+    # last start, then the years/months/days that have appointments); the MIN/MAX is
+    # served by the starts_at index. "When" (today, tomorrow, this week, …) and the
+    # "Today's schedule" link are the quicker date tools (docs/performance.md).
+    date_hierarchy: ClassVar[str | None] = "starts_at"
+    filterable_fields = {"starts_at", "practitioner", "treatment"}
+    # Never any screening field here: search must not reveal who answered what.
+    search_fields = ["reference", "patient_name", "patient_email"]
+    search_help_text = _("Reference, patient name or email.")
+    list_select_related = ["practitioner", "treatment"]
+    ordering = ["starts_at"]
+    list_per_page = 100
+    # "12 results" instead of "12 results (50,000 total)": no second COUNT over every row.
+    show_full_result_count = False
+    view_on_site = False
+    actions = [
+        "approve",
+        "decline",
+        "cancel",
+        "mark_completed",
+        "mark_no_show",
+        "export_patient_data",
+        "erase_patient_data",
+    ]
+    inlines = [ConsentInline, AppointmentChangeInline, PatientEmailInline]
+    # Patient contact details can be corrected (save_model records who did it);
+    # everything else, status above all, is read-only.
+    editable_fields = ["patient_name", "patient_email", "patient_phone"]
+    base_readonly_fields = [
+        "reference",
+        "status_badge",
+        "treatment",
+        "practitioner",
+        "starts_local",
+        "ends_local",
+        "occupied_until_local",
+        "hold_expires_local",
+        "created_local",
+        "confirmed_local",
+    ]
+    health_readonly_fields = ["health_screening", "instructions"]
+
+    class Media:
+        css = {"all": ["booking/admin.css"]}
+
+    # Columns and fields -----------------------------------------------------------------
+
+    def get_list_display(self, request):
+        tz = clinic_tz()
+
+        def starts(appointment: Appointment) -> str:
+            return local_time(appointment.starts_at, tz)
+
+        # The column header names the zone the times are shown in.
+        starts.short_description = gettext("Starts (%(zone)s)") % {"zone": tz.key}
+        starts.admin_order_field = "starts_at"
+        return [starts if name == "starts" else name for name in super().get_list_display(request)]
+
+    @admin.display(description=_("starts (clinic time)"), ordering="starts_at")
+    def starts(self, appointment: Appointment) -> str:
+        # Replaced per request in get_list_display by a column named after the zone.
+        return local_time(appointment.starts_at)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, appointment: Appointment):
+        return status_badge(appointment)
+
+    @admin.display(description=_("starts"))
+    def starts_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.starts_at, fmt="l j F Y, H:i T")
+
+    @admin.display(description=_("ends"))
+    def ends_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.ends_at, fmt="H:i T")
+
+    @admin.display(description=_("room free again"))
+    def occupied_until_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.occupied_until, fmt="H:i T")
+
+    @admin.display(description=_("hold expires"))
+    def hold_expires_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.hold_expires_at, fmt="j M Y, H:i T")
+
+    @admin.display(description=_("created"))
+    def created_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.created_at, fmt="j M Y, H:i T")
+
+    @admin.display(description=_("confirmed"))
+    def confirmed_local(self, appointment: Appointment) -> str:
+        return local_time(appointment.confirmed_at, fmt="j M Y, H:i T")
+
+    @admin.display(description=_("screening answers"))
+    def health_screening(self, appointment: Appointment):
+        """The answers as the patient gave them, with each question as it was asked.
+
+        Only ever listed in the fields of users with the health permission (get_fieldsets).
+        """
+        record = appointment.screening
+        if record is None:
+            return gettext("No screening answers are kept for this appointment.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    answer.question_text,
+                    answer.answer or EMPTY,
+                    answer.get_question_outcome_display() if answer.applies else EMPTY,
+                )
+                for answer in record.answers.all()
+            ),
+        )
+        return format_html(
+            "<p>{}: {}. {}: {}. {}: {}.</p>"
+            '<table class="booking-answers"><thead><tr>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            "</tr></thead><tbody>{}</tbody></table>",
+            gettext("Outcome"),
+            record.get_outcome_display(),
+            gettext("Date of birth"),
+            record.date_of_birth.isoformat(),
+            gettext("Earliest treatment date"),
+            record.earliest_date.isoformat() if record.earliest_date else EMPTY,
+            gettext("Question"),
+            gettext("Answer"),
+            gettext("Outcome that applies"),
+            rows,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (
+                None,
+                {
+                    "fields": [
+                        ("reference", "status_badge"),
+                        ("treatment", "practitioner"),
+                        "starts_local",
+                        ("ends_local", "occupied_until_local"),
+                    ]
+                },
+            ),
+            (_("Patient"), {"fields": self.editable_fields}),
+            (
+                _("Record"),
+                {"fields": [("created_local", "confirmed_local"), "hold_expires_local"]},
+            ),
+        ]
+        if can_see_health(request):
+            fieldsets.append(
+                (
+                    _("Health screening (confidential)"),
+                    {"fields": self.health_readonly_fields},
+                )
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.base_readonly_fields)
+        if can_see_health(request):
+            readonly += self.health_readonly_fields
+        if not self.has_change_permission(request, obj):
+            readonly += self.editable_fields
+        return readonly
+
+    # Permissions ------------------------------------------------------------------------
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        """Only the filters on the page, nothing hand-written into the URL.
+
+        Django allows a lookup on any local field by default, so ``?instructions__icontains=``
+        or ``?manage_key__startswith=`` would let anyone who can list appointments probe
+        health data or secrets one guess at a time.
+        """
+        own_filters = {
+            list_filter.parameter_name
+            for list_filter in self.get_list_filter(request)
+            if isinstance(list_filter, type) and issubclass(list_filter, admin.SimpleListFilter)
+        }
+        if lookup.split(LOOKUP_SEP)[0] not in self.filterable_fields | own_filters:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request) -> bool:
+        # Appointments come from the booking flow, where the slot and answers are checked.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The schedule's history must stay true; cancel instead.
+        return False
+
+    # Who saw what -------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        appointment = (
+            (response.context_data or {}).get("original")
+            if hasattr(response, "context_data")
+            else None
+        )
+        if request.method == "GET" and appointment is not None:
+            services.record_access(request.user, [appointment], AccessRecord.Action.VIEWED)
+            if can_see_health(request) and appointment.screening_id:
+                services.record_access(
+                    request.user, [appointment], AccessRecord.Action.VIEWED_ANSWERS
+                )
+        return response
+
+    # Saving -----------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Only the patient's contact details are editable; who changed them is recorded."""
+        changed = [name for name in form.changed_data if name in self.editable_fields]
+        if not change or not changed:
+            return
+        obj.save(update_fields=changed)
+        labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
+        AppointmentChange.objects.create(
+            appointment=obj,
+            by=request.user,
+            actor=Actor.STAFF,
+            action="details changed",
+            from_status=obj.status,
+            to_status=obj.status,
+            note=f"Changed {labels}"[:300],
+        )
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Read-only: nobody edits or deletes who saw what."""
+
+    list_display = ["at", "username", "action", "reference"]
+    list_filter = ["action"]
+    search_fields = ["username", "reference"]
+    date_hierarchy = "at"
+    list_select_related = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

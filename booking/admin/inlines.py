@@ -1,0 +1,89 @@
+"""Inlines: the appointment's records that never change (consents, history, emails),
+and a practitioner's hours and closures."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import AppointmentChange, Closure, Consent, PatientEmail, WorkingHours
+
+# --- Read-only records on the appointment ------------------------------------------------
+
+
+class AppointmentRecordInline(admin.TabularInline):
+    """Records that must never change from the admin: shown to whoever may see the
+    appointment, never added, edited or deleted."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("booking.view_appointment") or request.user.has_perm(
+            "booking.view_appointmentrequest"
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ConsentInline(AppointmentRecordInline):
+    model = Consent
+    fields = ["kind", "version", "given_at", "wording"]
+
+
+class AppointmentChangeInline(AppointmentRecordInline):
+    model = AppointmentChange
+    fields = ["at", "action", "actor", "by", "from_status", "to_status", "note"]
+    verbose_name_plural = _("history (who changed what, and when)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class PatientEmailInline(AppointmentRecordInline):
+    model = PatientEmail
+    fields = ["kind", "created_at", "sent_at", "attempts", "last_error"]
+
+
+class PractitionerPartInline(admin.TabularInline):
+    """Hours and closures edited on the practitioner's page only by those who may change
+    the practitioner (reception sees them read-only and keeps closures on their own page)."""
+
+    extra = 0
+
+    def _may_edit(self, request) -> bool:
+        return request.user.has_perm("booking.change_practitioner")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request) and super().has_delete_permission(request, obj)
+
+
+class WorkingHoursInline(PractitionerPartInline):
+    model = WorkingHours
+    fields = ["weekday", "starts_at", "ends_at"]
+
+
+class ClosureInline(PractitionerPartInline):
+    model = Closure
+    fields = ["starts_at", "ends_at", "reason"]
+
+    def get_queryset(self, request):
+        # Upcoming closures only; the past ones are on the closures page.
+        return super().get_queryset(request).filter(ends_at__gte=timezone.now())

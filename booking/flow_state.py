@@ -1,0 +1,111 @@
+"""What a booking in progress keeps between requests, and what each step loads once.
+
+The session holds only ids and flags (``BookingState``); answers, details and consents
+live in the database and are read through ``Context``, once per request.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from booking.models import Appointment, Practitioner, Screening
+from treatments.models import Treatment
+
+SESSION_KEY = "booking"
+
+
+@dataclass
+class BookingState:
+    """What the session remembers about a booking in progress: primitives only."""
+
+    treatment: int | None = None
+    practitioner: int | None = None  # None = any available practitioner
+    treatment_chosen: bool = False
+    screening: int | None = None
+    appointment: int | None = None
+    done: int | None = None
+
+    @classmethod
+    def load(cls, request: HttpRequest) -> "BookingState":
+        raw = request.session.get(SESSION_KEY) or {}
+        if not isinstance(raw, dict):
+            return cls()
+        known: dict[str, Any] = {name: raw.get(name) for name in cls.__dataclass_fields__}
+        try:
+            state = cls(**known)
+        except TypeError:
+            return cls()
+        for name in ("treatment", "practitioner", "screening", "appointment", "done"):
+            if not isinstance(getattr(state, name), int | None):
+                return cls()
+        return state
+
+    def save(self, request: HttpRequest) -> None:
+        request.session[SESSION_KEY] = asdict(self)
+
+    def after_treatment(self) -> None:
+        self.screening = None
+        self.appointment = None
+
+
+class Context:
+    """Objects a step needs, each loaded once per request."""
+
+    def __init__(self, request: HttpRequest, state: BookingState):
+        self.request = request
+        self.state = state
+        self.now = timezone.now()
+        self._cache: dict = {}
+
+    def _once(self, key, loader):
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    @property
+    def treatment(self) -> Treatment | None:
+        def load():
+            if not self.state.treatment:
+                return None
+            return Treatment.objects.published().filter(pk=self.state.treatment).first()
+
+        return self._once("treatment", load)
+
+    @property
+    def practitioner(self) -> Practitioner | None:
+        def load():
+            if not self.state.practitioner:
+                return None
+            return Practitioner.objects.active().filter(pk=self.state.practitioner).first()
+
+        return self._once("practitioner", load)
+
+    @property
+    def screening(self) -> Screening | None:
+        def load():
+            if not self.state.screening:
+                return None
+            return Screening.objects.filter(
+                pk=self.state.screening, treatment_id=self.state.treatment
+            ).first()
+
+        return self._once("screening", load)
+
+    @property
+    def appointment(self) -> Appointment | None:
+        def load():
+            if not self.state.appointment:
+                return None
+            return (
+                Appointment.objects.select_related("treatment", "practitioner")
+                .filter(
+                    pk=self.state.appointment,
+                    treatment_id=self.state.treatment,
+                    screening_id=self.state.screening,
+                )
+                .first()
+            )
+
+        return self._once("appointment", load)

@@ -1,0 +1,91 @@
+"""Booking's models, one module per part of the clinic's day:
+
+- ``policy``: the rules of online booking (one row);
+- ``practitioners``: practitioners, their hours, closures;
+- ``questionnaire``: screening questions, a patient's screening and answers;
+- ``statuses``: an appointment's statuses and the one table of how they change;
+- ``appointments``: appointments, consents, the history of changes;
+- ``outbox``: emails to patients;
+- ``access``: who on the staff saw what.
+
+Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``QuestionKind``,
+``YesNo``) is defined in ``booking/choices.py`` so the pure rules can share it.
+"""
+
+from booking.choices import Outcome, QuestionKind, YesNo
+from booking.models.access import AccessRecord
+from booking.models.appointments import (
+    REFERENCE_ALPHABET,
+    Actor,
+    Appointment,
+    AppointmentChange,
+    AppointmentQuerySet,
+    AppointmentRequest,
+    Consent,
+    ConsentKind,
+    new_reference,
+)
+from booking.models.outbox import EmailKind, PatientEmail, PatientEmailQuerySet
+from booking.models.policy import BookingPolicy
+from booking.models.practitioners import (
+    Closure,
+    ClosureQuerySet,
+    Practitioner,
+    PractitionerQuerySet,
+    Weekday,
+    WorkingHours,
+)
+from booking.models.questionnaire import (
+    Screening,
+    ScreeningAnswer,
+    ScreeningQuestion,
+    ScreeningQuestionQuerySet,
+)
+from booking.models.statuses import (
+    ACTIVE_STATUSES,
+    PLANNED_STATUSES,
+    TRANSITIONS,
+    UNFINISHED_STATUSES,
+    Status,
+    StatusChange,
+    Transition,
+    TransitionNotAllowed,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "PLANNED_STATUSES",
+    "REFERENCE_ALPHABET",
+    "TRANSITIONS",
+    "UNFINISHED_STATUSES",
+    "AccessRecord",
+    "Actor",
+    "Appointment",
+    "AppointmentChange",
+    "AppointmentQuerySet",
+    "AppointmentRequest",
+    "BookingPolicy",
+    "Closure",
+    "ClosureQuerySet",
+    "Consent",
+    "ConsentKind",
+    "EmailKind",
+    "Outcome",
+    "PatientEmail",
+    "PatientEmailQuerySet",
+    "Practitioner",
+    "PractitionerQuerySet",
+    "QuestionKind",
+    "Screening",
+    "ScreeningAnswer",
+    "ScreeningQuestion",
+    "ScreeningQuestionQuerySet",
+    "Status",
+    "StatusChange",
+    "Transition",
+    "TransitionNotAllowed",
+    "Weekday",
+    "WorkingHours",
+    "YesNo",
+    "new_reference",
+]

@@ -1,0 +1,128 @@
+"""Practitioners, their working hours, and closures (the clinic's or one practitioner's)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from treatments.models import Treatment
+
+
+class PractitionerQuerySet(models.QuerySet["Practitioner"]):
+    def active(self) -> "PractitionerQuerySet":
+        return self.filter(is_active=True)
+
+    def performing(self, treatment: Treatment) -> "PractitionerQuerySet":
+        """Active practitioners who perform this treatment."""
+        return self.active().filter(treatments=treatment)
+
+
+class Practitioner(models.Model):
+    """A person who treats patients, with the treatments they perform and their hours."""
+
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(
+        _("title"), max_length=120, blank=True, help_text=_("E.g. “Aesthetic nurse”.")
+    )
+    bio = models.TextField(_("short biography"), blank=True)
+    treatments = models.ManyToManyField(
+        Treatment, related_name="practitioners", blank=True, verbose_name=_("treatments")
+    )
+    is_active = models.BooleanField(
+        _("takes bookings"),
+        default=True,
+        help_text=_("Untick when someone leaves; their past appointments stay."),
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = PractitionerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHours(models.Model):
+    """One range of hours a practitioner works on a weekday (several make breaks)."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="working_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="working_hours_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+
+class ClosureQuerySet(models.QuerySet["Closure"]):
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> "ClosureQuerySet":
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+
+class Closure(models.Model):
+    """Time when nobody (clinic-wide) or one practitioner cannot be booked."""
+
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close the whole clinic (public holidays)."),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        indexes = [models.Index(fields=["ends_at", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="closure_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = self.practitioner or _("Whole clinic")
+        return f"{who}: {self.reason or _('closed')}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})

@@ -1,0 +1,178 @@
+"""The questionnaire: questions per treatment, and a patient's answers as they were asked."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.choices import Outcome, QuestionKind, YesNo
+from clinic.encryption import EncryptedBooleanField, EncryptedDateField, EncryptedTextField
+from treatments.models import Treatment
+
+
+class ScreeningQuestionQuerySet(models.QuerySet["ScreeningQuestion"]):
+    def active(self) -> "ScreeningQuestionQuerySet":
+        return self.filter(is_active=True)
+
+    def for_treatment(self, treatment: Treatment) -> "ScreeningQuestionQuerySet":
+        return self.active().filter(treatment=treatment).order_by("position", "id")
+
+
+class ScreeningQuestion(models.Model):
+    """One contraindication question asked before a treatment can be booked."""
+
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="screening_questions"
+    )
+    text = models.CharField(
+        _("question"), max_length=300, help_text=_("As the patient reads it in the questionnaire.")
+    )
+    help_text = models.CharField(
+        _("help text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional explanation shown under the question."),
+    )
+    public_label = models.CharField(
+        _("label on the treatment page"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "How this reads in “Who should not have this treatment”, e.g. “You are pregnant or "
+            "breastfeeding”. Leave empty to leave it off the page."
+        ),
+    )
+    kind = models.CharField(
+        _("kind of answer"),
+        max_length=10,
+        choices=QuestionKind.choices,
+        default=QuestionKind.YES_NO,
+    )
+    trigger_answer = models.CharField(
+        _("answer that matters"),
+        max_length=3,
+        choices=YesNo.choices,
+        default=YesNo.YES,
+        help_text=_("For yes/no questions: which answer has the outcome below."),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.NONE
+    )
+    waiting_days = models.PositiveSmallIntegerField(
+        _("waiting period (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For date questions: the patient can be treated this many days after the date they "
+            "give. The outcome applies while the waiting period has not passed."
+        ),
+    )
+    instruction = models.TextField(
+        _("instruction"),
+        blank=True,
+        help_text=_("Shown and emailed to the patient when the outcome is an instruction."),
+    )
+    patient_message = models.CharField(
+        _("message when it applies"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Kind, plain words shown to the patient when this answer stops or delays online "
+            "booking, e.g. “Microneedling is not offered during pregnancy or breastfeeding.”"
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("asked only after"),
+        help_text=_("Ask this question only when the patient answered this other question…"),
+    )
+    parent_answer = models.CharField(
+        _("…with this answer"),
+        max_length=3,
+        choices=YesNo.choices,
+        blank=True,
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("asked"), default=True)
+
+    objects = ScreeningQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treatment", "position", "id"]
+        verbose_name = _("screening question")
+        verbose_name_plural = _("screening questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == QuestionKind.DATE and not self.waiting_days:
+            errors["waiting_days"] = _("A date question needs a waiting period.")
+        if self.outcome == Outcome.INSTRUCTION and not self.instruction.strip():
+            errors["instruction"] = _("Write the instruction the patient should follow.")
+        if self.parent_id and not self.parent_answer:
+            errors["parent_answer"] = _("Choose the answer that makes this question appear.")
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = _("A question cannot depend on itself.")
+        if self.parent and self.parent.treatment_id != self.treatment_id:
+            errors["parent"] = _("Choose a question of the same treatment.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Screening(models.Model):
+    """A patient's answers to a treatment's questionnaire, kept with the appointment.
+
+    Answers that block online booking are never stored: see README, “Health data”.
+    """
+
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="+")
+    date_of_birth = EncryptedDateField(_("date of birth"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    earliest_date = models.DateField(_("earliest treatment date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        permissions = [("view_health_answers", _("Can see patients' screening answers"))]
+
+    def __str__(self) -> str:
+        return str(_("Screening %(pk)s") % {"pk": self.pk})
+
+    @property
+    def needs_review(self) -> bool:
+        """A clinician looks at the answers before the appointment is confirmed."""
+        return self.outcome == Outcome.NEEDS_REVIEW
+
+
+class ScreeningAnswer(models.Model):
+    """One answer, with the wording and outcome of the question as the patient saw it."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        ScreeningQuestion, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    question_text = models.CharField(_("question"), max_length=300)
+    question_outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    question_rule = models.JSONField(
+        _("rule as asked"),
+        default=dict,
+        help_text=_("The question's kind, trigger answer and waiting period when it was asked."),
+    )
+    answer = EncryptedTextField(_("answer"))
+    applies = EncryptedBooleanField(_("outcome applies"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return self.question_text

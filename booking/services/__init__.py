@@ -1,0 +1,106 @@
+"""Every booking write that spans several rows, each in one transaction; one module per
+concern, as pretix does (``pretix/base/services/``):
+
+- ``slots``: the booking window and the free times (read-only);
+- ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
+- ``holds``: a patient's booking: holding a time, their details, confirming;
+- ``staff``: approving, declining, cancelling, completed, no-show (the back office);
+- ``patient_changes``: cancelling or moving through the private link;
+- ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``diary``: putting an appointment at a time, and its history (shared by the above);
+- ``locking``: the lock order and the retry on a conflict; read its docstring before
+  writing a service that books or moves an appointment;
+- ``errors``: ``BookingError`` and its kinds, whose messages are safe to show a patient.
+
+Callers use the names below (``services.hold_slot(...)``); the modules import each
+other directly.
+"""
+
+from booking.services.answers import (
+    assess_answers,
+    reassess,
+    record_screening,
+    replace_screening,
+    rules_for,
+    snapshot_rule,
+)
+from booking.services.errors import (
+    TIME_JUST_TAKEN,
+    AlreadyHoldingAnotherTime,
+    BookingError,
+    BusyNetwork,
+    NotAllowed,
+    ScreeningBlocksBooking,
+    SlotUnavailable,
+    TooManyHolds,
+)
+from booking.services.holds import (
+    confirm_booking,
+    hash_session_key,
+    hold_slot,
+    save_patient_details,
+)
+from booking.services.locking import (
+    CONFLICT_ATTEMPTS,
+    lock_appointment,
+    lock_practitioners,
+    retry_on_conflict,
+)
+from booking.services.patient_changes import cancel_by_patient, reschedule_by_patient
+from booking.services.patient_data import (
+    ERASED,
+    erase_patient,
+    export_patient_data,
+    patient_appointments,
+    purge_patient_data,
+    record_access,
+)
+from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
+from booking.services.staff import (
+    approve_request,
+    cancel_appointment,
+    decline_request,
+    mark_completed,
+    mark_no_show,
+)
+
+__all__ = [
+    "CONFLICT_ATTEMPTS",
+    "ERASED",
+    "TIME_JUST_TAKEN",
+    "AlreadyHoldingAnotherTime",
+    "BookingError",
+    "BusyNetwork",
+    "NotAllowed",
+    "ScreeningBlocksBooking",
+    "SlotUnavailable",
+    "TooManyHolds",
+    "approve_request",
+    "assess_answers",
+    "booking_window",
+    "cancel_appointment",
+    "cancel_by_patient",
+    "confirm_booking",
+    "decline_request",
+    "erase_patient",
+    "export_patient_data",
+    "free_slots_for",
+    "hash_session_key",
+    "hold_slot",
+    "lock_appointment",
+    "lock_practitioners",
+    "mark_completed",
+    "mark_no_show",
+    "patient_appointments",
+    "practitioners_free_at",
+    "purge_patient_data",
+    "reassess",
+    "record_access",
+    "record_screening",
+    "replace_screening",
+    "reschedule_by_patient",
+    "retry_on_conflict",
+    "rules_for",
+    "save_patient_details",
+    "snapshot_rule",
+]

@@ -1,0 +1,168 @@
+"""Screening answers: assessing them, keeping them with each rule as asked, and
+assessing them again from what was kept.
+
+The rules themselves are the pure ``booking/screening.py``.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from booking import free_times, screening
+from booking.models import (
+    Appointment,
+    BookingPolicy,
+    QuestionKind,
+    Screening,
+    ScreeningAnswer,
+    ScreeningQuestion,
+    Transition,
+    YesNo,
+)
+from booking.services.errors import ScreeningBlocksBooking
+from treatments.models import Treatment
+
+
+def rules_for(questions: Iterable[ScreeningQuestion]) -> list[screening.Rule]:
+    """The questions as the pure rules see them."""
+    return [
+        screening.Rule(
+            id=q.pk,
+            text=q.text,
+            kind=q.kind,
+            trigger_answer=q.trigger_answer,
+            outcome=q.outcome,
+            waiting_days=q.waiting_days,
+            instruction=q.instruction,
+            patient_message=q.patient_message,
+            parent_id=q.parent_id,
+            parent_answer=q.parent_answer,
+        )
+        for q in questions
+    ]
+
+
+def assess_answers(
+    treatment: Treatment,
+    questions: Iterable[ScreeningQuestion],
+    answers: Mapping[int, screening.Answer],
+    date_of_birth: dt.date | None,
+    today: dt.date,
+) -> screening.Assessment:
+    """What the answers mean for the booking, under today's booking policy."""
+    return screening.assess(
+        rules_for(questions),
+        answers,
+        date_of_birth=date_of_birth,
+        today=today,
+        minimum_age=BookingPolicy.load().minimum_age,
+    )
+
+
+def record_screening(
+    treatment: Treatment,
+    questions: list[ScreeningQuestion],
+    answers: Mapping[int, screening.Answer],
+    date_of_birth: dt.date,
+    assessment: screening.Assessment,
+) -> Screening:
+    """Store the answers of a patient who may go on booking, with each question's rule as asked.
+
+    Never called for a blocked assessment: those answers are not kept at all.
+    """
+    if assessment.blocks_booking:
+        raise ScreeningBlocksBooking("A blocked screening is never stored.")
+    asked = {rule.id for rule in screening.asked_rules(rules_for(questions), answers)}
+    with transaction.atomic():
+        record = Screening.objects.create(
+            treatment=treatment,
+            date_of_birth=date_of_birth,
+            outcome=assessment.outcome,
+            earliest_date=assessment.earliest_date,
+        )
+        ScreeningAnswer.objects.bulk_create(
+            ScreeningAnswer(
+                screening=record,
+                question=question,
+                question_text=question.text,
+                question_outcome=question.outcome,
+                question_rule=snapshot_rule(question),
+                answer=_answer_to_text(answers.get(question.pk)),
+                applies=assessment.applies.get(question.pk, False),
+                position=index,
+            )
+            for index, question in enumerate(questions)
+            if question.pk in asked
+        )
+    return record
+
+
+def replace_screening(
+    appointment_id: int | None, old_screening_id: int | None, record: Screening
+) -> None:
+    """A patient answered the questions again: the new answers replace the old ones.
+
+    A time they were holding is released, since the earliest date may have moved;
+    the appointment row, with any details they typed, is kept for their next choice.
+    """
+    with transaction.atomic():
+        if appointment_id:
+            Appointment.objects.filter(pk=appointment_id).apply_transition(
+                Transition.EXPIRE, screening=record, hold_expires_at=None
+            )
+            free_times.schedule_changed()  # a held time is free again
+        if old_screening_id and old_screening_id != record.pk:
+            Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
+
+
+def snapshot_rule(question: ScreeningQuestion) -> dict[str, object]:
+    return {
+        "kind": question.kind,
+        "trigger_answer": question.trigger_answer,
+        "waiting_days": question.waiting_days,
+        "instruction": question.instruction,
+        "patient_message": question.patient_message,
+    }
+
+
+def _answer_to_text(answer: screening.Answer) -> str:
+    if isinstance(answer, dt.date):
+        return answer.isoformat()
+    return answer or ""
+
+
+def reassess(record: Screening, today: dt.date) -> screening.Assessment:
+    """The outcome computed again from the stored answers and the rules as they were asked."""
+    rules: list[screening.Rule] = []
+    answers: dict[int, screening.Answer] = {}
+    for stored in record.answers.all():
+        rule = stored.question_rule or {}
+        rules.append(
+            screening.Rule(
+                id=stored.pk,
+                text=stored.question_text,
+                kind=rule.get("kind", QuestionKind.YES_NO),
+                trigger_answer=rule.get("trigger_answer", YesNo.YES),
+                outcome=stored.question_outcome,
+                waiting_days=rule.get("waiting_days"),
+                instruction=rule.get("instruction", ""),
+                patient_message=rule.get("patient_message", ""),
+            )
+        )
+        value: screening.Answer = stored.answer or None
+        if rule.get("kind") == QuestionKind.DATE and stored.answer:
+            try:
+                value = dt.date.fromisoformat(stored.answer)
+            except ValueError:
+                value = "invalid"
+        answers[stored.pk] = value
+    # The earliest date and outcome are judged on the day of the answers, so a waiting
+    # period that has passed since does not silently drop a review.
+    return screening.assess(
+        rules,
+        answers,
+        date_of_birth=record.date_of_birth,
+        today=min(today, record.created_at.date()),
+        minimum_age=BookingPolicy.load().minimum_age,
+    )

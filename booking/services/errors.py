@@ -1,0 +1,55 @@
+"""Why a booking step cannot go ahead. Every message is safe to show the patient."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    """A booking step that cannot go ahead; the message is safe to show the patient."""
+
+
+class SlotUnavailable(BookingError):
+    pass
+
+
+class TooManyHolds(BookingError):
+    """No other time may be held right now; the subclass says whose limit was reached."""
+
+
+class AlreadyHoldingAnotherTime(TooManyHolds):
+    """This visitor (their browser session) already holds a time in another booking."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "You are already holding a time in another booking. "
+                "Finish or leave that booking first, or wait a few minutes."
+            )
+        )
+
+
+class BusyNetwork(TooManyHolds):
+    """Many bookings are in progress from the visitor's internet address at once.
+
+    Several people can share one address (an office, a phone carrier's network), so
+    this is not about the visitor themselves and must not sound as if it were.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Many bookings are in progress from your network right now (for example "
+                "an office or a mobile network). Please try again in a few minutes, or call "
+                "us to book."
+            )
+        )
+
+
+class ScreeningBlocksBooking(BookingError):
+    pass
+
+
+class NotAllowed(BookingError):
+    pass
+
+
+TIME_JUST_TAKEN = _("That time was just taken. Please choose another.")

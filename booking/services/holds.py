@@ -1,0 +1,198 @@
+"""A patient's booking: holding a time, keeping their details, confirming."""
+
+import datetime as dt
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from booking import emails
+from booking.models import (
+    Actor,
+    Appointment,
+    BookingPolicy,
+    Consent,
+    EmailKind,
+    Screening,
+    Transition,
+)
+from booking.services.answers import reassess
+from booking.services.diary import log_change, place, release_stale_holds, slot_is_free
+from booking.services.errors import (
+    TIME_JUST_TAKEN,
+    AlreadyHoldingAnotherTime,
+    BusyNetwork,
+    NotAllowed,
+    ScreeningBlocksBooking,
+    SlotUnavailable,
+)
+from booking.services.locking import lock_appointment, lock_practitioners, retry_on_conflict
+from booking.services.slots import practitioners_free_at
+from treatments.models import Treatment
+
+
+def hash_session_key(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
+
+
+@retry_on_conflict()
+def hold_slot(
+    *,
+    appointment: Appointment | None,
+    treatment: Treatment,
+    practitioner_id: int | None,
+    start: dt.datetime,
+    record: Screening,
+    session_key: str,
+    client_ip: str | None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Hold a free slot for a patient finishing a booking (or move their hold to it).
+
+    ``client_ip`` is the visitor's address as ``clinic.client_address.client_ip`` tells
+    it. Refused with ``AlreadyHoldingAnotherTime`` while this session holds a time in
+    another booking, and with ``BusyNetwork`` while the policy's maximum of times is
+    held from this address.
+    """
+    now = now or timezone.now()
+    policy = BookingPolicy.load()
+    session_hash = hash_session_key(session_key)
+    candidates = practitioners_free_at(
+        treatment,
+        start,
+        practitioner_id=practitioner_id,
+        now=now,
+        earliest_date=record.earliest_date,
+        # Moving one's own hold to a time that overlaps it (or choosing it again).
+        ignore_appointment_id=appointment.pk if appointment and appointment.is_held(now) else None,
+    )
+    if not candidates:
+        raise SlotUnavailable("That time is no longer available. Please choose another.")
+
+    with transaction.atomic():
+        # The patient's appointment is read again under its lock, never changed in the
+        # caller's copy: a retry (retry_on_conflict) starts from the database's state.
+        existing_id, appointment = appointment.pk if appointment else None, None
+        if existing_id:
+            try:
+                appointment = lock_appointment(existing_id, practitioners=candidates)
+            except Appointment.DoesNotExist:  # deleted meanwhile (retention)
+                pass
+        if appointment is None:
+            lock_practitioners(candidates)
+        _refuse_too_many_holds(
+            policy, now, session_hash, client_ip, own=appointment.pk if appointment else None
+        )
+        if appointment is None or not appointment.can(Transition.HOLD):
+            appointment = Appointment(treatment=treatment, screening=record)
+        appointment.apply_transition(Transition.HOLD)
+        appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
+        appointment.session_key_hash = session_hash
+        appointment.client_ip = client_ip
+        for practitioner_id_ in candidates:
+            if place(appointment, practitioner_id_, start, now):
+                break
+        else:
+            raise SlotUnavailable(TIME_JUST_TAKEN)
+        log_change(appointment, Transition.HOLD.logged_as, actor=Actor.PATIENT)
+    return appointment
+
+
+def _refuse_too_many_holds(
+    policy: BookingPolicy,
+    now: dt.datetime,
+    session_hash: str,
+    client_ip: str | None,
+    *,
+    own: int | None,
+) -> None:
+    """Refuse another hold while this visitor, or their address, holds the policy's
+    maximum of times elsewhere (``own``, the hold being moved, does not count)."""
+    live_holds = Appointment.objects.live_holds(now)
+    if own is not None:
+        live_holds = live_holds.exclude(pk=own)
+    by_person = live_holds.filter(session_key_hash=session_hash).count()
+    if by_person >= policy.max_holds_per_person:
+        raise AlreadyHoldingAnotherTime
+    by_address = live_holds.filter(client_ip=client_ip).count() if client_ip else 0
+    if by_address >= policy.max_holds_per_ip:
+        raise BusyNetwork
+
+
+def save_patient_details(
+    appointment: Appointment,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    consents: list[tuple[str, str, str]],
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Keep the patient's details and the exact consent wording they agreed to."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment.patient_name = name
+        appointment.patient_email = email
+        appointment.patient_phone = phone
+        appointment.save(update_fields=["patient_name", "patient_email", "patient_phone"])
+        appointment.consents.all().delete()
+        Consent.objects.bulk_create(
+            Consent(
+                appointment=appointment, kind=kind, wording=wording, version=version, given_at=now
+            )
+            for kind, wording, version in consents
+        )
+    return appointment
+
+
+@retry_on_conflict()
+def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> Appointment:
+    """Turn a patient's hold into a confirmed appointment or a request for review.
+
+    Re-assesses the stored answers, re-checks the slot under the database's
+    guarantee, and queues the email (the worker sends it once this commits).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = lock_appointment(appointment_id)
+        if not appointment.can(Transition.CONFIRM):
+            raise NotAllowed("This booking is already finished.")
+        if appointment.screening is None:
+            raise ScreeningBlocksBooking("The health questionnaire is missing.")
+        assessment = reassess(appointment.screening, now.date())
+        if assessment.blocks_booking:
+            raise ScreeningBlocksBooking("Your answers do not allow online booking.")
+        if not (appointment.patient_name and appointment.patient_email):
+            raise NotAllowed("Your details are missing.")
+        if not appointment.consents.exists():
+            raise NotAllowed("Your consent is missing.")
+        release_stale_holds(
+            appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
+        )
+        if not slot_is_free(
+            appointment.practitioner_id,
+            appointment.starts_at,
+            appointment.occupied_until,
+            now,
+            exclude_pk=appointment.pk,
+        ):
+            appointment.apply_transition(Transition.EXPIRE)
+            appointment.save(update_fields=["status"])
+            raise SlotUnavailable(
+                "Sorry, the time you chose was taken by someone else after we stopped holding "
+                "it. Please choose another time: your details are kept."
+            )
+        review = assessment.needs_review
+        change = Transition.REQUEST if review else Transition.CONFIRM
+        previous = appointment.apply_transition(change)
+        appointment.hold_expires_at = None
+        appointment.confirmed_at = None if review else now
+        appointment.instructions = "\n".join(assessment.instructions)
+        try:
+            with transaction.atomic():
+                appointment.save()
+        except IntegrityError:
+            raise SlotUnavailable("Sorry, someone else has just booked that time.") from None
+        log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
+        emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)
+    return appointment

@@ -1,0 +1,206 @@
+"""Free times: the booking window, and which starts are free for a treatment now.
+
+Read-only. The calendar is worked out by the pure ``booking/availability.py`` from three
+queries here, and shared through the cache until the schedule changes
+(``booking/free_times.py``).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from booking import availability, free_times
+from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
+from clinic.models import ClinicProfile
+from treatments.models import Treatment
+
+
+def booking_window(
+    policy: BookingPolicy, now: dt.datetime, earliest_date: dt.date | None, tz: ZoneInfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """The first and last start time a patient may book now."""
+    earliest = now + dt.timedelta(hours=policy.minimum_notice_hours)
+    if earliest_date:
+        earliest_date_start = availability.wall_time_to_utc(earliest_date, dt.time(0, 0), tz)
+        if earliest_date_start:
+            earliest = max(earliest, earliest_date_start)
+    latest = now + dt.timedelta(days=policy.horizon_days)
+    return earliest, latest
+
+
+def free_slots_for(
+    treatment: Treatment,
+    *,
+    practitioner_id: int | None,
+    now: dt.datetime,
+    earliest_date: dt.date | None = None,
+    ignore_appointment_id: int | None = None,
+    only_start: dt.datetime | None = None,
+) -> list[availability.Slot]:
+    """Free slots for a treatment with one practitioner or any.
+
+    The calendar is shared through the cache until the schedule changes
+    (booking/free_times.py). With `only_start`, just that start is considered (is it
+    still offered?), read afresh from the database: the check before a hold.
+    """
+    policy = BookingPolicy.load()
+    tz = ClinicProfile.load().tzinfo
+    earliest, latest = booking_window(policy, now, earliest_date, tz)
+    if only_start is not None:
+        earliest, latest = max(earliest, only_start), min(latest, only_start)
+    if earliest > latest:
+        return []
+    if only_start is not None:
+        slots, _ = _compute_free_slots(
+            treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
+        )
+        return slots
+
+    def whole_window() -> free_times.Computed:
+        # From the notice of `now` to a horizon later than any request within the
+        # calendar's life can ask for; no earliest date (each request applies its own).
+        start, end = booking_window(policy, now, None, tz)
+        end += free_times.MAX_AGE
+        return _compute_free_slots(
+            treatment, practitioner_id, start, end, now, ignore_appointment_id, policy, tz
+        )
+
+    name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
+    slots = free_times.shared(name, now, whole_window)
+    return [slot for slot in slots if earliest <= slot.start <= latest]
+
+
+# Practitioner id -> weekday (Monday = 0) -> (from, until) wall-clock ranges.
+WeeklyHours = dict[int, dict[int, list[tuple[dt.time, dt.time]]]]
+Intervals = list[tuple[dt.datetime, dt.datetime]]
+
+
+def _compute_free_slots(
+    treatment: Treatment,
+    practitioner_id: int | None,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+    now: dt.datetime,
+    ignore_appointment_id: int | None,
+    policy: BookingPolicy,
+    tz: ZoneInfo,
+) -> free_times.Computed:
+    """Free slots between two start times, in three queries, and when the first hold
+    among the appointments in the way expires (that time comes free then)."""
+    window_end = latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
+    hours = _working_hours(treatment, practitioner_id)
+    if not hours:
+        return [], None
+    clinic_closed, closed = _closures(earliest, window_end, hours.keys())
+    busy, next_release = _busy_times(earliest, window_end, now, hours.keys(), ignore_appointment_id)
+    schedules = [
+        availability.Schedule(
+            practitioner_id=pid,
+            hours=week,
+            closures=closed.get(pid, ()),
+            busy=busy.get(pid, ()),
+        )
+        for pid, week in hours.items()
+    ]
+    request = availability.Request(
+        duration=dt.timedelta(minutes=treatment.visit_minutes),
+        buffer=dt.timedelta(minutes=treatment.buffer_minutes),
+        interval=dt.timedelta(minutes=policy.slot_interval_minutes),
+        earliest_start=earliest,
+        latest_start=latest,
+        tz=tz,
+    )
+    slots = availability.free_slots(schedules, request, clinic_closures=clinic_closed)
+    return slots, next_release
+
+
+def _working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
+    """The week of every active practitioner who performs the treatment (one query), in
+    the practitioners' display order, so each slot lists them in that order too."""
+    hours_qs = WorkingHours.objects.filter(
+        practitioner__is_active=True, practitioner__treatments=treatment
+    )
+    if practitioner_id:
+        hours_qs = hours_qs.filter(practitioner_id=practitioner_id)
+    hours: WeeklyHours = {}
+    for practitioner, weekday, start, end in hours_qs.values_list(
+        "practitioner_id", "weekday", "starts_at", "ends_at"
+    ).order_by("practitioner__position", "practitioner__name", "practitioner_id", "starts_at"):
+        hours.setdefault(practitioner, {}).setdefault(weekday, []).append((start, end))
+    return hours
+
+
+def _closures(
+    start: dt.datetime, end: dt.datetime, practitioner_ids: Iterable[int]
+) -> tuple[Intervals, dict[int, Intervals]]:
+    """The clinic's closures, and each practitioner's, that meet the window (one query)."""
+    clinic_closed: Intervals = []
+    closed: dict[int, Intervals] = {}
+    for practitioner, starts_at, ends_at in (
+        Closure.objects.overlapping(start, end)
+        .filter(Q(practitioner__isnull=True) | Q(practitioner__in=practitioner_ids))
+        .values_list("practitioner_id", "starts_at", "ends_at")
+    ):
+        if practitioner is None:
+            clinic_closed.append((starts_at, ends_at))
+        else:
+            closed.setdefault(practitioner, []).append((starts_at, ends_at))
+    return clinic_closed, closed
+
+
+def _busy_times(
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    practitioner_ids: Iterable[int],
+    ignore_appointment_id: int | None,
+) -> tuple[dict[int, Intervals], dt.datetime | None]:
+    """Each practitioner's occupied times in the window, and when the first hold among
+    them expires (one query)."""
+    busy: dict[int, Intervals] = {}
+    next_release: dt.datetime | None = None
+    appointments = (
+        Appointment.objects.occupying(now)
+        .overlapping(start - dt.timedelta(days=1), end)
+        .filter(practitioner__in=practitioner_ids)
+    )
+    if ignore_appointment_id:
+        appointments = appointments.exclude(pk=ignore_appointment_id)
+    for (
+        practitioner,
+        starts_at,
+        occupied_until,
+        status,
+        hold_expires_at,
+    ) in appointments.values_list(
+        "practitioner_id", "starts_at", "occupied_until", "status", "hold_expires_at"
+    ):
+        busy.setdefault(practitioner, []).append((starts_at, occupied_until))
+        if status != Status.HELD or hold_expires_at is None:
+            continue
+        if next_release is None or hold_expires_at < next_release:
+            next_release = hold_expires_at
+    return busy, next_release
+
+
+def practitioners_free_at(
+    treatment: Treatment,
+    start: dt.datetime,
+    *,
+    practitioner_id: int | None,
+    now: dt.datetime,
+    earliest_date: dt.date | None,
+    ignore_appointment_id: int | None = None,
+) -> list[int]:
+    """Practitioners for whom this start is an offered, free slot (display order)."""
+    slots = free_slots_for(
+        treatment,
+        practitioner_id=practitioner_id,
+        now=now,
+        earliest_date=earliest_date,
+        ignore_appointment_id=ignore_appointment_id,
+        only_start=start,
+    )
+    return list(slots[0].practitioner_ids) if slots else []

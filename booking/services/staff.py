@@ -1,0 +1,117 @@
+"""What staff do to an appointment from the back office: approve or decline a request,
+cancel, mark completed or no-show."""
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking import emails
+from booking.models import Actor, Appointment, EmailKind, Transition
+from booking.services.diary import log_change, slot_is_free
+from booking.services.errors import NotAllowed, SlotUnavailable
+from booking.services.locking import lock_appointment, retry_on_conflict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def _not_allowed_message(appointment: Appointment) -> str:
+    status = appointment.get_status_display().lower()
+    return f"Appointment {appointment.reference} is {status}."
+
+
+def _change_status(
+    appointment_id: int,
+    transition: Transition,
+    *,
+    by: "User | None",
+    actor: Actor,
+    note: str = "",
+    email: EmailKind | None = None,
+) -> Appointment:
+    """A change that only takes the appointment out of the diary (or keeps it out)."""
+    with transaction.atomic():
+        # Only ever out of the diary: the appointment's own row is the one lock needed.
+        appointment = Appointment.objects.select_for_update(no_key=True).get(pk=appointment_id)
+        if not appointment.can(transition):
+            raise NotAllowed(_not_allowed_message(appointment))
+        previous = appointment.apply_transition(transition)
+        appointment.save(update_fields=["status"])
+        log_change(
+            appointment, transition.logged_as, actor=actor, by=by, from_status=previous, note=note
+        )
+        if email:
+            emails.queue(appointment, email)
+    return appointment
+
+
+@retry_on_conflict(_("The diary was busy at that moment. Please approve the request again."))
+def approve_request(
+    appointment_id: int, *, by: "User | None", now: dt.datetime | None = None
+) -> Appointment:
+    """A clinician approves a request: re-checked under the overlap guarantee, then confirmed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = lock_appointment(appointment_id)
+        if not appointment.can(Transition.APPROVE):
+            raise NotAllowed(_not_allowed_message(appointment))
+        if not slot_is_free(
+            appointment.practitioner_id,
+            appointment.starts_at,
+            appointment.occupied_until,
+            now,
+            exclude_pk=appointment.pk,
+        ):
+            raise SlotUnavailable(f"{appointment.reference}: another appointment overlaps it.")
+        previous = appointment.apply_transition(Transition.APPROVE)
+        appointment.confirmed_at = now
+        try:
+            with transaction.atomic():
+                appointment.save(update_fields=["status", "confirmed_at"])
+        except IntegrityError:
+            raise SlotUnavailable(
+                f"{appointment.reference}: another appointment overlaps it."
+            ) from None
+        log_change(
+            appointment,
+            Transition.APPROVE.logged_as,
+            actor=Actor.STAFF,
+            by=by,
+            from_status=previous,
+        )
+        emails.queue(appointment, EmailKind.APPROVED)
+    return appointment
+
+
+def decline_request(appointment_id: int, *, by: "User | None", note: str = "") -> Appointment:
+    """A clinician declines a request; the patient is told."""
+    return _change_status(
+        appointment_id,
+        Transition.DECLINE,
+        by=by,
+        actor=Actor.STAFF,
+        note=note,
+        email=EmailKind.DECLINED,
+    )
+
+
+def cancel_appointment(
+    appointment_id: int, *, by: "User | None" = None, actor: Actor = Actor.STAFF
+) -> Appointment:
+    """Cancel a planned visit (staff, or the patient through ``cancel_by_patient``)."""
+    return _change_status(
+        appointment_id, Transition.CANCEL, by=by, actor=actor, email=EmailKind.CANCELLED
+    )
+
+
+def mark_completed(appointment_id: int, *, by: "User | None") -> Appointment:
+    """The patient came and was treated."""
+    return _change_status(appointment_id, Transition.COMPLETE, by=by, actor=Actor.STAFF)
+
+
+def mark_no_show(appointment_id: int, *, by: "User | None") -> Appointment:
+    """The patient did not come."""
+    return _change_status(appointment_id, Transition.NO_SHOW, by=by, actor=Actor.STAFF)
