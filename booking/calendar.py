@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booking.models import Appointment
+from booking.tokens import manage_url
 from clinic.models import ClinicProfile
 
 PRODID = "-//Clinic website//Appointments//EN"
@@ -41,7 +42,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
         }
         description = [
             _("Reference: %(reference)s") % {"reference": appointment.reference},
-            _("View, cancel or move your appointment: %(url)s") % {"url": appointment.manage_url()},
+            _("View, cancel or move your appointment: %(url)s") % {"url": manage_url(appointment)},
         ]
         preparation = [
             line.strip() for line in treatment.visit_instructions.splitlines() if line.strip()

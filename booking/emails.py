@@ -44,6 +44,7 @@ from django_tasks import task
 
 from booking.calendar import appointment_ics
 from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
+from booking.tokens import manage_url
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -189,7 +190,7 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "when": when_text(appointment.starts_at, tz),
         "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
         "zone": str(tz),
-        "manage_url": appointment.manage_url(),
+        "manage_url": manage_url(appointment),
         "cancellation_deadline": when_text(deadline, tz),
         "deadline_passed": deadline <= now,
         "personal_instructions": [

@@ -6,6 +6,7 @@ changing the key revokes every link sent before. It carries nothing about health
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 from booking.models import Appointment
 
@@ -18,6 +19,12 @@ class InvalidLink(Exception):
 
 def make_manage_token(appointment: Appointment) -> str:
     return signing.dumps({"a": appointment.pk, "k": appointment.manage_key[:16]}, salt=SALT)
+
+
+def manage_url(appointment: Appointment) -> str:
+    """The full address of the appointment's private page, for emails and calendar files."""
+    path = reverse("booking:manage", kwargs={"token": make_manage_token(appointment)})
+    return settings.SITE_URL + path
 
 
 def appointment_from_token(token: str) -> Appointment:

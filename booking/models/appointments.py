@@ -205,12 +205,6 @@ class Appointment(models.Model):
     def cancellation_deadline(self) -> dt.datetime:
         return self.starts_at - dt.timedelta(hours=BookingPolicy.load().cancellation_cutoff_hours)
 
-    def manage_url(self) -> str:
-        from booking.tokens import make_manage_token
-
-        path = reverse("booking:manage", kwargs={"token": make_manage_token(self)})
-        return settings.SITE_URL + path
-
 
 class ConsentKind(models.TextChoices):
     TREATMENT = "treatment", _("Treatment information")
