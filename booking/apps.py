@@ -7,6 +7,6 @@ class BookingConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        from booking import free_times
-
-        free_times.connect_signals()
+        # The calendar's free times are cached; imported here so that every process
+        # (commands too) declares what they depend on (clinic/cache_versions.py).
+        from booking import free_times  # noqa: F401

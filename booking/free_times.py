@@ -6,11 +6,10 @@ milliseconds. Everybody choosing a time for one treatment sees the same calendar
 so it is worked out once and kept in the cache (Redis in production, shared by
 every app server) until the first of:
 
-- the schedule changes: any save or delete of an appointment, working hours, a
-  closure, a practitioner (or the treatments they do), a treatment, the booking
-  policy or the clinic profile bumps the schedule version (signal receivers,
-  connected in BookingConfig.ready(); the services that change appointments with a
-  bulk update bump it themselves);
+- the schedule changes: any write to a model ``SCHEDULE_VERSION`` names below
+  (appointments, working hours, closures, practitioners and the treatments they do,
+  treatments, the booking policy, the clinic profile), bulk updates included, bumps
+  the schedule version (clinic/cache_versions.py);
 - a time held in it is released because its hold expires;
 - ``MAX_AGE`` passes: a safety net for changes made behind the ORM's back.
 
@@ -29,31 +28,26 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from booking.availability import Slot
-from clinic.cache_versions import CacheVersion
+from clinic.cache_versions import CacheVersion, layout_fingerprint
 
-SCHEDULE_VERSION = CacheVersion("booking:schedule-version")
+# Every model the free times are worked out from (booking/services/slots.py);
+# tests/clinic/test_cache_dependencies.py fails if the calendar reads one not here.
+SCHEDULE_VERSION = CacheVersion(
+    "booking:schedule-version",
+    depends_on=[
+        "booking.Appointment",  # and its proxy, the clinicians' review queue
+        "booking.WorkingHours",
+        "booking.Closure",
+        "booking.Practitioner",  # and the treatments each performs
+        "booking.BookingPolicy",
+        "treatments.Treatment",
+        "clinic.ClinicProfile",
+    ],
+)
 MAX_AGE = dt.timedelta(minutes=5)
-# Part of every key: change it when Calendar or Slot change shape, so that a new
-# release never unpickles entries an older one stored.
-FORMAT = "v1"
 
-# Every model the free times are worked out from. A new one belongs here.
-WATCHED_MODELS = [
-    "booking.Appointment",
-    "booking.AppointmentRequest",  # the clinicians' review queue (a proxy: its own signals)
-    "booking.WorkingHours",
-    "booking.Closure",
-    "booking.Practitioner",
-    "booking.BookingPolicy",
-    "treatments.Treatment",
-    "clinic.ClinicProfile",
-]
-
+# Make every stored calendar stale (for writes behind the ORM's back, and tests).
 schedule_changed = SCHEDULE_VERSION.bump
-
-
-def connect_signals() -> None:
-    SCHEDULE_VERSION.watch(WATCHED_MODELS)
 
 
 @dataclass(frozen=True)
@@ -62,6 +56,11 @@ class Calendar:
     computed_at: dt.datetime
     valid_until: dt.datetime
     slots: list[Slot]
+
+
+# Part of every key, from the layout of Calendar and Slot: a release that changes them
+# never unpickles entries an older one stored.
+FORMAT = layout_fingerprint(Calendar)
 
 
 # What a computation returns: the free times, and when the next hold in them expires.

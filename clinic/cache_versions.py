@@ -1,33 +1,90 @@
-"""Versioned cache entries: invalidate everything at once by bumping one number.
+"""What each cached thing depends on, declared once, and how it is made stale.
 
-A cached value is stored with the version it was computed under and used only while
-that is still the version. Saves and deletes of the models it depends on bump the
-version (signal receivers, connected in an app's ``ready()``), so nobody ever hunts
-for keys, and servers sharing the cache (Redis) agree at once.
+Two things are worked out from the database and kept in the cache (Redis in production,
+shared by every app server): the public pages (clinic/page_cache.py) and the free times
+of the booking calendar (booking/free_times.py). Each is stored with the *version* it was
+computed under and used only while that is still the version, so making everything stale
+is one increment of one number: nobody ever hunts for keys.
 
-Used by the public page cache (clinic/page_cache.py) and the free times of the
-booking calendar (booking/free_times.py).
+**Declaring a cached thing.** Where it is defined, one line names every model whose rows
+it reads (``"app_label.ModelName"``):
 
-While the cache is unavailable the version is unknown (``current()`` is None) and
-callers store nothing. A bump lost then is made good when the cache answers again:
-the version keys are deleted before anything else is read (``forget_after_outage``,
-clinic/redis_cache.py), and a missing version starts afresh from the clock, so no
-entry stored under an old version is ever served after an outage.
+    SCHEDULE_VERSION = CacheVersion(
+        "booking:schedule-version", depends_on=["booking.Appointment", "booking.Closure", ...]
+    )
+
+A proxy model is covered by its concrete model, and a many-to-many link by the model
+that declares the field. From that list alone the version is bumped by:
+
+- every save and delete of those models and every change of their many-to-many links
+  (signal receivers, connected here);
+- every bulk write through their QuerySets, ``update()``, ``delete()``, ``bulk_create()``
+  and ``bulk_update()``: the models' managers are built on ``InvalidatingQuerySet``, and a
+  system check (``clinic.E011``, clinic/checks.py) fails for a declared model whose
+  managers are not;
+- every ``migrate`` (each deploy).
+
+Only raw SQL goes around it (the benchmark's seeding bumps by hand); each entry also
+expires on its own after a while, a safety net. tests/clinic/test_cache_dependencies.py
+renders every cached page and works out the calendar, maps the tables their SQL reads to
+models, and fails naming any model that is read but not declared.
+
+**Formats.** A cached entry is a pickle (a dataclass, a model instance). Its key includes
+``layout_fingerprint()`` of the classes pickled, a hash of their fields' names and types,
+so a release that changes a class never reads back an entry an older release stored.
+
+**Redis outages.** While the cache is unavailable the version is unknown (``current()``
+is None) and callers store nothing. A bump lost then is made good when the cache answers
+again: the version keys are deleted before anything else is read (``forget_after_outage``,
+clinic/redis_cache.py), and a missing version starts afresh from the clock, so no entry
+stored under an old version is ever served after an outage.
 """
 
+import dataclasses
+import hashlib
 import time
+import typing
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
+import django
+from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db import models, transaction
+from django.db.models.signals import (
+    class_prepared,
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+)
 
 from clinic.redis_cache import forget_after_outage
 
+# Every cached thing's version, and, by concrete model ("booking.appointment"), the
+# versions of the cached things that read it.
+DECLARED: list["CacheVersion"] = []
+_READ_BY: dict[str, list["CacheVersion"]] = defaultdict(list)
+
 
 class CacheVersion:
-    def __init__(self, key: str):
+    """The version of one cached thing, and the models it is worked out from."""
+
+    def __init__(self, key: str, *, depends_on: Iterable[str] = ()):
         self.key = key
+        self.depends_on = tuple(depends_on)
         forget_after_outage(key)
+        DECLARED.append(self)
+        for label in self.depends_on:
+            app_label, _, model_name = label.lower().partition(".")
+            _READ_BY[f"{app_label}.{model_name}"].append(self)
+            # Once the model exists (now, or when the app registry loads it). A label that
+            # names no model never fires: the system check clinic.E010 reports it.
+            apps.lazy_model_operation(_watch_deletes, (app_label, model_name))
+
+    def __repr__(self) -> str:
+        return f"CacheVersion({self.key!r})"
 
     def current(self) -> int | None:
         """The version to store new entries under; None while the cache is unavailable
@@ -40,11 +97,11 @@ class CacheVersion:
             version = cache.get(self.key)
         return version
 
-    def bump(self, **_kwargs) -> None:
-        """Make every entry stored so far stale (a signal receiver; usable directly).
+    def bump(self, **_kwargs: object) -> None:
+        """Make every entry stored so far stale (usable as a signal receiver).
 
         Bumped at once and again when the transaction commits: a value computed
-        between the save and the commit (still reading the old rows) is stored under
+        between the write and the commit (still reading the old rows) is stored under
         the version of the first bump, which the second makes unreachable.
         """
         self._bump()
@@ -64,20 +121,145 @@ class CacheVersion:
     def _fresh() -> int:
         return time.time_ns() // 1000
 
-    def watch(self, labels: list[str]) -> None:
-        """Bump on every save or delete of these models ("app.Model"), their many-to-many
-        links included, and after every ``migrate``."""
-        from django.apps import apps
 
-        for label in labels:
-            model = apps.get_model(label)
-            uid = f"{self.key}.{label}"
-            post_save.connect(self.bump, sender=model, dispatch_uid=uid + ".save")
-            post_delete.connect(self.bump, sender=model, dispatch_uid=uid + ".delete")
-            for field in model._meta.many_to_many:
-                m2m_changed.connect(
-                    self.bump,
-                    sender=field.remote_field.through,
-                    dispatch_uid=f"{uid}.{field.name}",
-                )
-        post_migrate.connect(self.bump, dispatch_uid=f"{self.key}.migrate")
+def versions_reading(model: type[models.Model]) -> list[CacheVersion]:
+    """The versions of the cached things that read this model (or the model it proxies)."""
+    concrete = model._meta.concrete_model or model
+    return _READ_BY.get(concrete._meta.label_lower, [])
+
+
+def bump_versions_reading(model: type[models.Model]) -> None:
+    for version in versions_reading(model):
+        version.bump()
+
+
+# --- Bulk writes -------------------------------------------------------------------------
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
+
+
+class InvalidatingQuerySet(models.QuerySet[_M]):
+    """A QuerySet whose bulk writes make stale the cached things that read its model.
+
+    ``update()``, ``delete()`` and ``bulk_create()`` send no ``post_save``, and
+    ``bulk_update()`` is an ``update()``: without this, every service writing in bulk
+    would have to remember to bump. The base of the QuerySet (or manager) of every model
+    a cached thing declares; writes that change nothing bump nothing.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            bump_versions_reading(self.model)
+        return rows
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        if deleted[0]:
+            bump_versions_reading(self.model)
+        return deleted
+
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_versions_reading(self.model)
+        return created
+
+
+# --- Signals: saves, deletes, links, migrate ----------------------------------------------
+
+
+def _saved(sender: type[models.Model], **_kwargs: object) -> None:
+    bump_versions_reading(sender)
+
+
+def _deleted(sender: type[models.Model], **_kwargs: object) -> None:
+    bump_versions_reading(sender)
+
+
+def _links_changed(sender: type[models.Model], action: str, **_kwargs: object) -> None:
+    if action.startswith("post_"):
+        # An automatic link table belongs to the model that declares the field.
+        owner = sender._meta.auto_created
+        bump_versions_reading(owner if isinstance(owner, type) else sender)
+
+
+def _migrated(**_kwargs: object) -> None:
+    for version in DECLARED:
+        version.bump()
+
+
+def _watch_deletes(model: type[models.Model]) -> None:
+    """Receive deletes of a model that is read (and of its proxies, which send their own).
+
+    Per model, not for every sender: Django deletes rows without fetching them first only
+    when nothing listens to their deletion, and the models no cache reads keep that.
+    """
+    proxies = [
+        other
+        for app_models in list(apps.all_models.values())
+        for other in list(app_models.values())
+        if other._meta.proxy and other._meta.concrete_model is model
+    ]
+    for each in (model, *proxies):
+        uid = f"cache-versions.delete.{each._meta.label_lower}"
+        post_delete.connect(_deleted, sender=each, dispatch_uid=uid)
+
+
+def _proxy_prepared(sender: type[models.Model], **_kwargs: object) -> None:
+    """A proxy defined after its concrete model was declared."""
+    if sender._meta.proxy and versions_reading(sender):
+        uid = f"cache-versions.delete.{sender._meta.label_lower}"
+        post_delete.connect(_deleted, sender=sender, dispatch_uid=uid)
+
+
+# A save or a link change costs a dictionary lookup for models nothing reads; a delete
+# receiver is connected per model (above).
+post_save.connect(_saved, dispatch_uid="cache-versions.save")
+m2m_changed.connect(_links_changed, dispatch_uid="cache-versions.links")
+post_migrate.connect(_migrated, dispatch_uid="cache-versions.migrate")
+class_prepared.connect(_proxy_prepared, dispatch_uid="cache-versions.proxy")
+
+
+# --- Formats -------------------------------------------------------------------------------
+
+
+def layout_fingerprint(*classes: type) -> str:
+    """A short hash of how instances of these classes are laid out when pickled.
+
+    A dataclass: its fields' names and types, and the layout of every dataclass named in
+    those types (``list[Slot]`` includes ``Slot``). A model: its concrete fields' names
+    and classes, and Django's version (which pickles model instances). Put it in the key
+    of every cached entry, so a change to a cached class gives new keys by itself.
+    """
+    layouts: dict[str, object] = {}
+
+    def describe(cls: type) -> None:
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if name in layouts:
+            return
+        if dataclasses.is_dataclass(cls):
+            hints = typing.get_type_hints(cls)
+            layouts[name] = [(f.name, repr(hints[f.name])) for f in dataclasses.fields(cls)]
+            for field in dataclasses.fields(cls):
+                for inner in _classes_in(hints[field.name]):
+                    describe(inner)
+        elif issubclass(cls, models.Model):
+            layouts[name] = [django.get_version()] + [
+                (f.attname, f"{type(f).__module__}.{type(f).__qualname__}")
+                for f in cls._meta.concrete_fields
+            ]
+        else:
+            layouts[name] = None
+
+    for cls in classes:
+        describe(cls)
+    return hashlib.sha256(repr(sorted(layouts.items())).encode()).hexdigest()[:12]
+
+
+def _classes_in(hint: object) -> list[type]:
+    """The classes a type hint names, e.g. ``dict[int, list[Slot]]`` -> int, Slot."""
+    found = [hint] if isinstance(hint, type) and typing.get_origin(hint) is None else []
+    for argument in typing.get_args(hint):
+        found += _classes_in(argument)
+    return found

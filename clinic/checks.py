@@ -1,7 +1,13 @@
 """System checks of the clinic's own (run by `manage.py check` and most commands)."""
 
+from typing import TYPE_CHECKING
+
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+if TYPE_CHECKING:
+    from clinic.cache_versions import CacheVersion
 
 
 @register(Tags.security)
@@ -21,3 +27,43 @@ def debug_on_a_shared_database(app_configs, **kwargs) -> list[Warning]:
             id="clinic.W001",
         )
     ]
+
+
+@register(Tags.caches, Tags.models)
+def cache_dependencies(app_configs, **kwargs) -> list[Error]:
+    """Every model a cached thing declares exists, and its bulk writes make the cache stale
+    (its managers are built on InvalidatingQuerySet; clinic/cache_versions.py)."""
+    from clinic.cache_versions import DECLARED
+
+    return [error for version in DECLARED for error in declaration_errors(version)]
+
+
+def declaration_errors(version: "CacheVersion") -> list[Error]:
+    from clinic.cache_versions import InvalidatingQuerySet
+
+    errors = []
+    for label in version.depends_on:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            errors.append(
+                Error(
+                    f"The cache {version.key!r} depends on {label!r}, which is not a model.",
+                    hint="Name models as 'app_label.ModelName'.",
+                    id="clinic.E010",
+                )
+            )
+            continue
+        for manager in model._meta.managers:
+            if not issubclass(manager._queryset_class, InvalidatingQuerySet):
+                errors.append(
+                    Error(
+                        f"{label}.{manager.name}: its bulk writes (update, delete, "
+                        f"bulk_create) would leave the cache {version.key!r} stale.",
+                        hint="Build the model's QuerySet on clinic.cache_versions."
+                        "InvalidatingQuerySet (or use InvalidatingQuerySet.as_manager()).",
+                        obj=model,
+                        id="clinic.E011",
+                    )
+                )
+    return errors

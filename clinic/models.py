@@ -1,13 +1,15 @@
 import zoneinfo
-from typing import Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models.signals import class_prepared
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clinic.cache_versions import InvalidatingQuerySet, layout_fingerprint
 from clinic.redis_cache import forget_after_outage
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -27,31 +29,52 @@ def end_request_memo(**_kwargs) -> None:
     _this_request.singletons = None
 
 
+_S = TypeVar("_S", bound="SingletonModel", covariant=True)
+
+
+class SingletonQuerySet(InvalidatingQuerySet[_S]):
+    """Bulk writes to a singleton also forget the row ``load()`` keeps in the cache."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            self.model.forget_cached()
+        return rows
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        if deleted[0]:
+            self.model.forget_cached()
+        return deleted
+
+
 class SingletonModel(models.Model):
     """A model with exactly one row (pk 1), read through the cache by `load()`."""
 
-    CACHE_KEY = ""
+    # Where `load()` keeps the row: the model's label and the layout of its fields, set
+    # when the class is ready (below), so a release that changes the model never
+    # unpickles a row an older one cached.
+    CACHE_KEY: ClassVar[str] = ""
+
+    objects = SingletonQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.CACHE_KEY:
-            # A save while Redis is away cannot forget the cached row: forget it when
-            # Redis is back (clinic/redis_cache.py).
-            forget_after_outage(cls.CACHE_KEY)
-
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+        self.forget_cached()
+
+    @classmethod
+    def forget_cached(cls) -> None:
         memo = getattr(_this_request, "singletons", None)
         if memo:
-            memo.pop(type(self), None)
-        # Forgotten at once and again on commit: a read between the save and the
+            memo.pop(cls, None)
+        # Forgotten at once and again on commit: a read between the write and the
         # commit would otherwise put the old row back in the cache for an hour.
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+        cache.delete(cls.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
 
     @classmethod
     def load(cls) -> Self:
@@ -68,10 +91,19 @@ class SingletonModel(models.Model):
         return instance
 
 
+def _name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
+    if issubclass(sender, SingletonModel) and not sender._meta.proxy:
+        sender.CACHE_KEY = f"{sender._meta.label_lower}:{layout_fingerprint(sender)}"
+        # A write while Redis is away cannot forget the cached row: forget it when Redis
+        # is back (clinic/redis_cache.py).
+        forget_after_outage(sender.CACHE_KEY)
+
+
+class_prepared.connect(_name_the_cache_key, dispatch_uid="clinic.singleton-cache-key")
+
+
 class ClinicProfile(SingletonModel):
     """Who the clinic is and how to reach it. There is exactly one; load it with `load()`."""
-
-    CACHE_KEY = "clinic-profile-v1"
 
     name = models.CharField(_("name"), max_length=120, default="Clinic")
     tagline = models.CharField(

@@ -8,12 +8,13 @@ Permissions-Policy, sessions, X-Frame-Options) still runs on a cached hit.
 Invalidation is by version, never by hunting keys: one "content version" integer
 lives in the cache; a page is stored with the version it was rendered under and
 served only while that is still the version (both are read in one round trip).
-Any save or delete of a model a public page shows (``WATCHED_MODELS``; receivers
-connected in ClinicConfig.ready()) bumps it, so every page renders afresh next
-time. Running ``migrate`` (every deploy) bumps it too, and the static files'
-manifest hash is part of the key, so a new release never serves pages pointing at
+``CONTENT_VERSION`` below names every model a public page shows, whichever app it
+belongs to; any write to one of them (a save, a delete, a bulk update) bumps it, so
+every page renders afresh next time (clinic/cache_versions.py). Running ``migrate``
+(every deploy) bumps it too, and the static files' manifest hash and the layout of
+what is stored are part of the key, so a new release never serves pages pointing at
 old assets. While Redis is unavailable every page is rendered from the database and
-nothing is stored; after the outage the version starts afresh (clinic/cache_versions.py).
+nothing is stored; after the outage the version starts afresh.
 
 Not cached, ever: logged-in users (staff previews of drafts included), requests
 with pending messages, anything but GET, query strings other than tracking tags,
@@ -22,16 +23,30 @@ CSRF token or say ``private``/``no-store``.
 """
 
 import hashlib
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from clinic.cache_versions import CacheVersion
+from clinic.cache_versions import CacheVersion, layout_fingerprint
 
 VERSION_KEY = "page-cache:version"
-CONTENT_VERSION = CacheVersion(VERSION_KEY)
+# Every model whose rows a public page shows. Named by label, so this module imports none
+# of the apps; tests/clinic/test_cache_dependencies.py fails if a page reads one not here.
+CONTENT_VERSION = CacheVersion(
+    VERSION_KEY,
+    depends_on=[
+        "clinic.ClinicProfile",
+        "treatments.Treatment",
+        "treatments.Section",
+        "treatments.FAQ",
+        "treatments.TreatmentImage",
+        # The treatment page's "who should not have this treatment" (booking's template tag).
+        "booking.ScreeningQuestion",
+    ],
+)
 # A safety net only (edits invalidate at once): also bounds anything changed behind
 # the ORM's back, e.g. with raw SQL.
 TIMEOUT = getattr(settings, "PAGE_CACHE_SECONDS", 60 * 60)
@@ -40,25 +55,22 @@ TIMEOUT = getattr(settings, "PAGE_CACHE_SECONDS", 60 * 60)
 IGNORED_PARAMETERS = ("utm_", "gclid", "fbclid", "msclkid")
 HEADER = "X-Page-Cache"
 
-# Every model whose content any public page shows. A new one belongs here (a test
-# checks that every model of the treatments app is listed).
-WATCHED_MODELS = [
-    "clinic.ClinicProfile",
-    "treatments.Treatment",
-    "treatments.Section",
-    "treatments.FAQ",
-    "treatments.TreatmentImage",
-    # The treatment page's "who should not have this treatment".
-    "booking.ScreeningQuestion",
-]
-
 content_version = CONTENT_VERSION.current
-# Invalidate every cached page (a signal receiver; usable directly).
+# Invalidate every cached page (for writes behind the ORM's back, and tests).
 bump = CONTENT_VERSION.bump
 
 
-def connect_signals() -> None:
-    CONTENT_VERSION.watch(WATCHED_MODELS)
+@dataclass(frozen=True)
+class StoredPage:
+    """What the cache keeps of a rendered page."""
+
+    version: int
+    content: bytes
+    headers: list[tuple[str, str]]
+
+
+# Part of every key: a release that changes StoredPage never reads older entries.
+FORMAT = layout_fingerprint(StoredPage)
 
 
 # --- the decorator --------------------------------------------------------------------
@@ -101,6 +113,7 @@ def _cacheable_response(request, response) -> bool:
 def page_key(request) -> str:
     raw = "|".join(
         (
+            FORMAT,
             request.get_host(),
             request.path,
             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
@@ -123,10 +136,9 @@ def cache_public_page(view):
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)
         stored = found.get(key)
-        if version is not None and stored is not None and stored[0] == version:
-            _version, content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
+        if version is not None and isinstance(stored, StoredPage) and stored.version == version:
+            response = HttpResponse(stored.content)
+            for name, value in stored.headers:
                 response[name] = value
             response[HEADER] = "hit"
             return response
@@ -138,8 +150,11 @@ def cache_public_page(view):
         # No version: the cache is unavailable (see clinic/redis_cache.py), store nothing.
         if version is not None and _cacheable_response(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
-            cache.set(key, (version, response.content, headers), TIMEOUT)
+            cache.set(key, StoredPage(version, response.content, headers), TIMEOUT)
             response[HEADER] = "miss"
         return response
 
+    # Which version makes this view's pages stale (tests/clinic/test_cache_dependencies.py
+    # finds every cached view by it).
+    wrapped.cache_version = CONTENT_VERSION
     return wrapped

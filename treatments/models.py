@@ -7,12 +7,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from booking.choices import Outcome
+from clinic.cache_versions import InvalidatingQuerySet
 from treatments.images import delete_renditions, make_renditions, validate_image_file
 from treatments.rendering import markdown_to_safe_html
 
 
-class TreatmentQuerySet(models.QuerySet["Treatment"]):
+class TreatmentQuerySet(InvalidatingQuerySet["Treatment"]):
     def published(self) -> "TreatmentQuerySet":
         """Treatments patients may see. The one publication rule of the site."""
         return self.filter(is_published=True)
@@ -197,18 +197,6 @@ class Treatment(models.Model):
     def description(self) -> str:
         return self.seo_description or self.summary[:160]
 
-    def who_should_not_have_it(self) -> dict[str, list]:
-        """The screening questions that stop or delay booking, for the public page.
-
-        Reads ``screening_questions`` so that a view can prefetch them.
-        """
-        questions = [q for q in self.screening_questions.all() if q.is_active and q.public_label]
-        questions.sort(key=lambda q: (q.position, q.id))
-        return {
-            "blocks": [q for q in questions if q.outcome == Outcome.BLOCKS_BOOKING],
-            "review": [q for q in questions if q.outcome == Outcome.NEEDS_REVIEW],
-        }
-
     def structured_data(self, clinic) -> dict:
         """schema.org MedicalProcedure for search engines."""
         data = {
@@ -264,6 +252,8 @@ class Section(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
 
+    objects = InvalidatingQuerySet["Section"].as_manager()
+
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
@@ -291,6 +281,8 @@ class FAQ(models.Model):
     answer = models.TextField(_("answer"), help_text=_("Markdown, like the section bodies."))
     answer_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = InvalidatingQuerySet["FAQ"].as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -320,6 +312,8 @@ class TreatmentImage(models.Model):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = InvalidatingQuerySet["TreatmentImage"].as_manager()
 
     class Meta:
         ordering = ["position", "id"]

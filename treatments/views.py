@@ -16,7 +16,6 @@ def treatment_list(request):
 def treatment_detail(request, slug: str):
     treatments = Treatment.objects.visible_to(request.user).prefetch_related(
         "sections",
-        "screening_questions",
         Prefetch("faqs", queryset=FAQ.objects.order_by("position", "id")),
         Prefetch("images", queryset=TreatmentImage.objects.order_by("position", "id")),
     )
@@ -27,7 +26,6 @@ def treatment_detail(request, slug: str):
         {
             "treatment": treatment,
             "sections": treatment.ordered_sections(),
-            "who_should_not": treatment.who_should_not_have_it(),
             "treatment_data": treatment.structured_data(ClinicProfile.load()),
         },
     )

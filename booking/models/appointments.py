@@ -21,6 +21,7 @@ from booking.models.statuses import (
     Transition,
     TransitionNotAllowed,
 )
+from clinic.cache_versions import InvalidatingQuerySet
 from clinic.encryption import EncryptedTextField
 from treatments.models import Treatment
 
@@ -38,7 +39,7 @@ def _live_hold(now: dt.datetime) -> Q:
     return Q(status=Status.HELD, hold_expires_at__gt=now)
 
 
-class AppointmentQuerySet(models.QuerySet["Appointment"]):
+class AppointmentQuerySet(InvalidatingQuerySet["Appointment"]):
     def occupying(self, now: dt.datetime) -> "AppointmentQuerySet":
         """Appointments that take their slot now: requested, confirmed, or held and unexpired."""
         return self.filter(Q(status__in=PLANNED_STATUSES) | _live_hold(now))

@@ -9,8 +9,6 @@ from clinic.models import SingletonModel
 class BookingPolicy(SingletonModel):
     """The rules of online booking, editable by the manager. There is exactly one."""
 
-    CACHE_KEY = "booking-policy-v1"
-
     minimum_notice_hours = models.PositiveSmallIntegerField(
         _("minimum notice (hours)"),
         default=24,

@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic.cache_versions import InvalidatingQuerySet
 from treatments.models import Treatment
 
 
-class PractitionerQuerySet(models.QuerySet["Practitioner"]):
+class PractitionerQuerySet(InvalidatingQuerySet["Practitioner"]):
     def active(self) -> "PractitionerQuerySet":
         return self.filter(is_active=True)
 
@@ -68,6 +69,8 @@ class WorkingHours(models.Model):
     starts_at = models.TimeField(_("from"))
     ends_at = models.TimeField(_("until"))
 
+    objects = InvalidatingQuerySet["WorkingHours"].as_manager()
+
     class Meta:
         ordering = ["weekday", "starts_at"]
         verbose_name = _("working hours")
@@ -86,7 +89,7 @@ class WorkingHours(models.Model):
             raise ValidationError({"ends_at": _("The end must be after the start.")})
 
 
-class ClosureQuerySet(models.QuerySet["Closure"]):
+class ClosureQuerySet(InvalidatingQuerySet["Closure"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "ClosureQuerySet":
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 

@@ -6,16 +6,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.choices import Outcome, QuestionKind, YesNo
+from clinic.cache_versions import InvalidatingQuerySet
 from clinic.encryption import EncryptedBooleanField, EncryptedDateField, EncryptedTextField
 from treatments.models import Treatment
 
 
-class ScreeningQuestionQuerySet(models.QuerySet["ScreeningQuestion"]):
+class ScreeningQuestionQuerySet(InvalidatingQuerySet["ScreeningQuestion"]):
     def active(self) -> "ScreeningQuestionQuerySet":
         return self.filter(is_active=True)
 
     def for_treatment(self, treatment: Treatment) -> "ScreeningQuestionQuerySet":
         return self.active().filter(treatment=treatment).order_by("position", "id")
+
+    def shown_on_treatment_page(self, treatment: Treatment) -> "ScreeningQuestionQuerySet":
+        """The questions whose answer stops or delays booking and that have a label for
+        the public page ("Who should not have this treatment")."""
+        return (
+            self.for_treatment(treatment)
+            .exclude(public_label="")
+            .filter(outcome__in=[Outcome.BLOCKS_BOOKING, Outcome.NEEDS_REVIEW])
+        )
 
 
 class ScreeningQuestion(models.Model):

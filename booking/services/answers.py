@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 
-from booking import free_times, screening
+from booking import screening
 from booking.models import (
     Appointment,
     BookingPolicy,
@@ -108,10 +108,10 @@ def replace_screening(
     """
     with transaction.atomic():
         if appointment_id:
+            # A held time is free again (the update makes the calendar stale).
             Appointment.objects.filter(pk=appointment_id).apply_transition(
                 Transition.EXPIRE, screening=record, hold_expires_at=None
             )
-            free_times.schedule_changed()  # a held time is free again
         if old_screening_id and old_screening_id != record.pk:
             Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
 

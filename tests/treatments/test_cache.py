@@ -311,7 +311,7 @@ def test_a_visitor_with_a_pending_message_gets_a_fresh_page(anon, treatment, rf)
 
 
 def test_every_treatments_model_invalidates_the_cache():
-    watched = {label.lower() for label in page_cache.WATCHED_MODELS}
+    watched = {label.lower() for label in page_cache.CONTENT_VERSION.depends_on}
     for model in apps.get_app_config("treatments").get_models():
         assert model._meta.label_lower in watched, model
 
