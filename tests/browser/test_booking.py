@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from booking.content import screening as standard_screening
 from booking.models import (
     Appointment,
     PatientEmail,
@@ -32,7 +33,6 @@ from booking.models import (
     Status,
 )
 from tests.browser.conftest import DESKTOP, PHONE
-from treatments.content import screening as standard_screening
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ PASSWORD = "a-long-clinician-passphrase-42"
 
 
 def _question_ids() -> dict[str, int]:
-    """key in treatments/content/screening.py -> id of the question the content command made."""
+    """key in booking/content/screening.py -> id of the question the content command made."""
     by_text = dict(ScreeningQuestion.objects.values_list("text", "pk"))
     return {entry["key"]: by_text[entry["text"]] for entry in standard_screening.QUESTIONS}
 

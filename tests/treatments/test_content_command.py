@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from booking import screening
+from booking.content import screening as screening_content
 from booking.models import (
     BookingPolicy,
     Outcome,
@@ -20,7 +21,6 @@ from booking.models import (
 from booking.services import rules_for
 from clinic.models import ClinicProfile
 from treatments.content import microneedling
-from treatments.content import screening as screening_content
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, SectionKind, Treatment
 
@@ -39,7 +39,7 @@ FORBIDDEN = (
 def _draw_the_hero_once(monkeypatch):
     """Drawing the illustration takes a second or two; the bytes are the same every time."""
     monkeypatch.setattr(
-        "treatments.management.commands.load_clinic_content.microneedling_hero_png",
+        "treatments.content.loading.microneedling_hero_png",
         _cached_hero_png,
     )
 

@@ -1,12 +1,10 @@
-"""The clinic profile and the demo practitioners.
+"""The clinic profile.
 
 The address is the one in seed 004; the name, phone and email are invented
 (the phone is a placeholder and the email uses the reserved ``.example`` domain)
 and must be replaced in admin before going live.
 """
 
-import datetime as dt
-from typing import Any
 from urllib.parse import quote
 
 ADDRESS_FOR_MAP = (
@@ -35,7 +33,8 @@ PROFILE = {
     "map_url": "https://www.openstreetmap.org/search?query=" + quote(ADDRESS_FOR_MAP),
     "phone": "+52 664 555 0142",
     "email": "hello@rioskinclinic.example",
-    # Matches the practitioners below: someone is in from 9:00 to 19:00 Tuesday–Saturday.
+    # Matches the demo practitioners' hours (booking/content/practitioners.py): someone is
+    # in from 9:00 to 19:00 Tuesday–Saturday.
     "opening_hours": "\n".join(
         [
             "Monday: 9:00–18:00",
@@ -46,37 +45,3 @@ PROFILE = {
     "time_zone": "America/Tijuana",
     "currency": "USD",
 }
-
-
-def _hours(days: range, *ranges: tuple[str, str]) -> list[tuple[int, dt.time, dt.time]]:
-    """(weekday, start, end) rows; weekdays are 0 = Monday … 6 = Sunday."""
-    return [
-        (day, dt.time.fromisoformat(start), dt.time.fromisoformat(end))
-        for day in days
-        for start, end in ranges
-    ]
-
-
-PRACTITIONERS: list[dict[str, Any]] = [
-    {
-        "name": "Dra. Lucía Herrera",
-        "title": "Physician, aesthetic medicine",
-        "bio": (
-            "Lucía reviews every new patient's health questionnaire and performs "
-            "microneedling. She speaks Spanish and English."
-        ),
-        "position": 10,
-        "hours": _hours(range(0, 5), ("09:00", "13:00"), ("14:00", "18:00"))
-        + _hours(range(5, 6), ("09:00", "13:00")),
-    },
-    {
-        "name": "Sofía Ramírez",
-        "title": "Aesthetic nurse",
-        "bio": (
-            "Sofía performs microneedling and looks after patients through their aftercare. "
-            "She speaks Spanish and English."
-        ),
-        "position": 20,
-        "hours": _hours(range(1, 6), ("10:00", "14:00"), ("15:00", "19:00")),
-    },
-]

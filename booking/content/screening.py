@@ -7,7 +7,7 @@ editors can slot questions in between.
 
 from typing import Any
 
-from booking.models import Outcome, QuestionKind, YesNo
+from booking.choices import Outcome, QuestionKind, YesNo
 
 BLOCKS = Outcome.BLOCKS_BOOKING
 REVIEW = Outcome.NEEDS_REVIEW

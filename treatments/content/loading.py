@@ -1,16 +1,14 @@
-"""Load the clinic's starting content: profile, microneedling page, screening, practitioners.
+"""Create the site's starting content that is missing: the clinic profile and the
+microneedling page (sections, frequent questions, hero image).
 
-Safe to run again at any time: it only creates what is missing and never
-overwrites what staff have edited in admin.
+Part of ``manage.py load_clinic_content`` (booking/management/commands/), which adds
+booking's content to the same transaction. Never overwrites what staff have edited.
 """
 
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from booking.models import BookingPolicy, Practitioner, ScreeningQuestion, WorkingHours
 from clinic.models import ClinicProfile
-from treatments.content import clinic, microneedling, screening
+from treatments.content import clinic, microneedling
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, Treatment
 
@@ -117,78 +115,11 @@ def load_hero_image(treatment: Treatment, report: Report) -> None:
     report.add(True, "hero image")
 
 
-def load_screening(treatment: Treatment, report: Report) -> None:
-    existing = treatment.screening_questions.count()
-    if existing:
-        report.add(False, f"{existing} screening questions")
-        return
-    by_key: dict[str, ScreeningQuestion] = {}
-    for position, data in enumerate(screening.QUESTIONS, start=1):
-        fields = dict(data)
-        key = fields.pop("key")
-        parent_key = fields.pop("parent", None)
-        question = ScreeningQuestion(
-            treatment=treatment,
-            parent=by_key[parent_key] if parent_key else None,
-            position=position * 10,
-            **fields,
-        )
-        question.full_clean()
-        question.save()
-        by_key[key] = question
-    report.add(True, f"{len(by_key)} screening questions")
-
-
-def load_practitioners(treatment: Treatment, report: Report) -> None:
-    existing = Practitioner.objects.count()
-    if existing:
-        report.add(False, f"{existing} practitioners")
-        return
-    for data in clinic.PRACTITIONERS:
-        fields = dict(data)
-        hours = fields.pop("hours")
-        practitioner = Practitioner(**fields)
-        practitioner.full_clean()
-        practitioner.save()
-        practitioner.treatments.add(treatment)
-        WorkingHours.objects.bulk_create(
-            WorkingHours(practitioner=practitioner, weekday=day, starts_at=start, ends_at=end)
-            for day, start, end in hours
-        )
-    report.add(True, f"{len(clinic.PRACTITIONERS)} practitioners with their working hours")
-
-
-def load_booking_policy(report: Report) -> None:
-    # Not BookingPolicy.load(): its cache could hide a missing row.
-    _policy, created = BookingPolicy.objects.get_or_create(pk=1)
-    report.add(created, "booking policy")
-
-
-@transaction.atomic
-def load_clinic_content() -> Report:
-    """Create whatever starting content is missing, all or nothing."""
-    report = Report()
+def load_site_content(report: Report) -> Treatment:
+    """The clinic profile and the microneedling page; returns the treatment."""
     load_profile(report)
     treatment = load_treatment(report)
     load_sections(treatment, report)
     load_faqs(treatment, report)
     load_hero_image(treatment, report)
-    load_screening(treatment, report)
-    load_practitioners(treatment, report)
-    load_booking_policy(report)
-    return report
-
-
-class Command(BaseCommand):
-    help = (
-        "Load the clinic profile, the microneedling page, its screening questions, demo "
-        "practitioners and the booking policy. Creates only what is missing; never overwrites "
-        "edits made in admin."
-    )
-
-    def handle(self, *args, **options) -> None:
-        report = load_clinic_content()
-        for what in report.created:
-            self.stdout.write(self.style.SUCCESS(f"created: {what}"))
-        for what in report.kept:
-            self.stdout.write(f"kept:    {what}")
+    return treatment
