@@ -9,6 +9,14 @@ ciphertext is never shown as if it were data.
 Serialized copies (`manage.py dumpdata`, clinic/serializers/) keep the ciphertext:
 a dump is as unreadable without the keys as the database is, and `loaddata`
 reads it back with them.
+
+**Declaring health data** is choosing the field: `EncryptedTextField`,
+`EncryptedDateField` or `EncryptedBooleanField` on any model of any app. Nothing else
+names encrypted fields: key rotation (`manage.py reencrypt_health_data`), the check of
+a restored backup (`manage.py verify_health_data`), dumps and loads
+(clinic/serializers/) and a patient's export and erasure
+(booking/services/patient_data.py) find them with `encrypted_field_names()` and
+`models_holding_health_data()`.
 """
 
 import datetime as dt
@@ -66,6 +74,19 @@ def is_encrypted(value: str) -> bool:
 def encrypted_field_names(model: type[models.Model]) -> set[str]:
     """The model's fields that hold health data encrypted."""
     return {f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+
+
+def models_holding_health_data() -> list[tuple[type[models.Model], list[str]]]:
+    """Every installed model with encrypted fields, and their names (proxies left out:
+    their rows are their concrete model's)."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = encrypted_field_names(model)
+        if names and not model._meta.proxy:
+            found.append((model, sorted(names)))
+    return found
 
 
 class EncryptedTextField(models.TextField):

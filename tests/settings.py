@@ -17,6 +17,8 @@ os.environ.setdefault(
 
 from clinic.settings import *  # noqa: F403
 
+# A test-only model with encrypted fields (tests/encryption_app/).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.encryption_app"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,11 +1,18 @@
 """Patients' data: what is kept how long, and a patient's rights to see and erase it;
-who on the staff saw what."""
+who on the staff saw what.
+
+Health data is found, never listed: every encrypted field (clinic/encryption.py) of an
+appointment, its screening and the answers is exported under its field name, and
+erasure deletes the screening with its answers and empties every encrypted field of the
+appointment. A new encrypted field on those models is covered without editing this
+module (tests/booking/test_health_data_coverage.py checks each one).
+"""
 
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
 from booking.models import (
@@ -19,6 +26,7 @@ from booking.models import (
     Transition,
 )
 from booking.services.diary import log_change
+from clinic.encryption import encrypted_field_names
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -27,15 +35,31 @@ ERASED = "(erased)"
 
 
 def _anonymise(appointments: AppointmentQuerySet) -> int:
-    """Blank the patient's details, keeping the row so the schedule's history stays true."""
+    """Blank the patient's details and health data, keeping the row so the schedule's
+    history stays true."""
     return appointments.update(
         patient_name=ERASED,
         patient_email="",
         patient_phone="",
         client_ip=None,
         session_key_hash="",
-        instructions="",
+        **_emptied_health_data(Appointment),
     )
+
+
+def _emptied_health_data(model: type[models.Model]) -> dict[str, object]:
+    """Every encrypted field of the model, emptied (NULL where the field allows it)."""
+    names = encrypted_field_names(model)
+    return {f.name: None if f.null else "" for f in model._meta.concrete_fields if f.name in names}
+
+
+def _health_data(row: models.Model) -> dict[str, object]:
+    """Every encrypted field of the row by its name, as plain JSON values."""
+    values: dict[str, object] = {}
+    for name in sorted(encrypted_field_names(type(row))):
+        value = getattr(row, name)
+        values[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return values
 
 
 def purge_patient_data(
@@ -99,7 +123,6 @@ def _exported(appointment: Appointment) -> dict[str, object]:
         "name": appointment.patient_name,
         "email": appointment.patient_email,
         "phone": appointment.patient_phone,
-        "instructions": appointment.instructions,
         "created_at": appointment.created_at.isoformat(),
         "consents": [
             {
@@ -110,11 +133,12 @@ def _exported(appointment: Appointment) -> dict[str, object]:
             }
             for consent in appointment.consents.all()
         ],
+        **_health_data(appointment),  # the instructions given to the patient
     }
     if appointment.screening:
-        item["date_of_birth"] = appointment.screening.date_of_birth.isoformat()
+        item.update(_health_data(appointment.screening))  # the date of birth
         item["screening"] = [
-            {"question": answer.question_text, "answer": answer.answer}
+            {"question": answer.question_text, **_health_data(answer)}
             for answer in appointment.screening.answers.all()
         ]
     return item

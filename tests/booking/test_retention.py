@@ -123,7 +123,7 @@ def test_the_export_holds_everything_about_the_patient(treatment):
     assert item["email"] == "jane@example.com"
     assert item["date_of_birth"] == "1990-01-01"
     assert item["screening"] == [
-        {"question": "Do you have a distinctive condition?", "answer": "yes"}
+        {"question": "Do you have a distinctive condition?", "answer": "yes", "applies": False}
     ]
     assert item["consents"][0]["wording"] == "I agree"
     json.dumps(data)

@@ -7,12 +7,16 @@ keys kept with the backups open the restored data. It prints how many values of
 each encrypted field it read, and fails naming the rows that no key opens.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 from django.db.models.functions import Cast
 
-from clinic.encryption import HealthDataUnreadable, decrypt, encrypted_field_names, is_encrypted
+from clinic.encryption import (
+    HealthDataUnreadable,
+    decrypt,
+    is_encrypted,
+    models_holding_health_data,
+)
 
 # How many unreadable rows the error names; the count covers them all.
 SHOWN = 5
@@ -23,10 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         unreadable: list[str] = []
-        for model in apps.get_models():
-            names = sorted(encrypted_field_names(model))
-            if not names or model._meta.proxy:
-                continue
+        for model, names in models_holding_health_data():
             # The stored text itself, not the field's decrypted value, so one bad row is
             # reported by its key instead of ending the read.
             stored = model._default_manager.values_list(
