@@ -4,8 +4,8 @@
                                   [--duration 5] [--growth 1000,10000,50000,200000]
 
 Steps: a fresh database (PostgreSQL `clinic_bench`, dropped and created again, or a
-SQLite file under bench/.work/), migrate, seed (clinic/management/commands/
-seed_benchmark.py), collectstatic, gunicorn with production settings bound to
+SQLite file under bench/.work/), migrate, seed (bench/seed.py), collectstatic,
+gunicorn with production settings bound to
 127.0.0.1 only, then wrk against each target for a fixed time. Query counts are
 measured in this process with Django's test client and the same settings. Every
 page is compared with a trivial view through the same middleware (BENCH_BASELINE=1,
@@ -16,6 +16,7 @@ import argparse
 import gzip
 import html.parser
 import http.client
+import io
 import os
 import re
 import secrets
@@ -572,15 +573,9 @@ def main() -> int:
     log("migrate")
     manage("migrate", "--no-input", "-v", "0")
     log(f"seed {args.appointments} appointments")
-    manage(
-        "seed_benchmark",
-        "--appointments",
-        str(args.appointments),
-        "--bench-password",
-        BENCH_PASSWORD,
-        "-v",
-        "0",
-    )
+    from bench import seed  # Django is set up now
+
+    seed.seed(args.appointments, bench_password=BENCH_PASSWORD, out=io.StringIO())
     log("collectstatic")
     manage("collectstatic", "--no-input", "-v", "0")
 
@@ -631,7 +626,7 @@ def main() -> int:
                 continue
             log(f"reseed {size} appointments")
             began = time.monotonic()
-            manage("seed_benchmark", "--appointments-only", "--appointments", str(size), "-v", "0")
+            seed.seed(size, appointments_only=True, out=io.StringIO())
             seconds_per_100k = max(
                 seconds_per_100k or 0, (time.monotonic() - began) * 100_000 / max(size, 1)
             )

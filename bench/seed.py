@@ -1,7 +1,13 @@
-"""Fill a FRESH database with a large, realistic data set for `make bench`.
+"""Fill a FRESH benchmark database with a large, realistic data set for `make bench`.
 
-    python manage.py seed_benchmark [--appointments 50000]
-    python manage.py seed_benchmark --appointments-only --appointments 200000
+    .venv/bin/python bench/seed.py [--appointments 50000]
+    .venv/bin/python bench/seed.py --appointments-only --appointments 200000
+
+Run in the benchmark's environment (bench/run.py sets it and calls `seed()` itself). Not
+part of the product: no app imports bench/ (import-linter, pyproject.toml), and it
+refuses to run unless the database's name says it is a benchmark database (`clinic_bench`
+on PostgreSQL, `bench/.work/bench.sqlite3` on SQLite), because it TRUNCATEs appointments,
+screenings and access records and creates a superuser.
 
 What it creates (deterministic: the same rows every run, apart from the dates,
 which follow today):
@@ -27,6 +33,20 @@ as the history of a clinic grows while its diary stays the same size.
 out N again, for the growth measurements.
 """
 
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+if __name__ == "__main__":  # run as a script: set Django up first
+    ROOT = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    import django
+
+    django.setup()
+
 import datetime as dt
 import io
 import random
@@ -38,7 +58,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -157,34 +176,72 @@ def section_body(name: str, kind_label: str, paragraphs: int = 4) -> str:
     return "\n\n".join(parts)
 
 
-class Command(BaseCommand):
-    help = "Fill a fresh database with a large realistic data set for the benchmark."
+class NotABenchmarkDatabase(SystemExit):
+    """The database's name does not say it is a benchmark database."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--appointments", type=int, default=50_000)
-        parser.add_argument(
-            "--appointments-only",
-            action="store_true",
-            help="Delete all appointments (and screenings) and lay out N again.",
-        )
-        parser.add_argument(
-            "--bench-password",
-            default="",
-            help="Create the superuser 'bench' with this password and a TOTP device.",
+
+def refuse_unless_benchmark_database() -> None:
+    """Stop unless the database is named as a benchmark's (its file or database name
+    contains "bench"): the seeding empties tables and creates a superuser."""
+    name = Path(str(connection.settings_dict["NAME"])).name
+    if "bench" not in name.lower():
+        raise NotABenchmarkDatabase(
+            f"bench/seed.py refuses to run on the database {name!r}: it deletes every "
+            "appointment and access record and creates a superuser. Use it on a benchmark "
+            "database only, one whose name contains 'bench' (make bench makes one)."
         )
 
-    def handle(self, *args, **options):
-        count = options["appointments"]
+
+def seed(
+    appointments: int = 50_000,
+    *,
+    appointments_only: bool = False,
+    bench_password: str = "",
+    out: TextIO = sys.stdout,
+) -> int:
+    """Seed the benchmark database (see the module's docstring); returns the number of
+    appointments laid out."""
+    refuse_unless_benchmark_database()
+    return Seeder(out).run(appointments, appointments_only, bench_password)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--appointments", type=int, default=50_000)
+    parser.add_argument(
+        "--appointments-only",
+        action="store_true",
+        help="Delete all appointments (and screenings) and lay out N again.",
+    )
+    parser.add_argument(
+        "--bench-password",
+        default="",
+        help="Create the superuser 'bench' with this password and a TOTP device.",
+    )
+    args = parser.parse_args(argv)
+    seed(
+        args.appointments,
+        appointments_only=args.appointments_only,
+        bench_password=args.bench_password,
+    )
+    return 0
+
+
+class Seeder:
+    def __init__(self, out: TextIO):
+        self.stdout = out
+
+    def run(self, count: int, appointments_only: bool, bench_password: str) -> int:
         if connection.vendor == "postgresql":
             # A throw-away benchmark database: do not wait for the disk at each commit.
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit TO off")
-        if options["appointments_only"]:
+        if appointments_only:
             self.clear_appointments()
         else:
             self.seed_content()
-        if options["bench_password"]:
-            self.bench_user(options["bench_password"])
+        if bench_password:
+            self.bench_user(bench_password)
         made = self.seed_appointments(count)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -192,7 +249,8 @@ class Command(BaseCommand):
         # Rows written with COPY send no signals: forget what was cached from the old ones.
         free_times.schedule_changed()
         page_cache.bump()
-        self.stdout.write(f"seeded {made} appointments")
+        self.stdout.write(f"seeded {made} appointments\n")
+        return made
 
     # --- content ---------------------------------------------------------------------
 
@@ -288,7 +346,7 @@ class Command(BaseCommand):
         through.objects.bulk_create(links)
         self.seed_closures(practitioners, tz)
         self.stdout.write(
-            f"seeded {len(everything)} treatments, {len(practitioners)} practitioners"
+            f"seeded {len(everything)} treatments, {len(practitioners)} practitioners\n"
         )
 
     def seed_practitioners(self) -> list[Practitioner]:
@@ -591,3 +649,7 @@ ANSWER_COLUMNS = (
     "applies",
     "position",
 )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
