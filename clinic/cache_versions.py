@@ -46,6 +46,7 @@ import time
 import typing
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 import django
@@ -78,10 +79,9 @@ class CacheVersion:
         DECLARED.append(self)
         for label in self.depends_on:
             app_label, _, model_name = label.lower().partition(".")
-            _READ_BY[f"{app_label}.{model_name}"].append(self)
             # Once the model exists (now, or when the app registry loads it). A label that
             # names no model never fires: the system check clinic.E010 reports it.
-            apps.lazy_model_operation(_watch_deletes, (app_label, model_name))
+            apps.lazy_model_operation(partial(_watch, self), (app_label, model_name))
 
     def __repr__(self) -> str:
         return f"CacheVersion({self.key!r})"
@@ -187,6 +187,16 @@ def _links_changed(sender: type[models.Model], action: str, **_kwargs: object) -
 def _migrated(**_kwargs: object) -> None:
     for version in DECLARED:
         version.bump()
+
+
+def _watch(version: CacheVersion, model: type[models.Model]) -> None:
+    """From now on, writes to this model (its concrete model, if it is a proxy) make the
+    version stale."""
+    model = model._meta.concrete_model or model
+    readers = _READ_BY[model._meta.label_lower]
+    if version not in readers:
+        readers.append(version)
+    _watch_deletes(model)
 
 
 def _watch_deletes(model: type[models.Model]) -> None:

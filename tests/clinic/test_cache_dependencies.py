@@ -34,7 +34,7 @@ from booking.models import (
     Status,
     WorkingHours,
 )
-from clinic import page_cache
+from clinic import cache_versions, page_cache
 from clinic.cache_versions import CacheVersion, layout_fingerprint, versions_reading
 from clinic.checks import cache_dependencies, declaration_errors
 from clinic.models import ClinicProfile
@@ -109,7 +109,9 @@ def models_read(queries) -> set[str]:
 
 
 def undeclared(read: set[str], version: CacheVersion) -> set[str]:
-    declared = {apps.get_model(label)._meta.label_lower for label in version.depends_on}
+    declared = {
+        apps.get_model(label)._meta.concrete_model._meta.label_lower for label in version.depends_on
+    }
     return read - declared
 
 
@@ -242,6 +244,16 @@ def test_a_model_no_cache_reads_makes_nothing_stale(site):
 
     assert versions_reading(PatientEmail) == []
     assert versions_reading(AppointmentRequest) == [free_times.SCHEDULE_VERSION]
+
+
+def test_declaring_a_proxy_covers_its_concrete_model(site):
+    version = CacheVersion("test:proxy-declared", depends_on=["booking.AppointmentRequest"])
+    try:
+        assert version in versions_reading(Appointment)
+        assert changes_version(version, lambda: Appointment.objects.update(patient_name="X"))
+    finally:  # leave the registry as the product declares it
+        cache_versions.DECLARED.remove(version)
+        versions_reading(Appointment).remove(version)
 
 
 def test_a_bulk_update_of_a_singleton_also_forgets_its_cached_row(site):
