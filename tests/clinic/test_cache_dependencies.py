@@ -320,3 +320,13 @@ def test_a_singletons_cache_key_changes_with_its_fields(monkeypatch):
     )
 
     assert layout_fingerprint(ClinicProfile) != before
+
+
+def test_every_version_and_singleton_is_forgotten_after_a_redis_outage():
+    from clinic.redis_cache import _AFTER_OUTAGE
+
+    assert page_cache.VERSION_KEY in _AFTER_OUTAGE
+    assert free_times.SCHEDULE_VERSION.key in _AFTER_OUTAGE
+    assert ClinicProfile.CACHE_KEY in _AFTER_OUTAGE
+    assert BookingPolicy.CACHE_KEY in _AFTER_OUTAGE
+    assert BookingPolicy.CACHE_KEY.startswith("booking.bookingpolicy:")
