@@ -26,13 +26,8 @@ from dataclasses import dataclass
 import pytest
 import redis
 
-from tests.scale_out.test_two_instances import (
-    SETUP,
-    FormFields,
-    _admin_login,
-    bench,
-    fields_to_dict,
-)
+from tests.scale_out.cluster import SETUP, bench
+from tests.scale_out.test_two_instances import FormFields, _admin_login, fields_to_dict
 from tests.servers import HOST, RedisServer, unavailable
 
 pytestmark = pytest.mark.faults
