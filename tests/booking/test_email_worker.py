@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from booking import emails, services
 from booking.models import EmailKind, PatientEmail, Status
 from booking.tokens import make_manage_token
+from tests.factories import PatientEmailFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,7 +141,7 @@ def test_a_staff_approval_only_records_the_email_and_the_worker_sends_it(
 
 
 def test_a_failed_send_is_retried_by_the_worker_once_it_is_due(
-    client, confirmed_appointment, settings
+    client, confirmed_appointment, settings, clock
 ):
     settings.EMAIL_BACKEND = "tests.booking.test_email_worker.FailingBackend"
     email = cancelled_by_the_patient(client, confirmed_appointment)
@@ -163,10 +164,7 @@ def test_a_failed_send_is_retried_by_the_worker_once_it_is_due(
     run_worker()  # too early: the worker leaves it alone
     assert mail.outbox == []
 
-    # Five minutes go by.
-    earlier = dt.timedelta(minutes=6)
-    PatientEmail.objects.filter(pk=email.pk).update(next_attempt_at=email.next_attempt_at - earlier)
-    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=retry.run_after - earlier)
+    clock.shift(dt.timedelta(minutes=6))
     run_worker()
 
     (message,) = mail.outbox
@@ -208,7 +206,7 @@ def test_an_email_whose_worker_died_mid_send_is_swept_once_its_lease_is_over(
 
 
 def test_two_tasks_for_one_email_send_it_once(confirmed_appointment):
-    email = PatientEmail.objects.create(appointment=confirmed_appointment, kind=EmailKind.CONFIRMED)
+    email = PatientEmailFactory(appointment=confirmed_appointment)
     emails.hand_to_worker(email.pk)
     emails.hand_to_worker(email.pk)
 

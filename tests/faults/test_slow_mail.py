@@ -37,6 +37,11 @@ import pytest
 
 from tests.servers import HOST, free_port
 
+# The code under test runs in gunicorn and worker processes, which time-machine cannot
+# reach: the real clock here too. Times in the data are made in those processes,
+# relative to that clock and far enough ahead that the moment of the run does not matter.
+pytestmark = pytest.mark.real_clock
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_NAME = f"clinic_slow_mail_{os.getpid()}"
 # What the web servers would wait for a silent mail server if they still sent mail: each
@@ -79,10 +84,11 @@ import sys
 import django
 django.setup()
 from booking import emails
-from booking.models import Appointment, EmailKind, PatientEmail
+from booking.models import Appointment
+from tests.factories import PatientEmailFactory
 appointment = Appointment.objects.get(reference=sys.argv[1])
 for _ in range(7):
-    queued = PatientEmail.objects.create(appointment=appointment, kind=EmailKind.CONFIRMED)
+    queued = PatientEmailFactory(appointment=appointment)
     for _ in range(3):
         emails.hand_to_worker(queued.pk)
 """
