@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from booking import emails, services
 from booking.models import EmailKind, PatientEmail, Status
 from booking.tokens import make_manage_token
-from tests.factories import PatientEmailFactory
+from tests.factories import TIJUANA, PatientEmailFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +49,20 @@ class DyingBackend(BaseEmailBackend):
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
     settings.TASKS = DATABASE_BACKEND
+
+
+@pytest.fixture
+def confirmed_appointment(confirmed_appointment):
+    """The shared confirmed appointment, eight days after the clock's day at 10:00 in
+    Tijuana: 12 January 2027 at the tests' instant, and still ahead of the cancellation
+    cut-off at any other (TESTS_FROZEN_AT), since these tests cancel it by its link."""
+    day = timezone.localtime(timezone.now(), TIJUANA).date() + dt.timedelta(days=8)
+    move = dt.datetime.combine(day, dt.time(10), tzinfo=TIJUANA) - confirmed_appointment.starts_at
+    confirmed_appointment.starts_at += move
+    confirmed_appointment.ends_at += move
+    confirmed_appointment.occupied_until += move
+    confirmed_appointment.save()
+    return confirmed_appointment
 
 
 @contextmanager
