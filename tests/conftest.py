@@ -1,7 +1,26 @@
 import pytest
+import time_machine
 from django.core.cache import cache
 
+from tests import clock as test_clock
 from tests.servers import RedisServer
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Time frozen at tests/clock.py's instant for the whole test (time-machine, tick=False).
+
+    The test travels with ``clock.shift(dt.timedelta(...))`` or ``clock.move_to(...)``.
+    ``@pytest.mark.ticking_clock``: time starts at that instant and runs on.
+    ``@pytest.mark.real_clock``: no travel at all (``clock`` is None), for tests whose code
+    under test runs in other processes, which time-machine cannot reach.
+    """
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    tick = request.node.get_closest_marker("ticking_clock") is not None
+    with time_machine.travel(test_clock.frozen_at(), tick=tick) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +47,12 @@ def otp_login():
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tests.factories import TOTPDeviceFactory
+
     def login(client, user):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+            device = TOTPDeviceFactory(user=user, name="test device")
         client.force_login(user)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

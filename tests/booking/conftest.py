@@ -1,74 +1,54 @@
-"""Shared booking fixtures. Add new fixtures below; keep the existing ones stable."""
+"""Shared booking fixtures: thin wrappers over tests/factories, named for what tests share."""
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
-from booking.models import Appointment, Practitioner, Status
+from booking.models import Appointment, Outcome, Status
 from clinic.models import ClinicProfile
+from tests.factories import (
+    TIJUANA,
+    AppointmentFactory,
+    ClinicProfileFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
+)
 from treatments.models import Treatment
-
-TIJUANA = ZoneInfo("America/Tijuana")
 
 
 @pytest.fixture
 def clinic_profile(db) -> ClinicProfile:
     """The clinic in Tijuana, with an address, phone and email."""
-    profile = ClinicProfile.load()
-    profile.name = "Clínica Rosa"
-    profile.street_address = "Av. Revolución 1234"
-    profile.locality = "Tijuana"
-    profile.region = "Baja California"
-    profile.postal_code = "22000"
-    profile.country = "Mexico"
-    profile.phone = "+52 664 123 4567"
-    profile.email = "hola@clinica.example"
-    profile.time_zone = "America/Tijuana"
-    profile.save()
-    return profile
+    return ClinicProfileFactory()
 
 
 @pytest.fixture
 def treatment(db) -> Treatment:
-    return Treatment.objects.create(
-        name="Microneedling",
-        slug="microneedling",
-        summary="Fine needles prompt the skin to renew itself.",
-        session_minutes=30,
+    """Microneedling in a one-hour visit, with instructions for the visit."""
+    return TreatmentFactory(
+        microneedling=True,
         visit_minutes=60,
-        buffer_minutes=15,
-        price_from=Decimal("180"),
-        is_published=True,
         visit_instructions="Arrive 15 minutes early.\nCome without make-up.",
     )
 
 
 @pytest.fixture
-def practitioner(treatment) -> Practitioner:
-    practitioner = Practitioner.objects.create(name="Dr. Ana Ruiz", title="Aesthetic physician")
-    practitioner.treatments.add(treatment)
-    return practitioner
+def practitioner(treatment):
+    """Dr. Ana Ruiz, who gives the treatment (no working hours: nothing here is booked
+    through the free times)."""
+    return PractitionerFactory(title="Aesthetic physician", treatments=[treatment], hours=[])
 
 
 @pytest.fixture
 def confirmed_appointment(clinic_profile, treatment, practitioner) -> Appointment:
     """Confirmed for Tuesday 12 January 2027, 10:00–11:00 in Tijuana (18:00 UTC)."""
-    starts_at = dt.datetime(2027, 1, 12, 10, 0, tzinfo=TIJUANA)
-    ends_at = starts_at + dt.timedelta(minutes=treatment.visit_minutes)
-    return Appointment.objects.create(
+    return AppointmentFactory(
         treatment=treatment,
         practitioner=practitioner,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        occupied_until=ends_at + dt.timedelta(minutes=treatment.buffer_minutes),
-        status=Status.CONFIRMED,
-        confirmed_at=timezone.now(),
-        patient_name="Jane Doe",
-        patient_email="jane@example.com",
+        starts_at=dt.datetime(2027, 1, 12, 10, 0, tzinfo=TIJUANA),
         patient_phone="+1 619 555 0100",
         instructions="Stop taking ibuprofen 3 days before your visit.",
     )
@@ -101,35 +81,14 @@ def staff_member(db, django_user_model):
     return make
 
 
-def make_appointment(treatment, practitioner, starts_at, status=Status.CONFIRMED, **extra):
-    """An appointment row straight in the database, times derived from the treatment."""
-    ends_at = starts_at + dt.timedelta(minutes=treatment.visit_minutes)
-    values = {
-        "treatment": treatment,
-        "practitioner": practitioner,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "occupied_until": ends_at + dt.timedelta(minutes=treatment.buffer_minutes),
-        "status": status,
-        "patient_name": "Pat Example",
-        "patient_email": "pat@example.com",
-    }
-    values.update(extra)
-    return Appointment.objects.create(**values)
-
-
 @pytest.fixture
 def screened_request(clinic_profile, treatment, practitioner) -> Appointment:
     """A request awaiting review on Wednesday 13 January 2027, 10:00 in Tijuana, with a
     screening whose answers carry the SECRET_* strings above."""
-    from booking.models import Outcome, Screening, ScreeningAnswer
-
-    screening = Screening.objects.create(
-        treatment=treatment,
-        date_of_birth=SECRET_BIRTH_DATE,
-        outcome=Outcome.NEEDS_REVIEW,
+    screening = ScreeningFactory(
+        treatment=treatment, date_of_birth=SECRET_BIRTH_DATE, outcome=Outcome.NEEDS_REVIEW
     )
-    ScreeningAnswer.objects.create(
+    ScreeningAnswerFactory(
         screening=screening,
         question_text=SECRET_QUESTION,
         question_outcome=Outcome.NEEDS_REVIEW,
@@ -138,7 +97,7 @@ def screened_request(clinic_profile, treatment, practitioner) -> Appointment:
         applies=True,
         position=0,
     )
-    ScreeningAnswer.objects.create(
+    ScreeningAnswerFactory(
         screening=screening,
         question_text=SECRET_DATE_QUESTION,
         question_outcome=Outcome.NEEDS_REVIEW,
@@ -147,10 +106,10 @@ def screened_request(clinic_profile, treatment, practitioner) -> Appointment:
         applies=False,
         position=1,
     )
-    return make_appointment(
-        treatment,
-        practitioner,
-        dt.datetime(2027, 1, 13, 10, 0, tzinfo=TIJUANA),
+    return AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=dt.datetime(2027, 1, 13, 10, 0, tzinfo=TIJUANA),
         status=Status.REQUESTED,
         screening=screening,
         patient_name="Robin Requester",
@@ -179,17 +138,12 @@ def public_pages(db) -> list[PublicPage]:
     from django.urls import reverse
 
     from booking.tokens import make_manage_token
-    from tests.booking.builders import (
-        answers,
-        first_bookable_start,
-        make_practitioner,
-        make_questions,
-        make_treatment,
-    )
+    from tests.booking.pages import answers, first_offered_start
+    from tests.factories import questionnaire
 
-    treatment = make_treatment()
-    make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
 
     def step(name: str) -> str:
         return reverse("booking:step", args=[name])
@@ -198,7 +152,7 @@ def public_pages(db) -> list[PublicPage]:
         client = Client()
         client.post(step("treatment"), {"treatment": treatment.pk})
         client.post(step("screening"), answers(questions))
-        start = first_bookable_start(client)
+        start = first_offered_start(client)
         client.post(step("time"), {"start": start.isoformat()})
         details = {
             "name": "Jane Doe",

@@ -14,11 +14,17 @@ from django.utils import timezone
 from booking.models import (
     Appointment,
     AppointmentChange,
-    Closure,
     EmailKind,
+    Outcome,
     PatientEmail,
-    ScreeningQuestion,
     Status,
+)
+from tests.factories import (
+    TIJUANA,
+    AppointmentFactory,
+    ClosureFactory,
+    PractitionerFactory,
+    ScreeningQuestionFactory,
 )
 
 from .conftest import (
@@ -27,8 +33,6 @@ from .conftest import (
     SECRET_DATE_QUESTION,
     SECRET_INSTRUCTIONS,
     SECRET_QUESTION,
-    TIJUANA,
-    make_appointment,
 )
 
 SECRETS = [
@@ -228,10 +232,10 @@ def test_reception_cannot_approve(reception, screened_request):
 def test_reception_cancels_and_failures_are_messages_not_errors(
     reception, confirmed_appointment, screened_request
 ):
-    completed = make_appointment(
-        confirmed_appointment.treatment,
-        confirmed_appointment.practitioner,
-        dt.datetime(2026, 3, 3, 10, 0, tzinfo=TIJUANA),
+    completed = AppointmentFactory(
+        treatment=confirmed_appointment.treatment,
+        practitioner=confirmed_appointment.practitioner,
+        starts_at=dt.datetime(2026, 3, 3, 10, 0, tzinfo=TIJUANA),
         status=Status.COMPLETED,
     )
     response = run_action(reception, CHANGELIST, "cancel", confirmed_appointment, completed)
@@ -332,17 +336,17 @@ def client_factory():
 
 @pytest.mark.django_db
 def test_review_queue_oldest_first_with_answers(clinician, screened_request, treatment):
-    newer = make_appointment(
-        treatment,
-        screened_request.practitioner,
-        dt.datetime(2027, 1, 14, 10, 0, tzinfo=TIJUANA),
+    newer = AppointmentFactory(
+        treatment=treatment,
+        practitioner=screened_request.practitioner,
+        starts_at=dt.datetime(2027, 1, 14, 10, 0, tzinfo=TIJUANA),
         status=Status.REQUESTED,
         created_at=timezone.now() + dt.timedelta(minutes=5),
     )
-    make_appointment(
-        treatment,
-        screened_request.practitioner,
-        dt.datetime(2027, 1, 15, 10, 0, tzinfo=TIJUANA),
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=screened_request.practitioner,
+        starts_at=dt.datetime(2027, 1, 15, 10, 0, tzinfo=TIJUANA),
         status=Status.CONFIRMED,
     )
     Appointment.objects.filter(pk=screened_request.pk).update(
@@ -362,7 +366,7 @@ def test_review_queue_oldest_first_with_answers(clinician, screened_request, tre
 
 @pytest.mark.django_db
 def test_approving_a_request_whose_time_is_now_closed_fails_kindly(clinician, screened_request):
-    Closure.objects.create(
+    ClosureFactory(
         starts_at=screened_request.starts_at - dt.timedelta(hours=1),
         ends_at=screened_request.ends_at,
         reason="Power cut",
@@ -390,9 +394,9 @@ def test_approving_a_request_whose_time_was_taken_fails_kindly(clinician, screen
     }
     if connection.vendor == "postgresql":
         with pytest.raises(IntegrityError), transaction.atomic():
-            make_appointment(**overlapping)
+            AppointmentFactory(**overlapping)
         return
-    taken = make_appointment(**overlapping)
+    taken = AppointmentFactory(**overlapping)
     response = run_action(clinician, QUEUE, "approve", screened_request)
     assert response.status_code == 200
     assert any("overlaps" in t for t in messages_of(response))
@@ -419,11 +423,12 @@ def test_content_editor_cannot_see_appointments(editor, screened_request):
 
 @pytest.mark.django_db
 def test_content_editor_rewords_questions_but_not_their_rules(editor, treatment):
-    question = ScreeningQuestion.objects.create(
+    question = ScreeningQuestionFactory(
         treatment=treatment,
         text="Are you pregnant?",
-        outcome="blocks_booking",
+        outcome=Outcome.BLOCKS_BOOKING,
         patient_message="Not during pregnancy.",
+        position=0,
     )
     url = reverse("admin:booking_screeningquestion_change", args=[question.pk])
     page = editor.get(url)
@@ -460,12 +465,18 @@ def test_list_shows_clinic_time_hides_holds_and_has_todays_schedule(
     tz = clinic_profile.tzinfo
     today = timezone.localtime(timezone.now(), tz).date()
     today_at_noon = dt.datetime.combine(today, dt.time(12, 0), tzinfo=tz)
-    todays = make_appointment(treatment, practitioner, today_at_noon)
-    tomorrows = make_appointment(treatment, practitioner, today_at_noon + dt.timedelta(days=1))
-    hold = make_appointment(
-        treatment,
-        practitioner,
-        today_at_noon + dt.timedelta(days=2),
+    todays = AppointmentFactory(
+        treatment=treatment, practitioner=practitioner, starts_at=today_at_noon
+    )
+    tomorrows = AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=today_at_noon + dt.timedelta(days=1),
+    )
+    hold = AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=today_at_noon + dt.timedelta(days=2),
         status=Status.HELD,
         hold_expires_at=timezone.now() + dt.timedelta(minutes=5),
     )
@@ -486,15 +497,15 @@ def test_list_shows_clinic_time_hides_holds_and_has_todays_schedule(
 
 
 def _many_appointments(treatment, practitioner, count: int, offset_days: int) -> None:
-    from booking.models import Practitioner
-
     start = dt.datetime(2027, 2, 1, 9, 0, tzinfo=TIJUANA) + dt.timedelta(days=offset_days)
-    others = [Practitioner.objects.create(name=f"Practitioner {offset_days}-{i}") for i in range(3)]
+    others = [
+        PractitionerFactory(name=f"Practitioner {offset_days}-{i}", hours=[]) for i in range(3)
+    ]
     for i in range(count):
-        make_appointment(
-            treatment,
-            [practitioner, *others][i % 4],
-            start + dt.timedelta(hours=3 * i),
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=[practitioner, *others][i % 4],
+            starts_at=start + dt.timedelta(hours=3 * i),
             patient_name=f"Patient {offset_days}-{i}",
         )
 
@@ -519,19 +530,19 @@ def test_changelist_query_count_does_not_grow(reception, treatment, practitioner
 @pytest.mark.django_db
 def test_review_queue_query_count_does_not_grow(clinician, treatment, practitioner):
     clinician.get(QUEUE)
-    make_appointment(
-        treatment,
-        practitioner,
-        dt.datetime(2027, 3, 1, 9, 0, tzinfo=TIJUANA),
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=dt.datetime(2027, 3, 1, 9, 0, tzinfo=TIJUANA),
         status=Status.REQUESTED,
     )
     with CaptureQueriesContext(connection) as one:
         clinician.get(QUEUE)
     for day in range(2, 22):
-        make_appointment(
-            treatment,
-            practitioner,
-            dt.datetime(2027, 3, day, 9, 0, tzinfo=TIJUANA),
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=dt.datetime(2027, 3, day, 9, 0, tzinfo=TIJUANA),
             status=Status.REQUESTED,
         )
     with CaptureQueriesContext(connection) as many:

@@ -13,9 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking.models import Appointment, Practitioner, Status
-from tests.booking.builders import make_appointment
-from tests.booking.conftest import TIJUANA
+from booking.models import Appointment, Status
+from tests.factories import TIJUANA, AppointmentFactory, PractitionerFactory
 
 CHANGELIST = reverse("admin:booking_appointment_changelist")
 BUDGET = 10
@@ -29,10 +28,10 @@ def add_appointments(treatment, practitioners, count: int) -> None:
     start = dt.datetime(2027, 2, 1, 9, 0, tzinfo=TIJUANA)
     statuses = [Status.CONFIRMED, Status.REQUESTED, Status.COMPLETED, Status.CANCELLED]
     for n in range(already, already + count):
-        make_appointment(
-            treatment,
-            practitioners[n % len(practitioners)],
-            start + dt.timedelta(days=n // 4, hours=2 * (n % 4)),
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioners[n % len(practitioners)],
+            starts_at=start + dt.timedelta(days=n // 4, hours=2 * (n % 4)),
             status=statuses[n % len(statuses)],
             patient_name=f"Patient {n}",
             patient_email=f"patient{n}@example.com",
@@ -54,9 +53,10 @@ def changelist_queries(client, params=None) -> tuple[list[str], int, float]:
 
 @pytest.fixture
 def practitioners(treatment, practitioner):
-    others = [Practitioner.objects.create(name=f"Dr. Other {i}") for i in range(3)]
-    for other in others:
-        other.treatments.add(treatment)
+    others = [
+        PractitionerFactory(name=f"Dr. Other {i}", treatments=[treatment], hours=[])
+        for i in range(3)
+    ]
     return [practitioner, *others]
 
 

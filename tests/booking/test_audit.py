@@ -7,37 +7,30 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from booking.models import AccessRecord, Appointment, Screening, ScreeningAnswer, Status
-from tests.booking.builders import make_practitioner, make_treatment
+from booking.models import AccessRecord, Outcome, Status
+from tests.factories import (
+    AppointmentFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def appointment():
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    screening = Screening.objects.create(
-        treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="needs_review"
-    )
-    ScreeningAnswer.objects.create(
-        screening=screening,
-        question_text="Keloid history?",
-        question_outcome="needs_review",
-        answer="yes",
-        applies=True,
-    )
-    start = dt.datetime(2030, 3, 4, 17, tzinfo=dt.UTC)
-    return Appointment.objects.create(
+    treatment = TreatmentFactory(microneedling=True, visit_minutes=60, buffer_minutes=0)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    screening = ScreeningFactory(treatment=treatment, outcome=Outcome.NEEDS_REVIEW)
+    ScreeningAnswerFactory(screening=screening, question_text="Keloid history?")
+    return AppointmentFactory(
         treatment=treatment,
         practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        occupied_until=start + dt.timedelta(hours=1),
+        starts_at=dt.datetime(2030, 3, 4, 17, tzinfo=dt.UTC),
         status=Status.REQUESTED,
         screening=screening,
-        patient_name="Jane Doe",
-        patient_email="jane@example.com",
     )
 
 

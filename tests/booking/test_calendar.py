@@ -7,9 +7,9 @@ import icalendar
 import pytest
 
 from booking.calendar import appointment_ics
-from booking.models import AppointmentChange
 from booking.tokens import appointment_from_token
 from clinic.models import ClinicProfile
+from tests.factories import AppointmentChangeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,7 @@ def test_the_uid_is_stable_across_files(confirmed_appointment):
 
 def test_a_cancellation_cancels_the_same_event_with_a_higher_sequence(confirmed_appointment):
     _c, before = parse(appointment_ics(confirmed_appointment))
-    AppointmentChange.objects.create(
-        appointment=confirmed_appointment, actor="patient", action="cancelled"
-    )
+    AppointmentChangeFactory(appointment=confirmed_appointment, actor="patient", action="cancelled")
 
     calendar, after = parse(appointment_ics(confirmed_appointment, cancelled=True))
 

@@ -2,21 +2,13 @@
 cap on held times count per visitor (clinic/client_address.py), and nobody escapes them
 by sending a forged X-Forwarded-For."""
 
-import time
-import types
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from booking.models import Appointment, BookingPolicy, Status
-from tests.booking.builders import (
-    answers,
-    first_bookable_start,
-    make_practitioner,
-    make_questions,
-    make_treatment,
-)
+from tests.booking.pages import answers, first_offered_start
+from tests.factories import PractitionerFactory, TreatmentFactory, questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +34,10 @@ def post_until_refused(client: Client, url: str, **extra) -> list[int]:
 
 
 @pytest.fixture
-def limits(redis_cache, settings, monkeypatch):
-    """Small limits, counted in a private Redis as in production, in one frozen window."""
+def limits(redis_cache, settings):
+    """Small limits, counted in a private Redis as in production (one window: the clock
+    stands still)."""
     settings.RATE_LIMITS = {"booking": f"{BUDGET}/m", "manage": f"{BUDGET}/m", "login": "5/m"}
-    frozen = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: frozen))
     return redis_cache
 
 
@@ -112,9 +103,9 @@ def test_prepending_fake_addresses_does_not_escape_the_budget_behind_the_proxy(l
 @pytest.fixture
 def booking_setup(settings):
     settings.RATELIMIT_ENABLE = False
-    treatment = make_treatment()
-    make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
     policy = BookingPolicy.load()
     policy.max_holds_per_ip = 2
     policy.save()
@@ -126,7 +117,7 @@ def try_to_hold(client: Client, setup):
     treatment, questions = setup
     client.post(treatment_step(), {"treatment": treatment.pk})
     client.post(reverse("booking:step", args=["screening"]), answers(questions))
-    start = first_bookable_start(client)
+    start = first_offered_start(client)
     return client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
 
 
@@ -180,9 +171,9 @@ def test_a_patient_holding_a_time_in_another_booking_is_told_so(booking_setup):
     assert try_to_hold(patient, booking_setup).status_code == 302
 
     # The same browser books another treatment while its first time is still held.
-    other = make_treatment(name="Chemical peel", slug="chemical-peel")
-    make_practitioner(other, name="Dr. Luis Mora")
-    refused = try_to_hold(patient, (other, make_questions(other)))
+    other = TreatmentFactory(name="Chemical peel", slug="chemical-peel")
+    PractitionerFactory(treatments=[other], name="Dr. Luis Mora")
+    refused = try_to_hold(patient, (other, questionnaire(other)))
 
     assert refused.status_code == 409
     page = refused.content.decode()

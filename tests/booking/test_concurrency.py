@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from booking import services
 from booking.models import ACTIVE_STATUSES, Appointment, PatientEmail, Screening, Status
-from tests.booking.builders import (
-    clear_of_the_notice,
-    make_appointment,
-    make_practitioner,
-    make_treatment,
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    PractitionerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
 )
 
 THREADS = 20
@@ -58,18 +59,14 @@ def sort_outcomes(outcomes, friendly=services.SlotUnavailable):
 
 @pytest.fixture
 def slot(transactional_db):
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    now = timezone.now()
-    slots = services.free_slots_for(treatment, practitioner_id=None, now=now)
-    start = clear_of_the_notice(slot.start for slot in slots)[0]
-    return treatment, practitioner, start
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    slots = services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())
+    return treatment, practitioner, slots[0].start
 
 
 def new_screening(treatment) -> Screening:
-    return Screening.objects.create(
-        treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="none"
-    )
+    return ScreeningFactory(treatment=treatment)
 
 
 def test_twenty_patients_holding_one_slot_leave_exactly_one_appointment(slot):
@@ -103,23 +100,19 @@ def test_twenty_patients_holding_one_slot_leave_exactly_one_appointment(slot):
 def test_twenty_confirmations_of_one_slot_leave_exactly_one_active_appointment(slot):
     """Every patient had held the slot once and let the hold lapse; all confirm at once."""
     treatment, practitioner, start = slot
-    end = start + dt.timedelta(minutes=treatment.visit_minutes)
-    occupied = end + dt.timedelta(minutes=treatment.buffer_minutes)
     past = timezone.now() - dt.timedelta(minutes=1)
     ids = []
     for index in range(THREADS):
-        appointment = Appointment.objects.create(
+        appointment = AppointmentFactory(
             treatment=treatment,
             practitioner=practitioner,
             starts_at=start,
-            ends_at=end,
-            occupied_until=occupied,
             status=Status.EXPIRED,
-            screening=new_screening(treatment),
+            screened=True,
             patient_name=f"Patient {index}",
             patient_email=f"p{index}@example.com",
         )
-        appointment.consents.create(kind="privacy", wording="I agree.", version="1")
+        ConsentFactory(appointment=appointment)
         ids.append(appointment.pk)
     Appointment.objects.filter(pk__in=ids).update(hold_expires_at=past)
 
@@ -142,14 +135,13 @@ def test_clinicians_approving_at_once_approve_once(slot):
         get_user_model().objects.create_user(f"clinician{index}", is_staff=True)
         for index in range(THREADS)
     ]
-    request = Appointment.objects.create(
+    request = AppointmentFactory(
         treatment=treatment,
         practitioner=practitioner,
         starts_at=start,
-        ends_at=start + dt.timedelta(minutes=90),
-        occupied_until=start + dt.timedelta(minutes=105),
         status=Status.REQUESTED,
-        screening=new_screening(treatment),
+        screened=True,
+        patient_name="",
         patient_email="p@example.com",
     )
 
@@ -174,14 +166,14 @@ def test_overlapping_requests_made_behind_the_services_back_are_never_approved(s
     treatment, practitioner, start = slot
     clinician = get_user_model().objects.create_user("clinician", is_staff=True)
     ids = [
-        Appointment.objects.create(
+        AppointmentFactory(
             treatment=treatment,
             practitioner=practitioner,
             starts_at=start + dt.timedelta(minutes=30 * index),
-            ends_at=start + dt.timedelta(minutes=30 * index + 90),
-            occupied_until=start + dt.timedelta(minutes=30 * index + 105),
             status=Status.REQUESTED,
-            screening=new_screening(treatment),
+            screened=True,
+            patient_name="",
+            patient_email="",
         ).pk
         for index in range(2)
     ]
@@ -196,27 +188,16 @@ def test_overlapping_requests_made_behind_the_services_back_are_never_approved(s
 def test_postgresql_itself_refuses_overlapping_active_appointments(slot):
     """The guarantee is the database's, not only Python's: a raw insert is refused too."""
     treatment, practitioner, start = slot
-    values = {
-        "treatment": treatment,
-        "practitioner": practitioner,
-        "ends_at": start + dt.timedelta(minutes=90),
-        "occupied_until": start + dt.timedelta(minutes=105),
-    }
-    Appointment.objects.create(starts_at=start, status=Status.CONFIRMED, **values)
+    values = {"treatment": treatment, "practitioner": practitioner}
+    AppointmentFactory(starts_at=start, status=Status.CONFIRMED, **values)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appointment.objects.create(
-            starts_at=start + dt.timedelta(minutes=60),
-            status=Status.REQUESTED,
-            **{
-                **values,
-                "ends_at": start + dt.timedelta(minutes=150),
-                "occupied_until": start + dt.timedelta(minutes=165),
-            },
+        AppointmentFactory(
+            starts_at=start + dt.timedelta(minutes=60), status=Status.REQUESTED, **values
         )
     # Cancelled and expired appointments do not take the slot.
-    Appointment.objects.create(starts_at=start, status=Status.CANCELLED, **values)
-    Appointment.objects.create(starts_at=start, status=Status.EXPIRED, **values)
+    AppointmentFactory(starts_at=start, status=Status.CANCELLED, **values)
+    AppointmentFactory(starts_at=start, status=Status.EXPIRED, **values)
     assert Appointment.objects.count() == 3
 
 
@@ -231,7 +212,7 @@ def free_starts(treatment, practitioner, count: int, *, besides=()) -> list[dt.d
     slots = services.free_slots_for(treatment, practitioner_id=practitioner.pk, now=timezone.now())
     occupied = dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
     starts: list[dt.datetime] = []
-    for start in clear_of_the_notice(slot.start for slot in slots):
+    for start in (slot.start for slot in slots):
         if all(abs(start - other) >= occupied for other in [*besides, *starts]):
             starts.append(start)
         if len(starts) == count:
@@ -266,11 +247,11 @@ def test_reschedules_of_different_appointments_to_one_free_time_move_exactly_one
     treatment, practitioner, _ = slot
     target, *others = free_starts(treatment, practitioner, RESCHEDULERS + 1)
     ids = [
-        make_appointment(
-            treatment,
-            practitioner,
-            start,
-            screening=new_screening(treatment),
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=start,
+            screened=True,
             patient_email=f"p{index}@example.com",
         ).pk
         for index, start in enumerate(others)
@@ -306,7 +287,7 @@ def test_holds_confirmations_approvals_and_reschedules_racing_for_one_time(slot,
     goes through, everyone else is told the time was taken, nothing overlaps, and
     PostgreSQL never had to abort a transaction."""
     treatment, first, _ = slot
-    second = make_practitioner(treatment, name="Dr. Luis Vega", position=1)
+    second = PractitionerFactory(treatments=[treatment], name="Dr. Luis Vega", position=1)
     practitioners = [first, second]
     target = free_starts(treatment, first, 1)[0]
     assert services.practitioners_free_at(
@@ -317,17 +298,17 @@ def test_holds_confirmations_approvals_and_reschedules_racing_for_one_time(slot,
     clinician = get_user_model().objects.create_user("clinician", is_staff=True)
 
     def appointment(practitioner, start, status, index, **values):
-        made = make_appointment(
-            treatment,
-            practitioner,
-            start,
+        made = AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=start,
             status=status,
-            screening=new_screening(treatment),
+            screened=True,
             patient_name=f"Patient {index}",
             patient_email=f"p{index}@example.com",
             **values,
         )
-        made.consents.create(kind="privacy", wording="I agree.", version="1")
+        ConsentFactory(appointment=made)
         return made.pk
 
     def elsewhere_in(practitioner):
@@ -411,7 +392,7 @@ def test_holds_confirmations_approvals_and_reschedules_racing_for_one_time(slot,
 def test_a_real_deadlock_is_run_again_and_ends_well(transactional_db, caplog):
     """Two writers locking two rows in opposite orders: PostgreSQL aborts one, which
     the retry runs again once the other has committed. Both succeed."""
-    rows = [make_practitioner(make_treatment(slug=f"t{i}"), name=f"P{i}").pk for i in range(2)]
+    rows = [PractitionerFactory(treatments=[TreatmentFactory()], name=f"P{i}").pk for i in range(2)]
     barrier = threading.Barrier(2, timeout=10)
     calls = []
 

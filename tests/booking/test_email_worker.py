@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from booking import emails, services
 from booking.models import EmailKind, PatientEmail, Status
 from booking.tokens import make_manage_token
+from tests.factories import TIJUANA, PatientEmailFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +49,20 @@ class DyingBackend(BaseEmailBackend):
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
     settings.TASKS = DATABASE_BACKEND
+
+
+@pytest.fixture
+def confirmed_appointment(confirmed_appointment):
+    """The shared confirmed appointment, eight days after the clock's day at 10:00 in
+    Tijuana: 12 January 2027 at the tests' instant, and still ahead of the cancellation
+    cut-off at any other (TESTS_FROZEN_AT), since these tests cancel it by its link."""
+    day = timezone.localtime(timezone.now(), TIJUANA).date() + dt.timedelta(days=8)
+    move = dt.datetime.combine(day, dt.time(10), tzinfo=TIJUANA) - confirmed_appointment.starts_at
+    confirmed_appointment.starts_at += move
+    confirmed_appointment.ends_at += move
+    confirmed_appointment.occupied_until += move
+    confirmed_appointment.save()
+    return confirmed_appointment
 
 
 @contextmanager
@@ -140,10 +155,12 @@ def test_a_staff_approval_only_records_the_email_and_the_worker_sends_it(
 
 
 def test_a_failed_send_is_retried_by_the_worker_once_it_is_due(
-    client, confirmed_appointment, settings
+    client, confirmed_appointment, settings, clock
 ):
     settings.EMAIL_BACKEND = "tests.booking.test_email_worker.FailingBackend"
     email = cancelled_by_the_patient(client, confirmed_appointment)
+    # The worker runs a moment later, so the retry it enqueues is the later task.
+    clock.shift(dt.timedelta(seconds=1))
 
     run_worker()
 
@@ -163,10 +180,7 @@ def test_a_failed_send_is_retried_by_the_worker_once_it_is_due(
     run_worker()  # too early: the worker leaves it alone
     assert mail.outbox == []
 
-    # Five minutes go by.
-    earlier = dt.timedelta(minutes=6)
-    PatientEmail.objects.filter(pk=email.pk).update(next_attempt_at=email.next_attempt_at - earlier)
-    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=retry.run_after - earlier)
+    clock.shift(dt.timedelta(minutes=6))
     run_worker()
 
     (message,) = mail.outbox
@@ -208,7 +222,7 @@ def test_an_email_whose_worker_died_mid_send_is_swept_once_its_lease_is_over(
 
 
 def test_two_tasks_for_one_email_send_it_once(confirmed_appointment):
-    email = PatientEmail.objects.create(appointment=confirmed_appointment, kind=EmailKind.CONFIRMED)
+    email = PatientEmailFactory(appointment=confirmed_appointment)
     emails.hand_to_worker(email.pk)
     emails.hand_to_worker(email.pk)
 

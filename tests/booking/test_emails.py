@@ -18,16 +18,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from booking import emails, services
-from booking.models import (
-    Appointment,
-    EmailKind,
-    PatientEmail,
-    Screening,
-    ScreeningAnswer,
-    Status,
-)
+from booking.models import Appointment, EmailKind, Outcome, PatientEmail, Status
 from booking.tokens import appointment_from_token
-from tests.booking.conftest import TIJUANA
+from tests.factories import TIJUANA, PatientEmailFactory, ScreeningAnswerFactory, ScreeningFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +80,7 @@ LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 def queued(appointment: Appointment, kind: str) -> PatientEmail:
     """A queued email, as a service leaves it (the after-commit send has not run)."""
-    return PatientEmail.objects.create(appointment=appointment, kind=kind)
+    return PatientEmailFactory(appointment=appointment, kind=kind)
 
 
 def with_status(appointment: Appointment, kind: str) -> Appointment:
@@ -129,22 +122,23 @@ def calendar_of(message) -> icalendar.Calendar:
 @pytest.fixture
 def screened_appointment(confirmed_appointment, treatment) -> Appointment:
     """The confirmed appointment, with a stored screening full of distinctive health details."""
-    screening = Screening.objects.create(
-        treatment=treatment, date_of_birth=DATE_OF_BIRTH, outcome="instruction"
+    screening = ScreeningFactory(
+        treatment=treatment, date_of_birth=DATE_OF_BIRTH, outcome=Outcome.INSTRUCTION
     )
-    ScreeningAnswer.objects.create(
+    ScreeningAnswerFactory(
         screening=screening,
         question_text=SECRET_QUESTION,
-        question_outcome="instruction",
+        question_outcome=Outcome.INSTRUCTION,
         answer=SECRET_ANSWER,
         applies=True,
         position=1,
     )
-    ScreeningAnswer.objects.create(
+    ScreeningAnswerFactory(
         screening=screening,
         question_text=SECRET_QUESTION_2,
-        question_outcome="needs_review",
+        question_outcome=Outcome.NEEDS_REVIEW,
         answer=SECRET_ANSWER_2,
+        applies=False,
         position=2,
     )
     confirmed_appointment.screening = screening

@@ -9,13 +9,8 @@ from django.utils import timezone
 
 from booking import services
 from booking.models import Appointment, Screening, ScreeningAnswer, Status
-from tests.booking.builders import (
-    answers,
-    first_bookable_start,
-    make_practitioner,
-    make_questions,
-    make_treatment,
-)
+from tests.booking.pages import answers, first_offered_start
+from tests.factories import PractitionerFactory, ScreeningFactory, TreatmentFactory, questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +29,9 @@ def step_url(step: str) -> str:
 
 @pytest.fixture
 def clinic_setup():
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
     return treatment, practitioner, questions
 
 
@@ -52,7 +47,7 @@ def screen(client, questions, **chosen):
 
 def first_free_time(client):
     assert client.get(step_url("time")).status_code == 200
-    return first_bookable_start(client)
+    return first_offered_start(client)
 
 
 def hold(client, start):
@@ -269,9 +264,7 @@ def test_a_lost_slot_sends_the_patient_back_to_pick_a_time_keeping_their_details
         treatment=treatment,
         practitioner_id=practitioner.pk,
         start=start,
-        record=Screening.objects.create(
-            treatment=treatment, date_of_birth=dt.date(1985, 1, 1), outcome="none"
-        ),
+        record=ScreeningFactory(treatment=treatment, date_of_birth=dt.date(1985, 1, 1)),
         session_key="someone-else",
         client_ip="198.51.100.7",
     )

@@ -10,15 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from booking import free_times, services
-from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
-from tests.booking.builders import (
-    answers,
-    appointment_at,
-    first_bookable_start,
-    make_appointment,
-    make_practitioner,
-    make_questions,
-    make_treatment,
+from booking.models import Appointment, BookingPolicy, Status, WorkingHours
+from tests.booking.pages import answers, first_offered_start
+from tests.factories import (
+    AppointmentFactory,
+    ClosureFactory,
+    PractitionerFactory,
+    TreatmentFactory,
+    questionnaire,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +32,8 @@ def setup(clinic_profile):
     BookingPolicy(
         minimum_notice_hours=24, horizon_days=60, slot_interval_minutes=30, hold_minutes=10
     ).save()
-    treatment = make_treatment(visit_minutes=60, buffer_minutes=15)
-    practitioner = make_practitioner(treatment)
+    treatment = TreatmentFactory(microneedling=True, visit_minutes=60, buffer_minutes=15)
+    practitioner = PractitionerFactory(treatments=[treatment])
     return treatment, practitioner
 
 
@@ -77,7 +76,7 @@ def test_a_new_appointment_takes_its_time_off_the_calendar_at_once(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
 
-    make_appointment(treatment, practitioner, first)
+    AppointmentFactory(treatment=treatment, practitioner=practitioner, starts_at=first)
 
     assert first not in starts(treatment)
 
@@ -85,7 +84,9 @@ def test_a_new_appointment_takes_its_time_off_the_calendar_at_once(setup):
 def test_a_cancellation_gives_the_time_back_at_once(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
-    appointment = make_appointment(treatment, practitioner, first)
+    appointment = AppointmentFactory(
+        treatment=treatment, practitioner=practitioner, starts_at=first
+    )
     assert first not in starts(treatment)
 
     appointment.status = Status.CANCELLED
@@ -97,10 +98,10 @@ def test_a_cancellation_gives_the_time_back_at_once(setup):
 def test_a_time_comes_free_when_its_hold_expires_without_any_write(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
-    make_appointment(
-        treatment,
-        practitioner,
-        first,
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=first,
         status=Status.HELD,
         hold_expires_at=NOW + dt.timedelta(minutes=10),
     )
@@ -115,7 +116,7 @@ def change_hours(treatment, practitioner):
 
 
 def close_the_clinic(treatment, practitioner):
-    Closure.objects.create(starts_at=NOW, ends_at=NOW + dt.timedelta(days=400), reason="Renovation")
+    ClosureFactory(starts_at=NOW, ends_at=NOW + dt.timedelta(days=400), reason="Renovation")
 
 
 def deactivate_practitioner(treatment, practitioner):
@@ -183,7 +184,11 @@ def behind_the_orms_back(treatment, practitioner, start) -> None:
     """A confirmed appointment written past the models' managers (Django's plain base
     manager, as raw SQL would): no signal, no new version."""
     Appointment._base_manager.bulk_create(
-        [appointment_at(treatment, practitioner, start, reference="BEHIND1")]
+        [
+            AppointmentFactory.build(
+                treatment=treatment, practitioner=practitioner, starts_at=start, reference="BEHIND1"
+            )
+        ]
     )
 
 
@@ -196,9 +201,9 @@ def step_url(step: str) -> str:
 
 @pytest.fixture
 def booking(clinic_profile):
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
     return treatment, practitioner, questions
 
 
@@ -220,7 +225,7 @@ def offered(client, start) -> list:
 def test_a_stale_calendar_never_double_books(client, booking):
     treatment, practitioner, questions = booking
     at_time_step(client, treatment, questions)
-    first = first_bookable_start(client)
+    first = first_offered_start(client)
     # Somebody books that time behind the application's back (no signal, no new version).
     behind_the_orms_back(treatment, practitioner, first)
     assert first in offered(client, first)
@@ -237,7 +242,7 @@ def test_a_time_held_by_one_patient_disappears_for_the_next_at_once(client, book
 
     treatment, _, questions = booking
     at_time_step(client, treatment, questions)
-    first = first_bookable_start(client)
+    first = first_offered_start(client)
     other = Client()
     at_time_step(other, treatment, questions)
     assert first in offered(other, first)
@@ -252,7 +257,7 @@ def test_answering_the_questions_again_gives_the_held_time_back_at_once(client, 
 
     treatment, _, questions = booking
     at_time_step(client, treatment, questions)
-    first = first_bookable_start(client)
+    first = first_offered_start(client)
     assert client.post(step_url("time"), {"start": first.isoformat()}).status_code == 302
     other = Client()
     at_time_step(other, treatment, questions)

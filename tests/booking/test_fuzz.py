@@ -3,7 +3,6 @@ always a clear answer, nothing changed by a rejected request. The query strings 
 paths of every public page too: a control character there (NUL, which PostgreSQL
 refuses, included) gets the kind 400 page, anything else never a 5xx."""
 
-import datetime as dt
 from urllib.parse import quote
 
 import pytest
@@ -14,16 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking import services
-from booking.models import Appointment, BookingPolicy, Screening, Status
+from booking.models import Appointment, Screening, Status
 from booking.tokens import SALT, make_manage_token
 from clinic.middleware import CONTROL_CHARACTER
-from tests.booking.builders import (
-    answers,
-    first_bookable_start,
-    make_practitioner,
-    make_questions,
-    make_treatment,
-)
+from tests.booking.pages import answers, first_offered_start
+from tests.factories import AppointmentFactory, PractitionerFactory, TreatmentFactory, questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -91,9 +85,9 @@ def _no_rate_limits(settings):
 
 @pytest.fixture
 def setup():
-    treatment = make_treatment()
-    make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
     return treatment, questions
 
 
@@ -113,7 +107,7 @@ def reach(client, setup, step):
     if step in ("time", "details", "review"):
         client.post(reverse("booking:step", args=["screening"]), answers(questions))
     if step in ("details", "review"):
-        start = first_bookable_start(client)
+        start = first_offered_start(client)
         client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
 
 
@@ -174,13 +168,12 @@ def test_signed_but_meaningless_tokens_get_the_friendly_page(client, payload):
 def test_hostile_reschedule_posts_change_nothing(client, setup):
     treatment, _ = setup
     start = services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())[3].start
-    appointment = Appointment.objects.create(
+    appointment = AppointmentFactory(
         treatment=treatment,
         practitioner=treatment.practitioners.get(),
         starts_at=start,
-        ends_at=start + dt.timedelta(minutes=90),
-        occupied_until=start + dt.timedelta(minutes=105),
-        status=Status.CONFIRMED,
+        patient_name="",
+        patient_email="",
     )
     url = reverse("booking:manage_reschedule", kwargs={"token": make_manage_token(appointment)})
 
@@ -317,11 +310,6 @@ def test_hostile_query_strings_on_every_public_page_never_fail(public_pages):
     character, otherwise the page's own answer (never a 5xx), and no booking disturbed."""
     booking = next(page.client for page in public_pages if page.name == "booking step review")
     held = dict(booking.session["booking"])
-    # However long Hypothesis takes, the booking in progress keeps its time.
-    BookingPolicy.objects.update(hold_minutes=24 * 60)
-    Appointment.objects.filter(status=Status.HELD).update(
-        hold_expires_at=timezone.now() + dt.timedelta(days=1)
-    )
 
     for page in public_pages:
         fuzz_the_query_string(page)

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from booking.models import EmailKind, PatientEmail
+from booking.models import PatientEmail
+from tests.factories import PatientEmailFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,7 @@ def backlog() -> tuple[int, dict]:
 
 def queue_email(appointment, *, minutes_ago: int, **fields) -> PatientEmail:
     created_at = timezone.now() - dt.timedelta(minutes=minutes_ago)
-    return PatientEmail.objects.create(
-        appointment=appointment, kind=EmailKind.CONFIRMED, created_at=created_at, **fields
-    )
+    return PatientEmailFactory(appointment=appointment, created_at=created_at, **fields)
 
 
 def test_it_counts_pending_emails_and_the_age_of_the_oldest(confirmed_appointment):

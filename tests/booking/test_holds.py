@@ -7,31 +7,23 @@ import pytest
 from django.utils import timezone
 
 from booking import services
-from booking.models import Appointment, BookingPolicy, Screening, Status
-from tests.booking.builders import clear_of_the_notice, make_practitioner, make_treatment
+from booking.models import Appointment, BookingPolicy, Status
+from tests.factories import PractitionerFactory, ScreeningFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def treatment():
-    treatment = make_treatment()
-    make_practitioner(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
     return treatment
 
 
-def screening(treatment):
-    return Screening.objects.create(
-        treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="none"
-    )
-
-
 def free_starts(treatment, now=None):
-    """Free starts at `now`; on the real clock (no `now`), only those that stay bookable
-    while the test runs."""
+    """Free starts at `now` (the clock's unless told)."""
     slots = services.free_slots_for(treatment, practitioner_id=None, now=now or timezone.now())
-    starts = [slot.start for slot in slots]
-    return starts if now else clear_of_the_notice(starts)
+    return [slot.start for slot in slots]
 
 
 def half_an_hour_apart(starts):
@@ -46,7 +38,7 @@ def hold(treatment, start, *, session="s1", ip="198.51.100.1", appointment=None,
         treatment=treatment,
         practitioner_id=None,
         start=start,
-        record=screening(treatment),
+        record=ScreeningFactory(treatment=treatment),
         session_key=session,
         client_ip=ip,
         now=now,
@@ -68,7 +60,7 @@ def test_a_hold_lasts_the_policy_minutes_and_takes_the_slot(treatment):
 def test_an_expired_hold_never_blocks_anybody(treatment):
     now = timezone.now()
     later = now + dt.timedelta(minutes=BookingPolicy.load().hold_minutes, seconds=1)
-    # A start still inside the minimum notice `later` (the first one at `now` may not be).
+    # A start still bookable at `later` (the first one at `now` may not be).
     start = free_starts(treatment, later)[0]
     hold(treatment, start, now=now)
 

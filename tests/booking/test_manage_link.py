@@ -8,30 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import services
-from booking.models import Appointment, Screening, Status
+from booking.models import Appointment, Status
 from booking.tokens import SALT, make_manage_token
-from tests.booking.builders import make_practitioner, make_treatment
+from tests.factories import AppointmentFactory, PractitionerFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def appointment():
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
     start = services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())[4].start
-    return Appointment.objects.create(
-        treatment=treatment,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=90),
-        occupied_until=start + dt.timedelta(minutes=105),
-        status=Status.CONFIRMED,
-        screening=Screening.objects.create(
-            treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="none"
-        ),
-        patient_name="Jane Doe",
-        patient_email="jane@example.com",
+    return AppointmentFactory(
+        treatment=treatment, practitioner=practitioner, starts_at=start, screened=True
     )
 
 

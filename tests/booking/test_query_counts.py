@@ -9,15 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import free_times
-from booking.models import Appointment, Status
+from booking.models import Appointment
 from clinic.models import ClinicProfile
-from tests.booking.builders import (
-    answers,
-    first_bookable_start,
-    make_practitioner,
-    make_questions,
-    make_treatment,
-)
+from tests.booking.pages import answers, first_offered_start
+from tests.factories import AppointmentFactory, PractitionerFactory, TreatmentFactory, questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +36,10 @@ def _clinic_profile():
 def fill_the_book(treatment, practitioner, count: int, *, from_day: int = 2) -> None:
     start = timezone.now() + dt.timedelta(days=from_day)
     Appointment.objects.bulk_create(
-        Appointment(
+        AppointmentFactory.build(
             treatment=treatment,
             practitioner=practitioner,
             starts_at=start + dt.timedelta(hours=3 * index),
-            ends_at=start + dt.timedelta(hours=3 * index, minutes=90),
-            occupied_until=start + dt.timedelta(hours=3 * index, minutes=105),
-            status=Status.CONFIRMED,
             reference=f"T{index:03d}-{count:04d}",
         )
         for index in range(count)
@@ -70,7 +62,7 @@ def measure(client, treatment, questions) -> dict[str, int]:
     get("screening")
     client.post(reverse("booking:step", args=["screening"]), answers(questions))
     get("time")
-    start = first_bookable_start(client)
+    start = first_offered_start(client)
     client.post(reverse("booking:step", args=["time"]), {"start": start.isoformat()})
     get("details")
     client.post(
@@ -89,10 +81,10 @@ def measure(client, treatment, questions) -> dict[str, int]:
 
 @pytest.mark.parametrize("appointments", [5, 300])
 def test_each_step_stays_within_its_query_budget(client, appointments):
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    make_practitioner(treatment, name="Second practitioner", position=1)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    PractitionerFactory(treatments=[treatment], name="Second practitioner", position=1)
+    questions = questionnaire(treatment)
     fill_the_book(treatment, practitioner, appointments)
 
     counts = measure(client, treatment, questions)
@@ -102,9 +94,9 @@ def test_each_step_stays_within_its_query_budget(client, appointments):
 
 
 def test_the_count_does_not_grow_with_the_book(client, django_user_model):
-    treatment = make_treatment()
-    practitioner = make_practitioner(treatment)
-    questions = make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
     fill_the_book(treatment, practitioner, 3)
     small = measure(client, treatment, questions)
 

@@ -1,8 +1,5 @@
 """Rate limits on the booking steps and the manage link, counted in a real Redis."""
 
-import time
-import types
-
 import pytest
 from django.urls import reverse
 
@@ -12,13 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limits(redis_cache, settings, monkeypatch):
-    """Small limits, counted in the private Redis (tests/conftest.py)."""
+def limits(redis_cache, settings):
+    """Small limits, counted in the private Redis (tests/conftest.py). django-ratelimit
+    counts in fixed windows; the frozen clock keeps each test inside one."""
     settings.RATE_LIMITS = {"booking": "5/m", "manage": "3/m", "login": "4/m"}
-    # django-ratelimit counts in fixed windows; a test that straddled the end of one would
-    # see its count start again. Freeze the clock it reads so each test sits in one window.
-    frozen = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: frozen))
     return redis_cache
 
 

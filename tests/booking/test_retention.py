@@ -5,51 +5,51 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from booking import services
-from booking.models import Appointment, Consent, Screening, ScreeningAnswer, Status
-from tests.booking.builders import make_practitioner, make_treatment
+from booking.models import Appointment, Consent, Outcome, Screening, ScreeningAnswer, Status
+from tests.clock import frozen_at
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
-NOW = timezone.now()
+NOW = frozen_at()  # the clock's instant (tests/conftest.py's `clock`)
 
 
 @pytest.fixture
 def treatment():
-    treatment = make_treatment()
-    make_practitioner(treatment)
+    treatment = TreatmentFactory(microneedling=True, visit_minutes=60, buffer_minutes=0)
+    PractitionerFactory(treatments=[treatment])
     return treatment
 
 
 def appointment(treatment, *, days_ago: float, status=Status.COMPLETED, email="jane@example.com"):
     start = NOW - dt.timedelta(days=days_ago)
-    screening = Screening.objects.create(
-        treatment=treatment,
-        date_of_birth=dt.date(1990, 1, 1),
-        outcome="none",
-        created_at=start - dt.timedelta(days=2),
-    )
-    ScreeningAnswer.objects.create(
+    screening = ScreeningFactory(treatment=treatment, created_at=start - dt.timedelta(days=2))
+    ScreeningAnswerFactory(
         screening=screening,
         question_text="Do you have a distinctive condition?",
-        question_outcome="needs_review",
+        question_outcome=Outcome.NEEDS_REVIEW,
         answer="yes",
+        applies=False,
     )
-    created = Appointment.objects.create(
+    created = AppointmentFactory(
         treatment=treatment,
         practitioner=treatment.practitioners.get(),
         starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        occupied_until=start + dt.timedelta(hours=1),
         status=status,
         screening=screening,
-        patient_name="Jane Doe",
         patient_email=email,
         patient_phone="+1 619 555 0100",
         created_at=start - dt.timedelta(days=2),
     )
-    Consent.objects.create(appointment=created, kind="privacy", wording="I agree", version="1")
+    ConsentFactory(appointment=created, wording="I agree")
     return created
 
 
@@ -90,12 +90,7 @@ def test_it_deletes_abandoned_bookings_after_a_day(treatment):
     Appointment.objects.filter(pk=in_progress.pk).update(
         created_at=NOW, hold_expires_at=NOW + dt.timedelta(minutes=5)
     )
-    orphan = Screening.objects.create(
-        treatment=treatment,
-        date_of_birth=dt.date(1990, 1, 1),
-        outcome="none",
-        created_at=NOW - dt.timedelta(days=3),
-    )
+    orphan = ScreeningFactory(treatment=treatment, created_at=NOW - dt.timedelta(days=3))
 
     purge()
 

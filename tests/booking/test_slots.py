@@ -9,8 +9,13 @@ from django.test.utils import CaptureQueriesContext
 
 from booking import services
 from booking.availability import group_by_day
-from booking.models import Appointment, BookingPolicy, Closure, Status
-from tests.booking.builders import make_appointment, make_practitioner, make_treatment
+from booking.models import Appointment, BookingPolicy, Status
+from tests.factories import (
+    AppointmentFactory,
+    ClosureFactory,
+    PractitionerFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +42,8 @@ def policy(db) -> BookingPolicy:
 @pytest.fixture
 def setup(clinic_profile, policy):
     """Microneedling, 60 minutes plus 15 of buffer, with one practitioner working 9–13, 14–18."""
-    treatment = make_treatment(visit_minutes=60, buffer_minutes=15)
-    practitioner = make_practitioner(treatment)
+    treatment = TreatmentFactory(microneedling=True, visit_minutes=60, buffer_minutes=15)
+    practitioner = PractitionerFactory(treatments=[treatment])
     return treatment, practitioner
 
 
@@ -78,10 +83,10 @@ def test_the_first_day_offers_the_working_hours_with_the_lunch_break(setup):
 )
 def test_only_active_appointments_take_their_slot(setup, status, expires_in, blocks):
     treatment, practitioner = setup
-    make_appointment(
-        treatment,
-        practitioner,
-        at(TUESDAY, 10),
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=at(TUESDAY, 10),
         status=status,
         hold_expires_at=NOW + expires_in if expires_in is not None else None,
     )
@@ -96,10 +101,10 @@ def test_only_active_appointments_take_their_slot(setup, status, expires_in, blo
 
 def test_a_hold_stops_blocking_once_it_expires(setup):
     treatment, practitioner = setup
-    make_appointment(
-        treatment,
-        practitioner,
-        at(TUESDAY, 10),
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=at(TUESDAY, 10),
         status=Status.HELD,
         hold_expires_at=NOW + dt.timedelta(minutes=10),
     )
@@ -110,8 +115,8 @@ def test_a_hold_stops_blocking_once_it_expires(setup):
 
 def test_another_practitioners_appointment_does_not_block(setup):
     treatment, practitioner = setup
-    colleague = make_practitioner(treatment, name="Dr. Luis Ortega")
-    make_appointment(treatment, colleague, at(TUESDAY, 10))
+    colleague = PractitionerFactory(treatments=[treatment], name="Dr. Luis Ortega")
+    AppointmentFactory(treatment=treatment, practitioner=colleague, starts_at=at(TUESDAY, 10))
     assert "10:00" in times_on(TUESDAY, slots_for(treatment, practitioner))
     any_slots = {s.start: s.practitioner_ids for s in slots_for(treatment)}
     assert any_slots[at(TUESDAY, 10)] == (practitioner.pk,)
@@ -120,14 +125,16 @@ def test_another_practitioners_appointment_does_not_block(setup):
 
 def test_an_appointment_being_rescheduled_does_not_block_itself(setup):
     treatment, practitioner = setup
-    appointment = make_appointment(treatment, practitioner, at(TUESDAY, 10))
+    appointment = AppointmentFactory(
+        treatment=treatment, practitioner=practitioner, starts_at=at(TUESDAY, 10)
+    )
     slots = slots_for(treatment, practitioner, ignore_appointment_id=appointment.pk)
     assert "10:00" in times_on(TUESDAY, slots)
 
 
 def test_clinic_closures_remove_slots(setup):
     treatment, practitioner = setup
-    Closure.objects.create(starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 11, 1))
+    ClosureFactory(starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 11, 1))
     times = times_on(TUESDAY, slots_for(treatment, practitioner))
     assert not {"09:30", "10:00", "10:30", "11:00"} & set(times)
     assert "09:00" in times and "11:30" in times
@@ -135,10 +142,8 @@ def test_clinic_closures_remove_slots(setup):
 
 def test_a_practitioners_closure_removes_only_their_slots(setup):
     treatment, practitioner = setup
-    colleague = make_practitioner(treatment, name="Dr. Luis Ortega")
-    Closure.objects.create(
-        practitioner=colleague, starts_at=at(TUESDAY, 0), ends_at=at(TUESDAY, 23, 59)
-    )
+    colleague = PractitionerFactory(treatments=[treatment], name="Dr. Luis Ortega")
+    ClosureFactory(practitioner=colleague, starts_at=at(TUESDAY, 0), ends_at=at(TUESDAY, 23, 59))
     assert times_on(TUESDAY, slots_for(treatment, colleague)) == []
     assert times_on(TUESDAY, slots_for(treatment, practitioner))
     assert {s.practitioner_ids for s in group_by_day(slots_for(treatment), TZ)[TUESDAY]} == {
@@ -193,16 +198,11 @@ def add_appointments(treatment, practitioners, count: int) -> None:
     while len(rows) < count:
         for practitioner in practitioners:
             for start in starts:
-                starts_at = dt.datetime.combine(day, start, tzinfo=TZ)
-                ends_at = starts_at + dt.timedelta(minutes=treatment.visit_minutes)
                 rows.append(
-                    Appointment(
+                    AppointmentFactory.build(
                         treatment=treatment,
                         practitioner=practitioner,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        occupied_until=ends_at + dt.timedelta(minutes=treatment.buffer_minutes),
-                        status=Status.CONFIRMED,
+                        starts_at=dt.datetime.combine(day, start, tzinfo=TZ),
                     )
                 )
         day += dt.timedelta(days=1)
@@ -223,12 +223,10 @@ def test_the_query_count_does_not_grow_with_the_appointments(
     setup, appointments, django_assert_max_num_queries
 ):
     treatment, practitioner = setup
-    colleague = make_practitioner(treatment, name="Dr. Luis Ortega")
+    colleague = PractitionerFactory(treatments=[treatment], name="Dr. Luis Ortega")
     add_appointments(treatment, [practitioner, colleague], appointments)
-    Closure.objects.create(starts_at=at(TUESDAY, 0), ends_at=at(TUESDAY, 9))
-    Closure.objects.create(
-        practitioner=colleague, starts_at=at(TUESDAY, 12), ends_at=at(TUESDAY, 13)
-    )
+    ClosureFactory(starts_at=at(TUESDAY, 0), ends_at=at(TUESDAY, 9))
+    ClosureFactory(practitioner=colleague, starts_at=at(TUESDAY, 12), ends_at=at(TUESDAY, 13))
     assert count_queries(treatment, None) == count_queries(treatment, practitioner) == MAX_QUERIES
     from django.core.cache import cache
 

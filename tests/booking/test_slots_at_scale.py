@@ -11,7 +11,7 @@ from django.utils import timezone
 from booking import free_times, services
 from booking.models import Appointment, BookingPolicy, Status
 from clinic.models import ClinicProfile
-from tests.booking.builders import make_practitioner, make_treatment
+from tests.factories import AppointmentFactory, PractitionerFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ APPOINTMENTS = 10_000
 
 
 def test_sixty_days_for_five_practitioners_and_ten_thousand_appointments():
-    treatment = make_treatment()
+    treatment = TreatmentFactory(microneedling=True)
     practitioners = [
-        make_practitioner(treatment, name=f"Practitioner {i}", position=i)
+        PractitionerFactory(treatments=[treatment], name=f"Practitioner {i}", position=i)
         for i in range(PRACTITIONERS)
     ]
     now = timezone.now()
@@ -34,12 +34,10 @@ def test_sixty_days_for_five_practitioners_and_ten_thousand_appointments():
         start = first + dt.timedelta(hours=2 * (index // PRACTITIONERS))
         status = Status.COMPLETED if start < now else Status.CONFIRMED
         rows.append(
-            Appointment(
+            AppointmentFactory.build(
                 treatment=treatment,
                 practitioner=practitioner,
                 starts_at=start,
-                ends_at=start + dt.timedelta(minutes=90),
-                occupied_until=start + dt.timedelta(minutes=105),
                 status=status,
                 reference=f"S{index:07d}",
             )

@@ -1,5 +1,9 @@
 """Real-browser harness: Playwright on Debian's Chromium, axe-core and the Nu HTML checker.
 
+pytest-playwright's fixtures drive the browser: a failing test leaves a Playwright trace
+(`.venv/bin/playwright show-trace <file>`) and a screenshot of each page it had open in
+test-artifacts/<test>/ (the options are in pyproject.toml's addopts).
+
 Missing Chromium, Java or vnu.jar skips these tests loudly on a developer's machine
 and fails them in CI (when the CI environment variable is set).
 """
@@ -18,8 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -69,48 +72,48 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium (`playwright install` cannot download
+    here), headless, with the flags a container needs."""
     if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
         _unavailable(
             f"Chromium is missing at {CHROMIUM}",
             "install Debian's package: apt-get install -y chromium",
         )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
-def _new_page(browser, live_server, viewport, **context_options):
-    context = browser.new_context(
-        viewport=viewport, base_url=live_server.url, bypass_csp=True, **context_options
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.seen_requests = []  # every URL the page asked for, to check hosts
-    page.on("request", lambda request: page.seen_requests.append(request.url))
-    return context, page
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Every page's relative addresses go to the live server (pytest-playwright's
+    ``browser_context_args`` reads this)."""
+    return live_server.url
 
 
 @pytest.fixture
-def new_page(browser, live_server, clinic_content):
-    """Factory for extra pages: new_page(viewport=..., java_script_enabled=False)."""
-    contexts = []
+def new_page(new_context, clinic_content):
+    """Factory for extra pages: new_page(viewport=..., java_script_enabled=False).
+
+    Each page has a context of its own from pytest-playwright's ``new_context``, which
+    records a trace; when the test fails, the trace and a screenshot of every page
+    it left open are kept under test-artifacts/<test>/ (pyproject.toml's addopts).
+    """
 
     def make(viewport=DESKTOP, **context_options):
-        context, page = _new_page(browser, live_server, viewport, **context_options)
-        contexts.append(context)
+        context = new_context(viewport=viewport, bypass_csp=True, **context_options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.seen_requests = []  # every URL the page asked for, to check hosts
+        page.on("request", lambda request: page.seen_requests.append(request.url))
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -248,10 +251,7 @@ def clinic_content(transactional_db, settings, _content_dump):
     if _content_dump.exists():
         call_command("loaddata", str(_content_dump), verbosity=0)
     else:
-        if "load_clinic_content" in get_commands():
-            call_command("load_clinic_content", stdout=io.StringIO())
-        else:  # until the content command lands
-            _create_fallback_content()
+        call_command("load_clinic_content", stdout=io.StringIO())
         call_command("dumpdata", *CONTENT_APPS, output=str(_content_dump), verbosity=0)
     from django.core.cache import cache
 
@@ -259,85 +259,3 @@ def clinic_content(transactional_db, settings, _content_dump):
     from treatments.models import Treatment
 
     return Treatment.objects.get(slug="microneedling")
-
-
-def _hero_png() -> ContentFile:
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (1600, 900), (238, 245, 246))
-    draw = ImageDraw.Draw(image)
-    for index in range(12):
-        draw.ellipse(
-            (200 + index * 100, 300, 260 + index * 100, 360), fill=(31, 95, 115 - index * 4)
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name="microneedling.png")
-
-
-def _create_fallback_content() -> None:
-    from booking.models import ScreeningQuestion
-    from clinic.models import ClinicProfile
-    from treatments.models import FAQ, Section, SectionKind, Treatment
-
-    ClinicProfile.objects.update_or_create(
-        pk=1,
-        defaults={
-            "name": "Piel Clara Clinic",
-            "tagline": "Calm, careful skin treatments in Tijuana.",
-            "about": "A small clinic for skin treatments.\n\nWe take our time with every patient.",
-            "street_address": "Av. Ejemplo 123, Zona Río",
-            "locality": "Tijuana",
-            "region": "Baja California",
-            "postal_code": "22010",
-            "country": "Mexico",
-            "country_code": "MX",
-            "map_url": "https://www.openstreetmap.org/search?query=Tijuana",
-            "phone": "+52 664 000 0000",
-            "email": "hello@clinic.example",
-            "opening_hours": "Monday–Friday: 9:00–18:00\nSaturday: 9:00–14:00",
-        },
-    )
-    treatment = Treatment(
-        name="Microneedling",
-        slug="microneedling",
-        summary="Fine needles make tiny channels in the skin that prompt it to renew itself.",
-        hero_image_alt="Illustration of a row of fine needles above smooth skin",
-        session_minutes=30,
-        visit_minutes=120,
-        price_from=150,
-        sessions_min=3,
-        sessions_max=6,
-        spacing_weeks_min=4,
-        spacing_weeks_max=6,
-        is_published=True,
-    )
-    treatment.hero_image.save("microneedling.png", _hero_png(), save=False)
-    treatment.save()
-    for kind, label in SectionKind.choices:
-        Section.objects.create(
-            treatment=treatment,
-            kind=kind,
-            title=str(label),
-            body=f"About **{label}**.\n\n- First point\n- Second point\n\n" + "Text. " * 80,
-        )
-    for number in range(8):
-        FAQ.objects.create(
-            treatment=treatment,
-            question=f"Frequent question number {number + 1}?",
-            answer=f"The answer to question {number + 1}.",
-            position=number,
-        )
-    for position, (label, outcome) in enumerate(
-        [
-            ("You are pregnant or breastfeeding", "blocks_booking"),
-            ("You take blood thinners", "needs_review"),
-        ]
-    ):
-        ScreeningQuestion.objects.create(
-            treatment=treatment,
-            text=label + "?",
-            public_label=label,
-            outcome=outcome,
-            position=position,
-        )

@@ -9,7 +9,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
+# The live server answers in a thread of this process, so it shares the tests' clock: it
+# starts at tests/clock.py's instant and runs on, as in a browser session. Chromium keeps
+# the real clock (another process); no page reads it.
+pytestmark = [pytest.mark.browser, pytest.mark.ticking_clock]
 
 PAGES = {
     "home": "/",

@@ -24,9 +24,15 @@ from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import connection
 
-from booking.models import Appointment, Screening, ScreeningAnswer
+from booking.models import Appointment, Outcome, Screening, ScreeningAnswer, Status
 from clinic.encryption import HealthDataUnreadable, decrypt, is_encrypted
-from tests.booking.builders import make_practitioner, make_treatment
+from tests.factories import (
+    AppointmentFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
+)
 
 # Distinctive health data: none of it may appear in a dump in plain.
 BIRTH_DATE = dt.date(1977, 7, 7)
@@ -37,29 +43,26 @@ HEALTH_MODELS = ["booking.Screening", "booking.ScreeningAnswer", "booking.Appoin
 
 
 def make_screened_appointment() -> Appointment:
-    treatment = make_treatment()
-    screening = Screening.objects.create(
-        treatment=treatment, date_of_birth=BIRTH_DATE, outcome="needs_review"
+    treatment = TreatmentFactory(microneedling=True, visit_minutes=60, buffer_minutes=0)
+    screening = ScreeningFactory(
+        treatment=treatment, date_of_birth=BIRTH_DATE, outcome=Outcome.NEEDS_REVIEW
     )
     for position, (answer, applies) in enumerate([(YES_ANSWER, True), (DATE_ANSWER, False)]):
-        ScreeningAnswer.objects.create(
+        ScreeningAnswerFactory(
             screening=screening,
             question_text=f"Question {position}",
-            question_outcome="needs_review",
             answer=answer,
             applies=applies,
             position=position,
         )
-    start = dt.datetime(2030, 1, 7, 17, tzinfo=dt.UTC)
-    return Appointment.objects.create(
+    return AppointmentFactory(
         treatment=treatment,
-        practitioner=make_practitioner(treatment),
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        occupied_until=start + dt.timedelta(hours=1),
-        status="requested",
+        practitioner=PractitionerFactory(treatments=[treatment]),
+        starts_at=dt.datetime(2030, 1, 7, 17, tzinfo=dt.UTC),
+        status=Status.REQUESTED,
         screening=screening,
         patient_name="Robin Requester",
+        patient_email="",
         instructions=INSTRUCTIONS,
     )
 

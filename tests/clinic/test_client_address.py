@@ -8,9 +8,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.client_address import UNKNOWN_ADDRESS, client_ip, rate_limit_address
+from tests.factories import TOTPDeviceFactory
 
 PROXY = "10.0.0.2"
 PASSWORD = "a-long-staff-passphrase-42"
@@ -73,7 +73,7 @@ def test_every_feature_is_configured_to_ask_the_one_function():
 @pytest.fixture
 def staff_with_device(db):
     user = get_user_model().objects.create_user("reception", password=PASSWORD, is_staff=True)
-    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return TOTPDeviceFactory(user=user)
 
 
 def code(device) -> str:

@@ -7,9 +7,15 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from booking.models import Appointment, Screening, ScreeningAnswer
+from booking.models import Appointment, Outcome, Screening, ScreeningAnswer
 from clinic.encryption import HealthDataUnreadable, is_encrypted
-from tests.booking.builders import make_treatment
+from tests.factories import (
+    AppointmentFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +28,13 @@ def raw(table: str, column: str, pk: int) -> str:
 
 @pytest.fixture
 def answer():
-    screening = Screening.objects.create(
-        treatment=make_treatment(), date_of_birth=dt.date(1979, 5, 17), outcome="needs_review"
+    screening = ScreeningFactory(
+        treatment=TreatmentFactory(microneedling=True),
+        date_of_birth=dt.date(1979, 5, 17),
+        outcome=Outcome.NEEDS_REVIEW,
     )
-    return ScreeningAnswer.objects.create(
-        screening=screening,
-        question_text="Do you have a keloid history?",
-        question_outcome="needs_review",
-        answer="yes",
-        applies=True,
+    return ScreeningAnswerFactory(
+        screening=screening, question_text="Do you have a keloid history?"
     )
 
 
@@ -50,17 +54,10 @@ def test_answers_and_date_of_birth_are_unreadable_in_the_database(answer):
 
 def test_instructions_derived_from_answers_are_encrypted_too(answer):
     treatment = answer.screening.treatment
-    from tests.booking.builders import make_practitioner
-
-    practitioner = make_practitioner(treatment)
-    start = dt.datetime(2030, 1, 7, 17, tzinfo=dt.UTC)
-    appointment = Appointment.objects.create(
+    appointment = AppointmentFactory(
         treatment=treatment,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        occupied_until=start + dt.timedelta(hours=1),
-        status="confirmed",
+        practitioner=PractitionerFactory(treatments=[treatment]),
+        starts_at=dt.datetime(2030, 1, 7, 17, tzinfo=dt.UTC),
         instructions="Stop ibuprofen 3 days before.",
     )
 

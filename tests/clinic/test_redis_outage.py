@@ -20,14 +20,21 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from booking.models import Appointment, Status
 from clinic import page_cache
 from clinic.cache_versions import CacheVersion
 from clinic.models import ClinicProfile
-from tests.booking.builders import answers, make_practitioner, make_questions, make_treatment
-from tests.factories import ClinicProfileFactory, SectionFactory, admin_form_data
+from tests.admin_forms import admin_form_data
+from tests.booking.pages import answers
+from tests.factories import (
+    ClinicProfileFactory,
+    PractitionerFactory,
+    SectionFactory,
+    TOTPDeviceFactory,
+    TreatmentFactory,
+    questionnaire,
+)
 from tests.servers import HOST, RedisServer, free_port
 from treatments.models import SectionKind
 
@@ -207,6 +214,7 @@ def test_a_redis_restarted_from_an_old_snapshot_brings_nothing_back(settings, ow
 
 
 @pytest.mark.django_db
+@pytest.mark.ticking_clock  # a fresh version is the wall clock's (clinic/cache_versions.py)
 def test_a_version_is_unknown_while_redis_is_away_and_fresh_afterwards(settings, own_redis):
     use_cache(settings, own_redis.url)
     version = CacheVersion(f"test:version:{uuid.uuid4().hex}")
@@ -224,6 +232,7 @@ def test_a_version_is_unknown_while_redis_is_away_and_fresh_afterwards(settings,
 
 
 @pytest.mark.django_db
+@pytest.mark.ticking_clock  # a fresh version is the wall clock's (clinic/cache_versions.py)
 def test_what_another_process_lost_while_redis_was_away_is_forgotten_too(settings, own_redis):
     cache = use_cache(settings, own_redis.url)
     # Another process on the same Redis (its own breaker): a management command, or a
@@ -258,7 +267,7 @@ def test_what_another_process_lost_while_redis_was_away_is_forgotten_too(setting
 
 @pytest.fixture
 def treatment(db):
-    from tests.factories import FAQFactory, TreatmentFactory
+    from tests.factories import FAQFactory
 
     ClinicProfileFactory(name="Clínica Rosa")
     treatment = TreatmentFactory(name="Microneedling", slug="microneedling")
@@ -366,9 +375,9 @@ def test_signing_out_while_redis_is_away_ends_the_session_for_good(
 @pytest.fixture
 def booking(db):
     ClinicProfileFactory()
-    treatment = make_treatment()
-    make_practitioner(treatment)
-    return treatment, make_questions(treatment)
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    return treatment, questionnaire(treatment)
 
 
 def test_a_patient_books_from_start_to_finish_while_redis_is_unreachable(settings, booking):
@@ -412,7 +421,7 @@ def test_staff_lockouts_keep_working_while_redis_is_unreachable(settings, db):
     settings.AXES_ENABLED = True
     password = "a-long-staff-passphrase-42"
     user = get_user_model().objects.create_user("reception", password=password, is_staff=True)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    device = TOTPDeviceFactory(user=user)
     client = Client()
 
     def sign_in(password: str, token: str = "") -> int:

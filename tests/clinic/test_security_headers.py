@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from tests.factories import TOTPDeviceFactory
+
 HOST = "clinic.example"
 PAGES = {
     "home": "/",
@@ -311,7 +313,6 @@ def test_plain_http_is_redirected_to_https(client, production, path):
 @pytest.mark.django_db
 def test_cookies_are_host_prefixed_secure_httponly_samesite(client, production, admin_user):
     from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     # The admin login form sets the CSRF cookie ...
     response = fetch(client, "/admin/login/")
@@ -321,7 +322,7 @@ def test_cookies_are_host_prefixed_secure_httponly_samesite(client, production, 
     assert csrf["path"] == "/" and not csrf["domain"]
 
     # ... and a successful two-factor login sets the session cookie.
-    device = TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    device = TOTPDeviceFactory(user=admin_user)
     token = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     response = client.post(
         "/admin/login/",

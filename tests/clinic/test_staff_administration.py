@@ -12,6 +12,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.clinic.test_staff_security import current_token, post_login
+from tests.factories import TOTPDeviceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,7 @@ def test_the_account_page_links_to_enrolment(manager, receptionist):
 
 
 def test_replacing_a_lost_phone_needs_the_tick_and_retires_the_old_device(manager, receptionist):
-    old = TOTPDevice.objects.create(user=receptionist, name="old phone", confirmed=True)
+    old = TOTPDeviceFactory(user=receptionist, name="old phone")
 
     response = manager.post(DEVICES + "add/", {"user": receptionist.pk, "name": "new phone"})
     assert "already has a device" in errors_of(response)
@@ -244,7 +245,7 @@ def test_replacing_a_lost_phone_needs_the_tick_and_retires_the_old_device(manage
 
 def test_a_manager_lifts_a_lockout(manager, receptionist, settings):
     settings.AXES_ENABLED = True
-    device = TOTPDevice.objects.create(user=receptionist, name="phone", confirmed=True)
+    device = TOTPDeviceFactory(user=receptionist)
     rosa = Client()
     for attempt in range(5):
         post_login(rosa, "rosa", f"wrong-{attempt}")
@@ -325,7 +326,7 @@ def test_a_manager_cannot_edit_a_superusers_account(manager, superuser):
 
 
 def test_a_manager_cannot_enrol_or_remove_a_superusers_device(manager, superuser):
-    theirs = TOTPDevice.objects.create(user=superuser, name="root's phone", confirmed=True)
+    theirs = TOTPDeviceFactory(user=superuser, name="root's phone")
 
     response = manager.post(
         DEVICES + "add/", {"user": superuser.pk, "name": "mine now", "replace": "on"}

@@ -1,5 +1,6 @@
 """Staff accounts: lockout, two-factor login, TOTP enrolment, idle expiry, security log."""
 
+import datetime as dt
 import logging
 import re
 from io import StringIO
@@ -13,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.client_address import client_ip
+from tests.factories import TOTPDeviceFactory
 
 PASSWORD = "a-long-staff-passphrase-42"
 LOGIN = "/admin/login/"
@@ -27,7 +29,7 @@ def staff(db):
 
 @pytest.fixture
 def device(staff):
-    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    return TOTPDeviceFactory(user=staff)
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def test_five_failures_lock_the_account_for_an_hour(client, staff, device, axes_
     # Keyed on username + IP: the same person from another network is not blocked,
     # and neither is another account from the same network.
     other = get_user_model().objects.create_user("clinician", password=PASSWORD, is_staff=True)
-    other_device = TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
+    other_device = TOTPDeviceFactory(user=other)
     response = post_login(client, "clinician", PASSWORD, current_token(other_device))
     assert response.status_code == 302
 
@@ -193,20 +195,18 @@ def test_sessions_expire_after_thirty_idle_minutes(admin_client):
     assert 1790 <= admin_client.session.get_expiry_age() <= 1800
 
 
-def test_activity_pushes_the_expiry_forward_at_most_once_a_minute(admin_client, monkeypatch):
+def test_activity_pushes_the_expiry_forward_at_most_once_a_minute(admin_client, clock):
     from django.contrib.sessions.models import Session
-
-    from clinic import middleware
 
     admin_client.get("/admin/")
     key = admin_client.session.session_key
     first = Session.objects.get(session_key=key).expire_date
 
-    admin_client.get("/admin/")  # within the minute: no write
+    clock.shift(dt.timedelta(seconds=30))
+    admin_client.get("/admin/")  # within the minute: no write (a write would move it 30 s)
     assert Session.objects.get(session_key=key).expire_date == first
 
-    later = middleware.time.time() + 120
-    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    clock.shift(dt.timedelta(seconds=31))
     admin_client.get("/admin/")
     assert Session.objects.get(session_key=key).expire_date > first
 

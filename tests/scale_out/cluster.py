@@ -51,8 +51,8 @@ call_command("migrate", "--no-input", "-v", "0")
 call_command("load_clinic_content", "-v", "0")
 call_command("collectstatic", "--no-input", "-v", "0")
 from django.contrib.auth import get_user_model
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from booking.models import Practitioner
+from tests.factories import TOTPDeviceFactory
 from treatments.models import Treatment
 spec = importlib.util.spec_from_file_location("bench_run", {str(ROOT / "bench" / "run.py")!r})
 bench = importlib.util.module_from_spec(spec)
@@ -60,7 +60,7 @@ spec.loader.exec_module(bench)
 user = get_user_model().objects.create_superuser(
     {ADMIN_USERNAME!r}, "scaleout@example.invalid", {ADMIN_PASSWORD!r}
 )
-device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+device = TOTPDeviceFactory(user=user)
 treatment = Treatment.objects.get(slug=bench.TREATMENT_SLUG)
 practitioner = Practitioner.objects.filter(treatments=treatment).order_by("pk").first()
 sys.stdout.write(json.dumps({{

@@ -14,7 +14,10 @@ import pytest
 
 from tests.scale_out.cluster import TIMEOUT, bench, query
 
-pytestmark = pytest.mark.scale_out
+# The code under test runs in gunicorn and worker processes, which time-machine cannot
+# reach: the real clock here too. Times in the data are made in those processes,
+# relative to that clock and far enough ahead that the moment of the run does not matter.
+pytestmark = [pytest.mark.scale_out, pytest.mark.real_clock]
 
 RESCHEDULERS = 24  # per round, half on each instance
 NEW_PATIENTS = 10  # per round, holding the same time through the booking flow, half on each
@@ -33,8 +36,9 @@ import django
 django.setup()
 from django.utils import timezone
 from booking import services
-from booking.models import Appointment, BookingPolicy, Screening, Status
+from booking.models import BookingPolicy, Practitioner
 from booking.tokens import make_manage_token
+from tests.factories import AppointmentFactory
 from treatments.models import Treatment
 
 policy = BookingPolicy.load()
@@ -42,8 +46,7 @@ policy.max_holds_per_ip = 1000  # every new patient here comes from 127.0.0.1
 policy.save()
 treatment = Treatment.objects.get(slug={bench.TREATMENT_SLUG!r})
 now = timezone.now()
-visit = dt.timedelta(minutes=treatment.visit_minutes)
-occupied = visit + dt.timedelta(minutes=treatment.buffer_minutes)
+occupied = dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
 slots = services.free_slots_for(treatment, practitioner_id=None, now=now)
 practitioner = next(s for s in slots if s.start > now + dt.timedelta(days=7)).practitioner_ids[0]
 starts = []
@@ -57,16 +60,11 @@ assert len(starts) >= {ROUNDS} * size, len(starts)
 
 
 def appointment(practitioner_id, start, name):
-    return Appointment.objects.create(
+    return AppointmentFactory(
         treatment=treatment,
-        practitioner_id=practitioner_id,
+        practitioner=Practitioner.objects.get(pk=practitioner_id),
         starts_at=start,
-        ends_at=start + visit,
-        occupied_until=start + occupied,
-        status=Status.CONFIRMED,
-        screening=Screening.objects.create(
-            treatment=treatment, date_of_birth=dt.date(1990, 1, 1), outcome="none"
-        ),
+        screened=True,
         patient_name=name,
         patient_email="race.patient@example.invalid",
     )

@@ -10,16 +10,17 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from booking.models import Outcome, ScreeningQuestion
+from booking.models import Outcome
 from clinic import page_cache
 from clinic.models import ClinicProfile
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     ClinicProfileFactory,
     FAQFactory,
+    ScreeningQuestionFactory,
     SectionFactory,
     TreatmentFactory,
     TreatmentImageFactory,
-    admin_form_data,
 )
 from treatments.models import SectionKind
 
@@ -48,7 +49,7 @@ def treatment():
     SectionFactory(treatment=treatment, kind=SectionKind.HOW_IT_WORKS, body="Tiny channels.")
     SectionFactory(treatment=treatment, kind=SectionKind.RISKS, body="Some redness.")
     FAQFactory(treatment=treatment, question="Does it hurt?", answer="A little.")
-    ScreeningQuestion.objects.create(
+    ScreeningQuestionFactory(
         treatment=treatment,
         text="Are you pregnant?",
         public_label="Pregnancy",

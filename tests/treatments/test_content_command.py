@@ -20,6 +20,7 @@ from booking.models import (
 )
 from booking.services import rules_for
 from clinic.models import ClinicProfile
+from tests.factories import PractitionerFactory
 from treatments.content import microneedling
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, SectionKind, Treatment
@@ -187,7 +188,7 @@ def test_it_fills_a_profile_nobody_has_edited_yet():
 
 @pytest.mark.django_db
 def test_it_keeps_existing_practitioners():
-    Practitioner.objects.create(name="Dr. Already Here")
+    PractitionerFactory(name="Dr. Already Here", hours=[])
 
     load()
 

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     TreatmentFactory,
     TreatmentImageFactory,
-    admin_form_data,
     image_bytes,
     image_upload,
 )

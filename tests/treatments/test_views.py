@@ -6,15 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking.models import Outcome, ScreeningQuestion
+from booking.models import Outcome
 from clinic import page_cache
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     ClinicProfileFactory,
     FAQFactory,
+    ScreeningQuestionFactory,
     SectionFactory,
     TreatmentFactory,
     TreatmentImageFactory,
-    admin_form_data,
 )
 from treatments.models import SectionKind
 
@@ -52,7 +53,7 @@ def full_treatment(count: int, **kwargs):
     for n in range(count):
         FAQFactory(treatment=treatment, question=f"Question {n}?")
         TreatmentImageFactory(treatment=treatment)
-        ScreeningQuestion.objects.create(
+        ScreeningQuestionFactory(
             treatment=treatment,
             text=f"Screening {n}?",
             public_label=f"Condition {n}",
@@ -220,7 +221,7 @@ def test_the_page_lists_who_should_not_have_the_treatment(client):
     SectionFactory(treatment=treatment, kind=SectionKind.RISKS)
 
     def question(label, outcome, **kwargs):
-        return ScreeningQuestion.objects.create(
+        return ScreeningQuestionFactory(
             treatment=treatment, text=f"{label}?", public_label=label, outcome=outcome, **kwargs
         )
 
@@ -228,13 +229,16 @@ def test_the_page_lists_who_should_not_have_the_treatment(client):
     question("You have an active skin infection", Outcome.BLOCKS_BOOKING, position=1)
     question("You take blood thinners", Outcome.NEEDS_REVIEW)
     question("", Outcome.BLOCKS_BOOKING)  # no label: not for the public page
-    ScreeningQuestion.objects.create(
+    ScreeningQuestionFactory(
         treatment=treatment, text="Hidden?", public_label="Unlabelled", outcome=Outcome.NONE
     )
     question("You used isotretinoin", Outcome.BLOCKS_BOOKING, is_active=False)
     other = TreatmentFactory()
-    ScreeningQuestion.objects.create(
-        treatment=other, text="x", public_label="Another treatment's rule", outcome="blocks_booking"
+    ScreeningQuestionFactory(
+        treatment=other,
+        text="x",
+        public_label="Another treatment's rule",
+        outcome=Outcome.BLOCKS_BOOKING,
     )
 
     html = client.get(treatment.get_absolute_url()).text
@@ -255,7 +259,7 @@ def test_the_page_lists_who_should_not_have_the_treatment(client):
 
 def test_the_page_has_no_who_should_not_section_without_labelled_questions(client):
     treatment = TreatmentFactory()
-    ScreeningQuestion.objects.create(treatment=treatment, text="x", outcome=Outcome.BLOCKS_BOOKING)
+    ScreeningQuestionFactory(treatment=treatment, text="x", outcome=Outcome.BLOCKS_BOOKING)
 
     html = client.get(treatment.get_absolute_url()).text
 

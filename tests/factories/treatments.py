@@ -1,4 +1,4 @@
-"""factory_boy factories for the test suite, one block per app.
+"""Treatments and their pages: sections, frequent questions, gallery images.
 
 Images are real (tiny) PNGs drawn by Pillow in memory, so the model's renditions
 code runs on them exactly as it does on an editor's upload.
@@ -9,10 +9,8 @@ from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models.fields.files import FieldFile
 from PIL import Image
 
-from clinic.models import ClinicProfile
 from treatments.models import FAQ, Section, SectionKind, Treatment, TreatmentImage
 
 # --- Images -------------------------------------------------------------------------
@@ -33,45 +31,13 @@ def image_upload(
     return SimpleUploadedFile(name, image_bytes(width, height, fmt), content_type=content_type)
 
 
-# --- Clinic -------------------------------------------------------------------------
-
-
-class ClinicProfileFactory(factory.django.DjangoModelFactory):
-    """The one clinic profile, with these values whether or not it already exists."""
-
-    class Meta:
-        model = ClinicProfile
-
-    name = "Clínica Rosa"
-    tagline = "Skin treatments in Tijuana, explained plainly."
-    about = "A small clinic near the border crossing."
-    street_address = "Av. Revolución 1234"
-    locality = "Tijuana"
-    region = "Baja California"
-    postal_code = "22000"
-    country = "Mexico"
-    country_code = "MX"
-    map_url = "https://www.openstreetmap.org/?mlat=32.53&mlon=-117.04"
-    phone = "+52 664 123 4567"
-    email = "hola@clinica.example"
-    opening_hours = "Monday–Friday: 9:00–18:00\nSaturday: 9:00–14:00"
-    time_zone = "America/Tijuana"
-    currency = "USD"
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        # save() pins the primary key to 1, updating the profile if there is one;
-        # the manager's create() would insert a second row and fail.
-        profile = model_class(*args, **kwargs)
-        profile.save()
-        return profile
-
-
 # --- Treatments ---------------------------------------------------------------------
 
 
 class TreatmentFactory(factory.django.DjangoModelFactory):
-    """A published treatment without a hero image; `draft=True` for an unpublished one."""
+    """A published treatment without a hero image; `draft=True` for an unpublished one,
+    `microneedling=True` for the clinic's first treatment as the booking tests know it
+    (a 30-minute session in a 90-minute visit, then 15 minutes to get the room ready)."""
 
     class Meta:
         model = Treatment
@@ -79,6 +45,14 @@ class TreatmentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(is_published=False)
+        microneedling = factory.Trait(
+            name="Microneedling",
+            slug="microneedling",
+            summary="Fine needles prompt the skin to renew itself.",
+            session_minutes=30,
+            visit_minutes=90,
+            price_from=Decimal("180"),
+        )
         with_hero = factory.Trait(
             hero_image=factory.LazyFunction(lambda: image_upload("hero.png", 640, 360)),
             hero_image_alt="A practitioner treating a patient's cheek.",
@@ -131,38 +105,3 @@ class TreatmentImageFactory(factory.django.DjangoModelFactory):
     alt_text = factory.Sequence(lambda n: f"Gallery picture {n}")
     caption = ""
     position = factory.Sequence(lambda n: n)
-
-
-# --- Admin forms --------------------------------------------------------------------
-
-
-def admin_form_data(response) -> dict:
-    """The POST data an admin change form would send back unchanged.
-
-    Built from the form and inline formsets in the GET response's context, so a test
-    only states the fields it changes.
-    """
-
-    def add_form(form) -> None:
-        for bound_field in form:
-            value = bound_field.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                value = "on"
-            elif hasattr(value, "pk"):
-                value = value.pk
-            elif isinstance(value, (list, tuple)):
-                value = [getattr(item, "pk", item) for item in value]
-            elif isinstance(value, FieldFile):  # a stored file is kept unless a test sends one
-                continue
-            data[bound_field.html_name] = value
-
-    data: dict = {}
-    add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add_form(formset.management_form)
-        for form in formset.initial_forms:
-            add_form(form)
-    return data

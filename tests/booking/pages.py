@@ -1,0 +1,25 @@
+"""Walking the booking pages as a patient does: what the screening step is sent, and the
+first time the time step offers. The data behind the pages comes from tests/factories."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+
+def answers(questions, **chosen) -> dict[str, str]:
+    """POST data for the screening step: every top-level question 'no' unless chosen."""
+    data = {"date_of_birth": "1990-04-23"}
+    for key, question in questions.items():
+        if question.parent_id is None:
+            data[f"question_{question.pk}"] = chosen.get(key, "no")
+        elif key in chosen:
+            data[f"question_{question.pk}"] = chosen[key]
+    return data
+
+
+def first_offered_start(client) -> dt.datetime:
+    """The first start the time step offers (on its first day)."""
+    url = reverse("booking:step", args=["time"])
+    picker = client.get(url).context["picker"]
+    assert picker.times, "the time step offers no time on its first day"
+    return picker.times[0].start
