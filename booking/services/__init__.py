@@ -6,7 +6,8 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
-- ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``patient_data``: retention, a patient's export and erasure and their requests for
+  them, who saw what;
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
   writing a service that books or moves an appointment;
@@ -49,11 +50,14 @@ from booking.services.locking import (
 from booking.services.patient_changes import cancel_by_patient, reschedule_by_patient
 from booking.services.patient_data import (
     ERASED,
+    close_data_requests,
+    erase_health_answers,
     erase_patient,
     export_patient_data,
     patient_appointments,
     purge_patient_data,
     record_access,
+    request_patient_data,
 )
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
 from booking.services.staff import (
@@ -82,6 +86,8 @@ __all__ = [
     "cancel_by_patient",
     "confirm_booking",
     "decline_request",
+    "close_data_requests",
+    "erase_health_answers",
     "erase_patient",
     "export_patient_data",
     "free_slots_for",
@@ -96,6 +102,7 @@ __all__ = [
     "purge_patient_data",
     "reassess",
     "record_access",
+    "request_patient_data",
     "record_screening",
     "replace_screening",
     "reschedule_by_patient",

@@ -1,4 +1,5 @@
-"""Load the clinic's starting content: profile, microneedling page, screening, practitioners.
+"""Load the clinic's starting content: profile, privacy notice, microneedling page,
+screening, practitioners.
 
 Safe to run again at any time: it only creates what is missing and never overwrites
 what staff have edited in admin. Each app loads its own part (treatments/content/,
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from booking.content.loading import load_booking_content
+from clinic.content.loading import load_privacy_notice
 from treatments.content.loading import Report, load_site_content
 
 
@@ -17,15 +19,16 @@ def load_clinic_content() -> Report:
     """Create whatever starting content is missing, all or nothing."""
     report = Report()
     treatment = load_site_content(report)
+    load_privacy_notice(report.add)  # after the profile: it names the clinic
     load_booking_content(treatment, report)
     return report
 
 
 class Command(BaseCommand):
     help = (
-        "Load the clinic profile, the microneedling page, its screening questions, demo "
-        "practitioners and the booking policy. Creates only what is missing; never overwrites "
-        "edits made in admin."
+        "Load the clinic profile, the privacy notice, the microneedling page, its screening "
+        "questions, demo practitioners and the booking policy. Creates only what is missing; "
+        "never overwrites edits made in admin."
     )
 
     def handle(self, *args, **options) -> None:
