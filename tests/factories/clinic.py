@@ -60,9 +60,7 @@ class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
         )
     )
     changes = "First version."
-
-    class Params:
-        published = True
+    published = True
 
     @classmethod
     def _create(cls, model_class, *args, published=True, **kwargs):
