@@ -5,10 +5,11 @@ handles it whatever happens to the email); once its transaction commits, the tas
 ``notify_data_request`` is handed to the worker (django-tasks, as for patients' emails in
 ``booking/emails.py``), which sends one short email. It says which kind of request, the
 booking reference and the admin address: never a name, an email address or health data.
-A send that fails is logged and left for the manager to see in admin (the request is
-listed as open, with no "manager notified" time).
+A send that fails is logged, shows in admin (no "manager notified" time) and is tried
+again by the sweep, ``manage.py send_pending_emails`` (cron, every few minutes).
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from booking.models import DataRequest
 from clinic.models import ClinicProfile
 
 logger = logging.getLogger(__name__)
+
+# The sweep leaves a new request this long to the worker before sending it itself.
+SWEEP_AFTER = dt.timedelta(minutes=10)
 
 
 def manager_address() -> str:
@@ -78,3 +82,15 @@ def send_data_request_notice(request_id: int) -> str:
         return "failed"
     DataRequest.objects.filter(pk=request_id).update(manager_notified_at=timezone.now())
     return "sent"
+
+
+def send_pending_data_request_notices(now: dt.datetime | None = None) -> int:
+    """The sweep: send the manager's email for every open request still not notified
+    (the task was lost, or the send failed). Returns how many went out."""
+    now = now or timezone.now()
+    pending = DataRequest.objects.open().filter(
+        manager_notified_at=None, created_at__lte=now - SWEEP_AFTER
+    )
+    return sum(
+        send_data_request_notice(pk) == "sent" for pk in pending.values_list("pk", flat=True)
+    )

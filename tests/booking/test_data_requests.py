@@ -2,10 +2,13 @@
 recorded once, the manager emailed without health data, handled in admin by the
 Manager group only."""
 
+import datetime as dt
+import io
 import json
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -18,6 +21,7 @@ from booking.models import (
     Screening,
 )
 from booking.tokens import make_manage_token
+from clinic.models import ClinicProfile
 
 from .conftest import (
     SECRET_BIRTH_DATE,
@@ -248,3 +252,45 @@ def test_other_staff_can_neither_see_nor_handle_requests(
     assert Appointment.objects.get(pk=screened_request.pk).screening is not None
     request.refresh_from_db()
     assert request.status == DataRequestStatus.OPEN
+
+
+# --- The manager's email when something is wrong --------------------------------------------
+
+
+def test_without_any_manager_address_the_request_is_still_recorded(
+    ask, screened_request, settings, caplog
+):
+    settings.PRIVACY_REQUESTS_EMAIL = ""
+    ClinicProfile.objects.update(email="")
+
+    ask(screened_request, COPY)
+
+    request = DataRequest.objects.get()
+    assert request.manager_notified_at is None
+    assert not mail.outbox
+    assert "no manager address" in caplog.text
+
+
+def test_a_failed_send_is_logged_without_the_patient_and_the_sweep_sends_it_later(
+    ask, screened_request, monkeypatch, caplog, clock
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("robin@example.com unreachable")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    ask(screened_request, COPY)
+    request = DataRequest.objects.get()
+    assert request.manager_notified_at is None
+    assert "ConnectionRefusedError" in caplog.text
+    assert "robin@example.com" not in caplog.text
+    monkeypatch.undo()
+    call_command("send_pending_emails", stdout=io.StringIO())
+    assert not mail.outbox  # a new request is left to the worker for a while
+
+    clock.shift(dt.timedelta(minutes=11))
+    call_command("send_pending_emails", stdout=io.StringIO())
+    call_command("send_pending_emails", stdout=io.StringIO())
+
+    assert len(mail.outbox) == 1  # once
+    request.refresh_from_db()
+    assert request.manager_notified_at is not None
