@@ -115,7 +115,7 @@ we will tell you what that means for your appointment.
 
 **How to ask.** Use the private link in any of our emails: its page has a "Your data"
 section where you can ask for a copy of your data or the deletion of your health answers
-with one click. For anything else, or if you no longer have the link, write to us {reach_us},
+with one click. For anything else, or if you no longer have the link, contact us {reach_us},
 giving your name, the email address you booked with (or your booking reference) and what
 you are asking for. We may ask you to confirm that the request comes from you.
 
