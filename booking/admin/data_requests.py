@@ -8,14 +8,13 @@ mark the requests done with who and when. Only staff with
 """
 
 from django.contrib import admin, messages
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking import services
-from booking.admin.helpers import local_time
+from booking.admin.helpers import local_time, one_patient_email, patient_data_download
 from booking.models import AccessRecord, DataRequest, DataRequestKind
 
 # The request as asked and as handled; only the note is written here.
@@ -80,15 +79,7 @@ class DataRequestAdmin(admin.ModelAdmin):
         return request.user.has_perm("booking.erase_patient_data")
 
     def _one_patient_email(self, request, queryset) -> str | None:
-        emails = {r.patient_email.lower() for r in queryset}
-        if len(emails) == 1:
-            return emails.pop()
-        self.message_user(
-            request,
-            gettext("Select requests of exactly one patient (one email address)."),
-            level=messages.ERROR,
-        )
-        return None
+        return one_patient_email(self, request, (r.patient_email for r in queryset))
 
     @admin.action(
         description=_("Download the patient's data (JSON), to send them a copy"),
@@ -98,13 +89,7 @@ class DataRequestAdmin(admin.ModelAdmin):
         email = self._one_patient_email(request, queryset)
         if email is None:
             return None
-        data = services.export_patient_data(email)
-        services.record_access(
-            request.user, services.patient_appointments(email), AccessRecord.Action.EXPORTED
-        )
-        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-        response["Content-Disposition"] = 'attachment; filename="patient-data.json"'
-        return response
+        return patient_data_download(request, email)
 
     @admin.action(
         description=_("Delete the patient's health answers and mark the request done"),

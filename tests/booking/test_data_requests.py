@@ -294,3 +294,16 @@ def test_a_failed_send_is_logged_without_the_patient_and_the_sweep_sends_it_late
     assert len(mail.outbox) == 1  # once
     request.refresh_from_db()
     assert request.manager_notified_at is not None
+
+
+def test_handling_requests_of_two_patients_at_once_is_refused(
+    ask, manager, screened_request, confirmed_appointment
+):
+    ask(screened_request, DELETE)
+    ask(confirmed_appointment, DELETE)
+
+    response = run_action(manager, "delete_health_answers", *DataRequest.objects.all())
+
+    assert any("exactly one patient" in m for m in page_messages(response))
+    assert Appointment.objects.get(pk=screened_request.pk).screening is not None
+    assert not DataRequest.objects.exclude(status=DataRequestStatus.OPEN).exists()
