@@ -44,7 +44,8 @@ ERASED = "(erased)"
 
 def _anonymise(appointments: AppointmentQuerySet) -> int:
     """Blank the patient's details and health data, keeping the row so the schedule's
-    history stays true."""
+    history stays true (and their data requests, without the email address)."""
+    DataRequest.objects.filter(appointment__in=appointments).update(patient_email="")
     return appointments.update(
         patient_name=ERASED,
         patient_email="",

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from booking import services
 from booking.models import (
     AccessRecord,
     Appointment,
@@ -307,3 +308,20 @@ def test_handling_requests_of_two_patients_at_once_is_refused(
     assert any("exactly one patient" in m for m in page_messages(response))
     assert Appointment.objects.get(pk=screened_request.pk).screening is not None
     assert not DataRequest.objects.exclude(status=DataRequestStatus.OPEN).exists()
+
+
+def test_erasing_or_anonymising_a_patient_keeps_their_requests_without_the_email(
+    ask, screened_request, confirmed_appointment
+):
+    ask(screened_request, COPY)
+    ask(confirmed_appointment, COPY)
+
+    services.erase_patient("robin@example.com")
+
+    erased, other = DataRequest.objects.order_by("id")
+    assert (erased.patient_email, erased.reference, erased.kind) == (
+        "",
+        screened_request.reference,
+        COPY,
+    )
+    assert other.patient_email == confirmed_appointment.patient_email
