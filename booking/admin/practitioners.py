@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.admin.filters import ClosureScopeFilter
 from booking.admin.helpers import local_time
 from booking.admin.inlines import ClosureInline, WorkingHoursInline
-from booking.models import Closure, Practitioner
+from booking.models import Closure, ClosureSource, Practitioner
 
 
 @admin.register(Practitioner)
@@ -23,13 +23,14 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
-    list_display = ["who", "starts", "ends", "reason"]
-    list_filter = [ClosureScopeFilter, "practitioner"]
+    list_display = ["who", "starts", "ends", "reason", "is_active", "source"]
+    list_filter = [ClosureScopeFilter, "source", "is_active", "practitioner"]
     date_hierarchy = "starts_at"
     search_fields = ["reason", "practitioner__name"]
     list_select_related = ["practitioner"]
     ordering = ["-starts_at"]
-    fields = ["practitioner", "starts_at", "ends_at", "reason"]
+    fields = ["practitioner", "starts_at", "ends_at", "reason", "is_active", "source"]
+    readonly_fields = ["source"]
 
     @admin.display(description=_("applies to"), ordering="practitioner__name")
     def who(self, closure: Closure) -> str:
@@ -42,3 +43,17 @@ class ClosureAdmin(admin.ModelAdmin):
     @admin.display(description=_("until"), ordering="ends_at")
     def ends(self, closure: Closure) -> str:
         return local_time(closure.ends_at)
+
+    # A deleted holiday closure would come back with the next `load_holidays`: it is
+    # switched off instead (kept, unticked), which the refresh respects. Staff-made
+    # closures are deleted as usual.
+    def delete_model(self, request, obj: Closure) -> None:
+        if obj.source == ClosureSource.HOLIDAY:
+            obj.is_active = False
+            obj.save(update_fields=["is_active"])
+            return
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        queryset.filter(source=ClosureSource.HOLIDAY).update(is_active=False)
+        super().delete_queryset(request, queryset.exclude(source=ClosureSource.HOLIDAY))
