@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from booking import emails
 from booking.models import Appointment, BookingPolicy
-from booking.tokens import manage_url
+from booking.tokens import make_manage_token, manage_url
 from tests.booking.pages import answers, first_offered_start
 from tests.booking.test_flow import DETAILS, step_url
 from tests.factories import TIJUANA, PractitionerFactory, TreatmentFactory, questionnaire
@@ -67,6 +67,10 @@ def test_every_patient_facing_time_says_whose_clock_it_is(
     assert f"{when} {label}" in manage
     assert "You can change or cancel online until" in manage
     assert manage.count(label) == 2  # the time and the deadline
+    reschedule = page(
+        client.get(reverse("booking:manage_reschedule", args=[make_manage_token(appointment)]))
+    )
+    assert f"All times are {label}." in reschedule
 
     email = appointment.emails.get(kind="confirmed")
     assert emails.send(email.pk, now=dt.datetime.now(TIJUANA)) is True
