@@ -1,6 +1,6 @@
 """Practitioners, with their hours and upcoming closures, and the closures' own page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +51,22 @@ class ClosureAdmin(admin.ModelAdmin):
         if obj.source == ClosureSource.HOLIDAY:
             obj.is_active = False
             obj.save(update_fields=["is_active"])
+            self._say_switched_off(request)
             return
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        queryset.filter(source=ClosureSource.HOLIDAY).update(is_active=False)
+        if queryset.filter(source=ClosureSource.HOLIDAY).update(is_active=False):
+            self._say_switched_off(request)
         super().delete_queryset(request, queryset.exclude(source=ClosureSource.HOLIDAY))
+
+    def _say_switched_off(self, request) -> None:
+        self.message_user(
+            request,
+            gettext(
+                "Public-holiday closures are kept switched off (“in force” unticked) rather "
+                "than deleted, so the holiday refresh does not bring them back. The clinic "
+                "is open on those days."
+            ),
+            messages.WARNING,
+        )
