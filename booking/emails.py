@@ -45,6 +45,7 @@ from django_tasks import task
 from booking.calendar import appointment_ics
 from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
 from booking.tokens import manage_url
+from clinic.clinic_time import time_label
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -152,15 +153,6 @@ def _claim(email: PatientEmail, now: dt.datetime) -> bool:
     return claimed
 
 
-def when_text(value: dt.datetime, tz) -> str:
-    """E.g. "Tuesday 12 January 2027, 10:00 (America/Tijuana time)"."""
-    local = timezone.localtime(value, tz)
-    return translation.gettext("%(when)s (%(zone)s time)") % {
-        "when": formats.date_format(local, "l j F Y, H:i"),
-        "zone": str(tz),
-    }
-
-
 def calendar_method(email: PatientEmail) -> str | None:
     """PUBLISH for an email about a confirmed time, CANCEL for the cancellation of one."""
     appointment = email.appointment
@@ -187,11 +179,10 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "patient_name": appointment.patient_name,
         "treatment_name": treatment.name,
         "practitioner": appointment.practitioner,
-        "when": when_text(appointment.starts_at, tz),
+        "when": time_label(appointment.starts_at, tz),
         "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
-        "zone": str(tz),
         "manage_url": manage_url(appointment),
-        "cancellation_deadline": when_text(deadline, tz),
+        "cancellation_deadline": time_label(deadline, tz),
         "deadline_passed": deadline <= now,
         "personal_instructions": [
             line.strip() for line in appointment.instructions.splitlines() if line.strip()

@@ -30,6 +30,7 @@ from booking.models.policy import BookingPolicy
 from booking.models.practitioners import (
     Closure,
     ClosureQuerySet,
+    ClosureSource,
     Practitioner,
     PractitionerQuerySet,
     Weekday,
@@ -67,6 +68,7 @@ __all__ = [
     "BookingPolicy",
     "Closure",
     "ClosureQuerySet",
+    "ClosureSource",
     "Consent",
     "ConsentKind",
     "EmailKind",

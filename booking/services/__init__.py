@@ -7,6 +7,7 @@ concern, as pretix does (``pretix/base/services/``):
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
   writing a service that books or moves an appointment;
@@ -40,6 +41,7 @@ from booking.services.holds import (
     hold_slot,
     save_patient_details,
 )
+from booking.services.holidays import HolidayRefresh, refresh_holiday_closures
 from booking.services.locking import (
     CONFLICT_ATTEMPTS,
     lock_appointment,
@@ -71,6 +73,7 @@ __all__ = [
     "AlreadyHoldingAnotherTime",
     "BookingError",
     "BusyNetwork",
+    "HolidayRefresh",
     "NotAllowed",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
@@ -95,6 +98,7 @@ __all__ = [
     "practitioners_free_at",
     "purge_patient_data",
     "reassess",
+    "refresh_holiday_closures",
     "record_access",
     "record_screening",
     "replace_screening",

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 # past the 24-hour cancellation cut-off; and a week before, when it was booked.
 NOW = dt.datetime(2027, 1, 11, 12, 0, tzinfo=TIJUANA)
 BOOKED = dt.datetime(2027, 1, 5, 12, 0, tzinfo=TIJUANA)
-WHEN = "Tuesday 12 January 2027, 10:00 (America/Tijuana time)"
-DEADLINE = "Monday 11 January 2027, 10:00 (America/Tijuana time)"
+PST = "Tijuana time (Pacific Standard Time, PST — same as San Diego)"
+WHEN = f"Tuesday 12 January 2027, 10:00 {PST}"
+DEADLINE = f"Monday 11 January 2027, 10:00 {PST}"
 
 # The status an appointment has when each email is written about it.
 STATUS_FOR = {
@@ -161,11 +162,13 @@ def test_each_kind_renders_and_sends(kind, confirmed_appointment):
     assert message.reply_to == ["hola@clinica.example"]
     assert appointment.reference in message.subject
     assert WHEN in message.subject
+    assert "America/Tijuana" not in message.subject
     html = message.alternatives[0][0]
     assert message.alternatives[0][1] == "text/html"
     for body in (message.body, html):
         assert appointment.reference in body
         assert WHEN in body
+        assert "America/Tijuana" not in body  # said as Tijuana time, Pacific Time
         assert manage_link_in(body) == appointment
         assert "Clínica Rosa" in body
         assert "+52 664 123 4567" in body

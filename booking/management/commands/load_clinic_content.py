@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from booking.content.loading import load_booking_content
+from booking.management.commands.load_holidays import load_holidays, print_refresh
 from treatments.content.loading import Report, load_site_content
 
 
@@ -24,8 +25,8 @@ def load_clinic_content() -> Report:
 class Command(BaseCommand):
     help = (
         "Load the clinic profile, the microneedling page, its screening questions, demo "
-        "practitioners and the booking policy. Creates only what is missing; never overwrites "
-        "edits made in admin."
+        "practitioners, the booking policy and the public holidays. Creates only what is "
+        "missing; never overwrites edits made in admin."
     )
 
     def handle(self, *args, **options) -> None:
@@ -34,3 +35,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created: {what}"))
         for what in report.kept:
             self.stdout.write(f"kept:    {what}")
+        # After the profile exists: the holidays are closed days in the clinic's zone.
+        print_refresh(self, load_holidays())
