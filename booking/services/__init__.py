@@ -6,6 +6,7 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
+- ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure, who saw what;
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
@@ -55,6 +56,7 @@ from booking.services.patient_data import (
     purge_patient_data,
     record_access,
 )
+from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
 from booking.services.staff import (
     approve_request,
@@ -72,6 +74,7 @@ __all__ = [
     "BookingError",
     "BusyNetwork",
     "NotAllowed",
+    "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TooManyHolds",
@@ -96,6 +99,8 @@ __all__ = [
     "purge_patient_data",
     "reassess",
     "record_access",
+    "recheck_answers",
+    "reconfirm_unchanged",
     "record_screening",
     "replace_screening",
     "reschedule_by_patient",

@@ -41,6 +41,7 @@ STATUS_FOR = {
     EmailKind.RESCHEDULED: Status.CONFIRMED,
     EmailKind.REMINDER: Status.CONFIRMED,
     EmailKind.AFTERCARE: Status.COMPLETED,
+    EmailKind.RECHECK: Status.CONFIRMED,
 }
 PUBLISHING = [EmailKind.CONFIRMED, EmailKind.APPROVED, EmailKind.RESCHEDULED, EmailKind.REMINDER]
 
@@ -208,7 +209,8 @@ def test_a_cancellation_carries_a_cancelling_event(confirmed_appointment):
 
 
 @pytest.mark.parametrize(
-    "kind", [EmailKind.REQUEST_RECEIVED, EmailKind.DECLINED, EmailKind.AFTERCARE]
+    "kind",
+    [EmailKind.REQUEST_RECEIVED, EmailKind.DECLINED, EmailKind.AFTERCARE, EmailKind.RECHECK],
 )
 def test_emails_without_a_confirmed_time_have_no_calendar_file(kind, confirmed_appointment):
     appointment = with_status(confirmed_appointment, kind)
@@ -604,7 +606,10 @@ def test_the_send_reminders_command_reports_what_it_did(
     with django_capture_on_commit_callbacks() as handed_to_worker:
         call_command("send_reminders", stdout=out)
 
-    assert out.getvalue().strip() == "Reminders queued: 1, aftercare queued: 0"
+    # Booked just now: the answers are fresh, so no health re-check (tests/booking/test_recheck.py).
+    assert out.getvalue().strip() == (
+        "Reminders queued: 1, aftercare queued: 0, health re-checks queued: 0"
+    )
     # The command only queues: the worker sends, once the queue is committed.
     assert mail.outbox == []
     # (Claiming the appointment is a bulk update, which also makes the calendar stale.)
