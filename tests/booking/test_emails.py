@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from booking import emails, services
-from booking.models import Appointment, EmailKind, Outcome, PatientEmail, Status
+from booking.models import Appointment, EmailKind, Outcome, PatientEmail, RecheckResult, Status
 from booking.tokens import appointment_from_token
 from tests.factories import TIJUANA, PatientEmailFactory, ScreeningAnswerFactory, ScreeningFactory
 
@@ -340,14 +340,26 @@ def test_no_email_calendar_file_or_log_line_has_a_health_detail(screened_appoint
     for kind in EmailKind.values:
         with_status(appointment, kind)
         emails.send(queued(appointment, kind).pk, now=NOW)
+    # And what the health re-check before the visit sends when the answers changed.
+    after_recheck = [
+        (RecheckResult.BLOCKED, EmailKind.CANCELLED),
+        (RecheckResult.REVIEW, EmailKind.REQUEST_RECEIVED),
+        (RecheckResult.MUST_MOVE, EmailKind.REQUEST_RECEIVED),
+    ]
+    for result, kind in after_recheck:
+        appointment.health_recheck = result
+        appointment.save(update_fields=["health_recheck"])
+        with_status(appointment, kind)
+        emails.send(queued(appointment, kind).pk, now=NOW)
     # A failure is logged too: that path must be just as quiet.
     with_status(appointment, EmailKind.CONFIRMED)
     failing = queued(appointment, EmailKind.CONFIRMED)
     with override_settings(EMAIL_BACKEND=FAILING):
         assert emails.send(failing.pk, now=NOW) is False
 
-    assert len(mail.outbox) == len(EmailKind.values)
+    assert len(mail.outbox) == len(EmailKind.values) + len(after_recheck)
     sent = everything_sent(mail.outbox)
+    assert "your health answers have changed" in sent  # the re-check's wording was sent
     logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     assert "failed" in logged  # the failure was logged, so the check below means something
     for secret in FORBIDDEN + DOB_SPELLINGS:
