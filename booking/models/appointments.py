@@ -116,6 +116,8 @@ class Appointment(models.Model):
         max_length=12,
         choices=RecheckResult.choices,
         blank=True,
+        default="",
+        db_default="",  # rows written by raw SQL (bench/seed.py) have not answered either
         help_text=_(
             "What the patient said, before the visit, when asked whether their health "
             "answers changed. Empty: not answered yet."
