@@ -9,10 +9,10 @@
 - ``access``: who on the staff saw what.
 
 Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``QuestionKind``,
-``YesNo``) is defined in ``booking/choices.py`` so the pure rules can share it.
+``YesNo``, ``RecheckResult``) is defined in ``booking/choices.py`` so the pure rules can share it.
 """
 
-from booking.choices import Outcome, QuestionKind, YesNo
+from booking.choices import Outcome, QuestionKind, RecheckResult, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
     REFERENCE_ALPHABET,
@@ -78,6 +78,7 @@ __all__ = [
     "Practitioner",
     "PractitionerQuerySet",
     "QuestionKind",
+    "RecheckResult",
     "Screening",
     "ScreeningAnswer",
     "ScreeningQuestion",

@@ -6,6 +6,7 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
+- ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure, who saw what;
 - ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
@@ -57,6 +58,7 @@ from booking.services.patient_data import (
     purge_patient_data,
     record_access,
 )
+from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
 from booking.services.staff import (
     approve_request,
@@ -75,6 +77,7 @@ __all__ = [
     "BusyNetwork",
     "HolidayRefresh",
     "NotAllowed",
+    "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TooManyHolds",
@@ -100,6 +103,8 @@ __all__ = [
     "reassess",
     "refresh_holiday_closures",
     "record_access",
+    "recheck_answers",
+    "reconfirm_unchanged",
     "record_screening",
     "replace_screening",
     "reschedule_by_patient",

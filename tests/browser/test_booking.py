@@ -53,6 +53,8 @@ EXPECTED_PAGES = {
     "review",
     "done",
     "manage",
+    "recheck",
+    "recheck-questions",
     "reschedule",
     "invalid-link",
     "blocked",
@@ -418,6 +420,15 @@ def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_
     page.get_by_role("link", name="View, change or cancel").click()
     expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
     check_page(page, "manage")
+    page.get_by_role("link", name="Check my health answers").click()
+    expect(page).to_have_url(re.compile(r"/recheck/$"))
+    expect(page.get_by_role("button", name="Nothing has changed")).to_be_visible()
+    check_page(page, "recheck")
+    page.get_by_role("link", name="Something has changed").click()
+    expect(page).to_have_url(re.compile(r"/recheck/questions/$"))
+    check_page(page, "recheck-questions")
+    page.go_back()
+    page.go_back()
     page.get_by_role("link", name="Choose another time").click()
     expect(page).to_have_url(re.compile(r"/reschedule/$"))
     check_page(page, "reschedule")
