@@ -212,7 +212,7 @@ QUESTIONS: list[dict[str, Any]] = [
         "text": "Have you ever had cold sores?",
         "help_text": "Cold sores are small blisters, usually around the lips (herpes simplex).",
         "outcome": REVIEW,
-        "public_label": "You get cold sores from time to time",
+        "public_label": "Your face is to be treated and you get cold sores from time to time",
         "patient_message": (
             "Because you have had cold sores, a clinician will look at your answers before "
             "your appointment is confirmed. They may suggest medicine to help prevent an "
