@@ -11,7 +11,13 @@ from typing import Any
 from booking.choices import Outcome, QuestionKind, YesNo
 from booking.content import practitioners, previous, screening
 from booking.models import BookingPolicy, Practitioner, ScreeningQuestion, WorkingHours
-from treatments.content.fingerprints import Change, bring_up_to_date, fingerprint, values_of
+from treatments.content.fingerprints import (
+    Change,
+    bring_up_to_date,
+    fingerprint,
+    store_fingerprint,
+    values_of,
+)
 from treatments.content.loading import Report, created_keys, remember_created
 from treatments.models import Treatment
 
@@ -88,7 +94,7 @@ def load_screening(treatment: Treatment, report: Report) -> None:
             created.add(f"question:{key}")
             last_position = position
             continue
-        change, question.loaded_fingerprint = bring_up_to_date(
+        change, loaded = bring_up_to_date(
             question,
             wanted,
             stored=question.loaded_fingerprint,
@@ -96,20 +102,21 @@ def load_screening(treatment: Treatment, report: Report) -> None:
         )
         report.change(change, f"screening question “{question.text}”")
         if change == Change.UPDATED:
+            question.loaded_fingerprint = loaded
             if parent is not None and question.parent_id != parent.pk:
                 question.position = parent.position + 1
             question.parent = parent
             question.full_clean()
             question.save()
         else:
-            _store_fingerprint(question)
+            store_fingerprint(question, loaded)
         last_position = question.position
     standard = {entry["key"] for entry in screening.QUESTIONS}
     for key, question in rows.items():
         if key in standard or not question.is_active:
             continue
         wanted = values_of(question, QUESTION_DEFAULTS) | {"is_active": False}
-        change, question.loaded_fingerprint = bring_up_to_date(
+        change, loaded = bring_up_to_date(
             question,
             wanted,
             stored=question.loaded_fingerprint,
@@ -117,20 +124,15 @@ def load_screening(treatment: Treatment, report: Report) -> None:
         )
         report.change(change, f"screening question “{question.text}” (no longer asked)")
         if change == Change.UPDATED:
+            question.loaded_fingerprint = loaded
             question.save()
         else:
-            _store_fingerprint(question)
+            store_fingerprint(question, loaded)
     if created:
         remember_created(treatment, created)
         report.add(True, f"{len(created)} screening questions")
     if len(rows) > len(created):
         report.add(False, f"{len(rows) - len(created)} screening questions")
-
-
-def _store_fingerprint(question: ScreeningQuestion) -> None:
-    ScreeningQuestion.objects.filter(pk=question.pk).update(
-        loaded_fingerprint=question.loaded_fingerprint
-    )
 
 
 def load_practitioners(treatment: Treatment, report: Report) -> None:

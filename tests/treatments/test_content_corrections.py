@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from booking import screening
@@ -144,11 +146,14 @@ def test_a_second_run_changes_nothing():
     load()
     fingerprints = dict(ScreeningQuestion.objects.values_list("content_key", "loaded_fingerprint"))
 
-    output = load()
+    with CaptureQueriesContext(connection) as queries:
+        output = load()
 
     assert "created" not in output
     assert "updated" not in output
     assert "kept staff edit" not in output
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert writes == []
     assert dict(ScreeningQuestion.objects.values_list("content_key", "loaded_fingerprint")) == (
         fingerprints
     )

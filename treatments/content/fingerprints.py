@@ -18,6 +18,7 @@ import enum
 import hashlib
 import json
 from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.db import models
 
@@ -70,3 +71,11 @@ def bring_up_to_date(
     for name, value in wanted.items():
         setattr(obj, name, value)
     return Change.UPDATED, target
+
+
+def store_fingerprint(row: Any, value: str) -> None:
+    """Record `value` as the row's ``loaded_fingerprint``, writing only when it changes (a
+    write would invalidate the page caches on every run)."""
+    if row.loaded_fingerprint != value:
+        row.loaded_fingerprint = value
+        type(row)._default_manager.filter(pk=row.pk).update(loaded_fingerprint=value)

@@ -9,7 +9,12 @@ from django.core.files.base import ContentFile
 
 from clinic.models import ClinicProfile
 from treatments.content import clinic, microneedling, previous
-from treatments.content.fingerprints import Change, bring_up_to_date, fingerprint
+from treatments.content.fingerprints import (
+    Change,
+    bring_up_to_date,
+    fingerprint,
+    store_fingerprint,
+)
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, Treatment
 
@@ -101,6 +106,7 @@ def load_treatment(report: Report) -> Treatment:
         return treatment
     report.add(False, f"treatment “{treatment.name}”")
     stored = treatment.loaded_content.setdefault("fields", {})
+    before = dict(stored)
     updated = []
     for name, value in wanted.items():
         change, stored[name] = bring_up_to_date(
@@ -114,8 +120,9 @@ def load_treatment(report: Report) -> Treatment:
             updated.append(name)
     if updated:
         treatment.full_clean(exclude=["hero_image"])  # the image is not the loader's to check
-    # Only these fields are written, so nothing an editor changes meanwhile is lost.
-    treatment.save(update_fields=[*updated, "loaded_content", "updated_at"])
+    if updated or stored != before:
+        # Only these fields are written, so nothing an editor changes meanwhile is lost.
+        treatment.save(update_fields=[*updated, "loaded_content", "updated_at"])
     return treatment
 
 
@@ -136,7 +143,7 @@ def load_sections(treatment: Treatment, report: Report) -> None:
             section.save()
             created += 1
             continue
-        change, section.loaded_fingerprint = bring_up_to_date(
+        change, loaded = bring_up_to_date(
             section,
             wanted,
             stored=section.loaded_fingerprint,
@@ -144,12 +151,11 @@ def load_sections(treatment: Treatment, report: Report) -> None:
         )
         report.change(change, f"section “{section.title}”")
         if change == Change.UPDATED:
+            section.loaded_fingerprint = loaded
             section.full_clean()
             section.save()
         else:
-            Section.objects.filter(pk=section.pk).update(
-                loaded_fingerprint=section.loaded_fingerprint
-            )
+            store_fingerprint(section, loaded)
     if created:
         report.add(True, f"{created} sections")
     if existing:
@@ -192,15 +198,16 @@ def load_faqs(treatment: Treatment, report: Report) -> None:
             faq.save()
             created.add(f"faq:{key}")
             continue
-        change, faq.loaded_fingerprint = bring_up_to_date(
+        change, loaded = bring_up_to_date(
             faq, wanted, stored=faq.loaded_fingerprint, previous=previous.FAQS.get(key, ())
         )
         report.change(change, f"frequent question “{faq.question}”")
         if change == Change.UPDATED:
+            faq.loaded_fingerprint = loaded
             faq.full_clean()
             faq.save()
         else:
-            FAQ.objects.filter(pk=faq.pk).update(loaded_fingerprint=faq.loaded_fingerprint)
+            store_fingerprint(faq, loaded)
     if created:
         remember_created(treatment, created)
         report.add(True, f"{len(created)} frequent questions")
