@@ -61,7 +61,12 @@ def identify_questions(treatment: Treatment) -> list[ScreeningQuestion]:
                 question.content_key = key
                 ScreeningQuestion.objects.filter(pk=question.pk).update(content_key=key)
         # The loader of that time created all of them: one missing was removed by staff.
-        remember_created(treatment, {f"question:{key}" for key in previous.QUESTIONS})
+        loaded = set(previous.QUESTIONS)
+        if not taken:
+            # Not one of them is left: the questionnaire is the clinic's own, and nothing
+            # standard is added to it.
+            loaded |= {entry["key"] for entry in screening.QUESTIONS}
+        remember_created(treatment, {f"question:{key}" for key in loaded})
     return questions
 
 

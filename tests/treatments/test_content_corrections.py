@@ -17,6 +17,7 @@ from booking.content import loading as booking_loading
 from booking.content import screening as screening_content
 from booking.models import ScreeningQuestion
 from booking.services import rules_for
+from tests.factories import ScreeningQuestionFactory, TreatmentFactory
 from treatments.content import microneedling
 from treatments.content.fingerprints import Change, bring_up_to_date, fingerprint
 from treatments.models import FAQ, Section, SectionKind, Treatment
@@ -283,6 +284,16 @@ def test_a_question_staff_deleted_or_stopped_asking_is_left_alone():
     assert not ScreeningQuestion.objects.filter(content_key="tattoo").exists()
     assert not by_key("implants").is_active
     assert "kept staff edit: screening question “Do you have thread lifts" in output
+
+
+@pytest.mark.django_db
+def test_a_questionnaire_of_the_clinics_own_gets_nothing_added():
+    treatment = TreatmentFactory(slug=microneedling.SLUG)
+    ScreeningQuestionFactory(treatment=treatment, text="Our own question?")
+
+    load()
+
+    assert list(ScreeningQuestion.objects.values_list("text", flat=True)) == ["Our own question?"]
 
 
 @pytest.mark.django_db

@@ -178,7 +178,11 @@ def identify_faqs(treatment: Treatment) -> list[FAQ]:
             faq.content_key = by_question.get(fingerprint({"question": faq.question}), "")
             FAQ.objects.filter(pk=faq.pk).update(content_key=faq.content_key)
         # The loader of that time created all of them: one missing was removed by staff.
-        remember_created(treatment, {f"faq:{key}" for key in previous.FAQS})
+        # If none is left, the FAQs are the clinic's own and nothing standard is added.
+        loaded = set(previous.FAQS)
+        if not any(faq.content_key for faq in faqs):
+            loaded |= {key for key, _question, _answer in microneedling.FAQS}
+        remember_created(treatment, {f"faq:{key}" for key in loaded})
     return faqs
 
 
