@@ -187,6 +187,14 @@ class ScreeningForm(forms.Form):
         return {q.pk: self.cleaned_data.get(self.field_name(q)) or None for q in self.questions}
 
 
+class RecheckForm(ScreeningForm):
+    """The questions again, before the visit: the date of birth on file is kept."""
+
+    def __init__(self, *args, questions: list[ScreeningQuestion], **kwargs):
+        super().__init__(*args, questions=questions, **kwargs)
+        del self.fields["date_of_birth"]
+
+
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-.]{7,25}$")
 
 

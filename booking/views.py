@@ -14,8 +14,8 @@ from django_ratelimit.core import is_ratelimited
 from booking import flow, services
 from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
 from booking.flow_state import BookingState, Context
-from booking.forms import DataRequestForm, SlotForm
-from booking.models import Appointment, DataRequestKind
+from booking.forms import DataRequestForm, RecheckForm, SlotForm
+from booking.models import Appointment, DataRequestKind, RecheckResult, ScreeningQuestion
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
 from treatments.models import Treatment
 
@@ -131,6 +131,7 @@ def manage(request, appointment: Appointment, token: str):
             "token": token,
             "can_change": appointment.can_be_changed_by_patient(now),
             "is_past": appointment.is_past(now),
+            "can_recheck": appointment.can_be_rechecked(now),
             "data_requests": appointment.data_requests.all(),
             "request_kinds": DataRequestKind,
         },
@@ -228,6 +229,75 @@ def manage_reschedule(request, appointment: Appointment, token: str):
     )
     context |= {"appointment": appointment, "token": token, "treatment": appointment.treatment}
     return render(request, "booking/manage_reschedule.html", context, status=status)
+
+
+def _refuse_recheck(request, token: str):
+    """Cancelled, past or otherwise closed to the re-check: the manage page says why."""
+    messages.error(request, str(services.recheck.CANNOT_RECHECK))
+    return redirect("booking:manage", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
+@with_manage_link
+def manage_recheck(request, appointment: Appointment, token: str):
+    """Before the visit: has anything in the health answers changed? "Nothing" is a POST."""
+    now = timezone.now()
+    if not appointment.can_be_rechecked(now):
+        return _refuse_recheck(request, token)
+    if request.method == "POST":
+        try:
+            services.reconfirm_unchanged(appointment.pk, now=now)
+        except services.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: we have noted that nothing has changed."))
+        return redirect("booking:manage_recheck", token=token)
+    return render(
+        request,
+        "booking/manage_recheck.html",
+        {
+            "appointment": appointment,
+            "token": token,
+            "can_change": appointment.can_be_changed_by_patient(now),
+            "results": RecheckResult,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
+@with_manage_link
+def manage_recheck_questions(request, appointment: Appointment, token: str):
+    """Something has changed: the questions again, blank (the answers on file are never
+    shown through the link in an email)."""
+    now = timezone.now()
+    if not appointment.can_be_rechecked(now):
+        return _refuse_recheck(request, token)
+    questions = list(
+        ScreeningQuestion.objects.for_treatment(appointment.treatment).select_related("parent")
+    )
+    form = RecheckForm(request.POST if request.method == "POST" else None, questions=questions)
+    context = {"appointment": appointment, "token": token, "form": form}
+    if request.method != "POST":
+        return render(request, "booking/manage_recheck_questions.html", context)
+    if not form.is_valid():
+        return render(request, "booking/manage_recheck_questions.html", context, status=400)
+    try:
+        recheck = services.recheck_answers(appointment.pk, questions, form.answers(), now=now)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+        return redirect("booking:manage", token=token)
+    if recheck.result == RecheckResult.BLOCKED:
+        # Shown once, here: the reasons come from the answers, which are not kept.
+        return render(
+            request,
+            "booking/manage_recheck_cancelled.html",
+            {"appointment": recheck.appointment, "token": token, "assessment": recheck.assessment},
+        )
+    return redirect("booking:manage_recheck", token=token)
 
 
 @never_cache

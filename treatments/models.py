@@ -145,6 +145,16 @@ class Treatment(models.Model):
         blank=True,
         help_text=_("At most 160 characters, shown by search engines under the page title."),
     )
+    loaded_content = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Kept by load_clinic_content: the fingerprint of each field it last wrote, and "
+            "the standard questions and FAQs it has created, so it never overwrites or "
+            "brings back what staff edited or removed."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatmentQuerySet.as_manager()
@@ -251,6 +261,12 @@ class Section(models.Model):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
+    loaded_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Fingerprint of the text load_clinic_content last wrote here."),
+    )
 
     objects = InvalidatingQuerySet["Section"].as_manager()
 
@@ -281,6 +297,18 @@ class FAQ(models.Model):
     answer = models.TextField(_("answer"), help_text=_("Markdown, like the section bodies."))
     answer_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    content_key = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("Which of the clinic's standard questions this is (load_clinic_content)."),
+    )
+    loaded_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Fingerprint of the text load_clinic_content last wrote here."),
+    )
 
     objects = InvalidatingQuerySet["FAQ"].as_manager()
 

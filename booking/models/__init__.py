@@ -10,10 +10,10 @@
 - ``data_requests``: what patients asked about their data, and how it was handled.
 
 Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``QuestionKind``,
-``YesNo``) is defined in ``booking/choices.py`` so the pure rules can share it.
+``YesNo``, ``RecheckResult``) is defined in ``booking/choices.py`` so the pure rules can share it.
 """
 
-from booking.choices import Outcome, QuestionKind, YesNo
+from booking.choices import Outcome, QuestionKind, RecheckResult, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
     REFERENCE_ALPHABET,
@@ -37,6 +37,7 @@ from booking.models.policy import BookingPolicy
 from booking.models.practitioners import (
     Closure,
     ClosureQuerySet,
+    ClosureSource,
     Practitioner,
     PractitionerQuerySet,
     Weekday,
@@ -74,6 +75,7 @@ __all__ = [
     "BookingPolicy",
     "Closure",
     "ClosureQuerySet",
+    "ClosureSource",
     "Consent",
     "ConsentKind",
     "DataRequest",
@@ -87,6 +89,7 @@ __all__ = [
     "Practitioner",
     "PractitionerQuerySet",
     "QuestionKind",
+    "RecheckResult",
     "Screening",
     "ScreeningAnswer",
     "ScreeningQuestion",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.choices import RecheckResult
 from booking.models.policy import BookingPolicy
 from booking.models.practitioners import Practitioner
 from booking.models.questionnaire import Screening
@@ -109,6 +110,26 @@ class Appointment(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     reminder_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     aftercare_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recheck_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    health_recheck = models.CharField(
+        _("health re-check"),
+        max_length=12,
+        choices=RecheckResult.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written by raw SQL (bench/seed.py) have not answered either
+        help_text=_(
+            "What the patient said, before the visit, when asked whether their health "
+            "answers changed. Empty: not answered yet."
+        ),
+    )
+    health_rechecked_at = models.DateTimeField(_("re-check answered"), null=True, blank=True)
+    health_reconfirmed_at = models.DateTimeField(
+        _("health answers re-confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When the patient last confirmed that the answers on file are current."),
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -197,6 +218,19 @@ class Appointment(models.Model):
             return False
         cutoff = dt.timedelta(hours=BookingPolicy.load().cancellation_cutoff_hours)
         return now < self.starts_at - cutoff
+
+    def can_be_rechecked(self, now: dt.datetime) -> bool:
+        """The health re-check before the visit: for a planned visit that has not started.
+
+        No cut-off: a change in health matters until the visit itself.
+        """
+        return self.is_planned and not self.is_past(now)
+
+    @property
+    def must_move(self) -> bool:
+        """Changed answers put a waiting period past this visit's date: the patient is asked
+        to move it."""
+        return self.health_recheck == RecheckResult.MUST_MOVE
 
     @property
     def earliest_treatment_date(self) -> dt.date | None:

@@ -6,8 +6,10 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
+- ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure and their requests for
   them, who saw what;
+- ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
   writing a service that books or moves an appointment;
@@ -41,6 +43,7 @@ from booking.services.holds import (
     hold_slot,
     save_patient_details,
 )
+from booking.services.holidays import HolidayRefresh, refresh_holiday_closures
 from booking.services.locking import (
     CONFLICT_ATTEMPTS,
     lock_appointment,
@@ -59,6 +62,7 @@ from booking.services.patient_data import (
     record_access,
     request_patient_data,
 )
+from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
 from booking.services.staff import (
     approve_request,
@@ -75,7 +79,9 @@ __all__ = [
     "AlreadyHoldingAnotherTime",
     "BookingError",
     "BusyNetwork",
+    "HolidayRefresh",
     "NotAllowed",
+    "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TooManyHolds",
@@ -101,7 +107,10 @@ __all__ = [
     "practitioners_free_at",
     "purge_patient_data",
     "reassess",
+    "refresh_holiday_closures",
     "record_access",
+    "recheck_answers",
+    "reconfirm_unchanged",
     "request_patient_data",
     "record_screening",
     "replace_screening",

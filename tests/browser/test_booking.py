@@ -53,6 +53,8 @@ EXPECTED_PAGES = {
     "review",
     "done",
     "manage",
+    "recheck",
+    "recheck-questions",
     "reschedule",
     "invalid-link",
     "blocked",
@@ -213,12 +215,17 @@ def test_keyboard_only_from_treatment_page_to_confirmed_appointment(
     ids = _question_ids()
     for key in _yes_no_keys():
         name = f"question_{ids[key]}"
-        _tab_to(page, f"el.name === {name!r}", limit=8, what=name)
+        # Up to 7 optional date questions (3 stops each: month, day, year) lie between two
+        # yes/no questions.
+        _tab_to(page, f"el.name === {name!r}", limit=30, what=name)
         # Tab lands on "Yes" (the first radio); the arrow key moves to "No" and selects it.
         page.keyboard.press("ArrowDown")
         assert _focused(page, "el.value === 'no' && el.checked"), key
     follow_up = page.locator(f"#id_question_{ids['isotretinoin_last_dose']}")
     expect(follow_up).to_be_hidden()
+    # "No" to "on your face?": the cold-sore question is not asked.
+    cold_sores = page.locator(f'input[name="question_{ids["cold_sore_history"]}"]')
+    expect(cold_sores.first).to_be_hidden()
     _tab_to_button(page, "Continue")
     page.keyboard.press("Enter")
 
@@ -418,6 +425,15 @@ def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_
     page.get_by_role("link", name="View, change or cancel").click()
     expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
     check_page(page, "manage")
+    page.get_by_role("link", name="Check my health answers").click()
+    expect(page).to_have_url(re.compile(r"/recheck/$"))
+    expect(page.get_by_role("button", name="Nothing has changed")).to_be_visible()
+    check_page(page, "recheck")
+    page.get_by_role("link", name="Something has changed").click()
+    expect(page).to_have_url(re.compile(r"/recheck/questions/$"))
+    check_page(page, "recheck-questions")
+    page.go_back()
+    page.go_back()
     page.get_by_role("link", name="Choose another time").click()
     expect(page).to_have_url(re.compile(r"/reschedule/$"))
     check_page(page, "reschedule")

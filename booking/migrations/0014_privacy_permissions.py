@@ -57,7 +57,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0010_privacy_consent_and_data_requests"),
+        ("booking", "0013_privacy_consent_and_data_requests"),
         ("clinic", "0002_privacy_notice"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0009_manager_administers_staff'),
+        ('booking', '0012_question_content_fingerprints'),
         ('clinic', '0002_privacy_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
