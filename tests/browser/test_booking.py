@@ -573,11 +573,12 @@ def test_control_edges_and_focus_rings_reach_3_to_1(new_page, live_server):
             ratio = contrast_ratio(border, background)
             assert ratio >= 3, f"{name}: edge {border} on {background} is {ratio:.2f}:1"
 
-    # Keyboard focus on a text field, the month list and a Yes/No circle.
+    # Keyboard focus on a text field, the month list, a Yes/No circle and the button.
     for predicate in (
         "el.id === 'id_date_of_birth_day'",
         "el.id === 'id_date_of_birth_month'",
         "el.type === 'radio'",
+        "el.tagName === 'BUTTON' && el.type === 'submit'",
     ):
         _tab_to(page, predicate)
         colour, width, background = _focus_ring(page)
