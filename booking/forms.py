@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
@@ -139,6 +140,9 @@ class DatePartsField(forms.MultiValueField):
         day, month, year = parts
         if not (year.isascii() and year.isdigit() and len(year) == 4):
             raise forms.ValidationError(self.error_messages["year_digits"], code="year_digits")
+        if not all(part.isascii() and part.isdigit() for part in (day, month)):
+            # int() would also take "1_0", "+5" or other scripts' digits.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             value = dt.date(int(year), int(month), int(day))
         except (ValueError, OverflowError):
@@ -215,6 +219,11 @@ class ScreeningForm(forms.Form):
     def __init__(self, *args, questions: list[ScreeningQuestion], **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # A date question's hint: a recent past date, written as the fields read it.
+        example = str(
+            _("For example, %(date)s.")
+            % {"date": date_format(timezone.localdate() - dt.timedelta(days=60), "j F Y")}
+        )
         for question in questions:
             help_text = question.help_text
             if question.parent_id:
@@ -238,9 +247,7 @@ class ScreeningForm(forms.Form):
                 field = DateAnswerField(
                     label=question.text,
                     required=False,
-                    help_text=" ".join(
-                        filter(None, [help_text, str(_("For example, 1 March 2026."))])
-                    ),
+                    help_text=" ".join(filter(None, [help_text, example])),
                 )
             else:
                 field = YesNoAnswerField(

@@ -49,6 +49,8 @@ def test_the_three_parts_make_the_date():
         (dob("twenty", "4", "1990"), "Enter a real date of birth."),
         (dob("23", "13", "1990"), "Enter a real date of birth."),
         (dob("9" * 40, "4", "1990"), "Enter a real date of birth."),
+        (dob("1_0", "4", "1990"), "Enter a real date of birth."),
+        (dob("+5", "4", "1990"), "Enter a real date of birth."),
     ],
 )
 def test_each_mistake_has_a_clear_message(data, message):
@@ -116,7 +118,7 @@ def test_date_questions_use_the_same_three_fields(date_question):
     assert form.cleaned_data[name] == dt.date(2026, 12, 1)
     html = render(form, name)
     assert f'id="id_{name}_month"' in html and 'type="date"' not in html
-    assert "For example, 1 March 2026." in html
+    assert "For example, 5 November 2026." in html  # 60 days before the tests' today
 
 
 def test_date_questions_keep_their_checks(date_question):
