@@ -83,9 +83,6 @@ class DatePartsWidget(forms.MultiWidget):
             return [day, str(int(month)), year]
         return [str(typed), "", ""]
 
-    def value_omitted_from_data(self, data, files, name):
-        return name not in data and super().value_omitted_from_data(data, files, name)
-
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         base_id = context["widget"]["attrs"].get("id")
@@ -144,15 +141,17 @@ class DatePartsField(forms.MultiValueField):
             # int() would also take "1_0", "+5" or other scripts' digits.
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            value = dt.date(int(year), int(month), int(day))
+            value = self.compress(parts)
         except (ValueError, OverflowError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         self.validate(value)
         self.run_validators(value)
         return value
 
-    def compress(self, data_list):  # clean() above builds the date itself
-        raise NotImplementedError
+    def compress(self, data_list):
+        """The three cleaned parts as a date (clean() above checks them first)."""
+        day, month, year = (int(part) for part in data_list)
+        return dt.date(year, month, day)
 
 
 class FollowUp:

@@ -144,3 +144,16 @@ def test_the_error_summary_links_to_the_day_field(client, date_question):
         'href="#id_date_of_birth_day">Your date of birth</a>: Enter a real date of birth.' in page
     )
     assert 'id="id_date_of_birth_day"' in page
+
+
+def test_a_stored_last_dose_date_comes_back_in_its_three_fields(date_question):
+    _, questions, date = date_question
+    name = f"question_{date.pk}"
+    # Stored answers are text: the date as ISO, read back as the flow's initial values.
+    form = ScreeningForm(initial={name: "2026-11-01"}, questions=list(questions.values()))
+    html = render(form, name)
+    assert f'name="{name}_day" value="1"' in html
+    assert '<option value="11" selected>November</option>' in html
+    assert f'name="{name}_year" value="2026"' in html
+    garbled = ScreeningForm(initial={name: "garbled"}, questions=list(questions.values()))
+    assert f'name="{name}_day" value=' not in render(garbled, name)
