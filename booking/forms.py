@@ -5,6 +5,8 @@ from django import forms
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +45,128 @@ CONSENTS = {
 }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+class DatePartsWidget(forms.MultiWidget):
+    """A date as three fields, day / month / year (GOV.UK's "date input" pattern).
+
+    Unlike `<input type="date">`, whose order and format follow the browser's locale
+    (Chromium in en-US shows mm/dd/yyyy), the three labelled fields cannot disagree with
+    the hint. The month is a list of names, so 3/4 can never be read as 4 March.
+    """
+
+    template_name = "booking/widgets/date_parts.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None, *, autocomplete: str = ""):
+        def numeric(size: int, part: str) -> forms.TextInput:
+            extra = {"autocomplete": f"{autocomplete}-{part}"} if autocomplete else {}
+            return forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": size, "size": size, **extra}
+            )
+
+        month_extra = {"autocomplete": f"{autocomplete}-month"} if autocomplete else {}
+        month = forms.Select(
+            attrs=month_extra,
+            choices=[("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())],
+        )
+        super().__init__(
+            {"day": numeric(2, "day"), "month": month, "year": numeric(4, "year")}, attrs
+        )
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            match = ISO_DATE.match(value)
+            if not match:
+                return [None, None, None]
+            year, month, day = match.groups()
+            return [str(int(day)), str(int(month)), year]
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), f"{value.year:04d}"]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        typed = data.get(name)
+        if not typed:
+            return super().value_from_datadict(data, files, name)
+        # One ISO date under the field's own name (scripts, a page from before the three
+        # fields): split into the three parts, so a wrong one is refused like any other.
+        match = ISO_DATE.match(str(typed))
+        if match:
+            year, month, day = match.groups()
+            return [day, str(int(month)), year]
+        return [str(typed), "", ""]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id")
+        labels = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        for part, subwidget in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            if base_id:
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+            # The form's CSS classes (crispy adds form-control to every part): a list is
+            # styled as a list.
+            if part == "month":
+                classes = subwidget["attrs"].get("class", "").split()
+                classes = ["form-select" if c == "form-control" else c for c in classes]
+                subwidget["attrs"]["class"] = " ".join(classes)
+            subwidget["part"] = part
+            subwidget["label"] = labels[part]
+        return context
+
+
+class DatePartsField(forms.MultiValueField):
+    """A date typed as day, month and year, with a message for each way it can be wrong."""
+
+    widget = DatePartsWidget
+    default_error_messages = {
+        "required": _("Please enter a date."),
+        "incomplete": _("The date must include a day, a month and a year."),
+        "missing_day": _("The date must include a day."),
+        "missing_month": _("The date must include a month."),
+        "missing_year": _("The date must include a year."),
+        "year_digits": _("Year must be 4 digits."),
+        "invalid": _("Enter a real date."),
+    }
+
+    def __init__(self, **kwargs):
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def clean(self, value):
+        parts = [str(part).strip() if part is not None else "" for part in (value or [])]
+        parts = (parts + ["", "", ""])[:3]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if len(missing) == 1:
+            code = f"missing_{missing[0]}"
+            raise forms.ValidationError(self.error_messages[code], code=code)
+        if missing:
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = parts
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise forms.ValidationError(self.error_messages["year_digits"], code="year_digits")
+        if not all(part.isascii() and part.isdigit() for part in (day, month)):
+            # int() would also take "1_0", "+5" or other scripts' digits.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            value = self.compress(parts)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        self.validate(value)
+        self.run_validators(value)
+        return value
+
+    def compress(self, data_list):
+        """The three cleaned parts as a date (clean() above checks them first)."""
+        day, month, year = (int(part) for part in data_list)
+        return dt.date(year, month, day)
 
 
 class FollowUp:
@@ -58,7 +177,7 @@ class FollowUp:
     parent_answer = ""  # the answer to it that makes this one apply
 
 
-class DateAnswerField(FollowUp, forms.DateField):
+class DateAnswerField(FollowUp, DatePartsField):
     pass
 
 
@@ -97,19 +216,28 @@ class TreatmentChoiceForm(forms.Form):
 class ScreeningForm(forms.Form):
     """The questionnaire: date of birth, then one field per active question (`question_<pk>`)."""
 
-    date_of_birth = forms.DateField(
+    date_of_birth = DatePartsField(
         label=_("Your date of birth"),
-        widget=DateInput,
-        help_text=_("For example 1990-04-23."),
+        widget=DatePartsWidget(autocomplete="bday"),
+        help_text=_("For example, 23 April 1990."),
         error_messages={
             "required": _("Please enter your date of birth."),
-            "invalid": _("Please enter a real date, for example 1990-04-23."),
+            "incomplete": _("Your date of birth must include a day, a month and a year."),
+            "missing_day": _("Your date of birth must include a day."),
+            "missing_month": _("Your date of birth must include a month."),
+            "missing_year": _("Your date of birth must include a year."),
+            "invalid": _("Enter a real date of birth."),
         },
     )
 
     def __init__(self, *args, questions: list[ScreeningQuestion], **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # A date question's hint: a recent past date, written as the fields read it.
+        example = str(
+            _("For example, %(date)s.")
+            % {"date": date_format(timezone.localdate() - dt.timedelta(days=60), "j F Y")}
+        )
         for question in questions:
             help_text = question.help_text
             if question.parent_id:
@@ -133,11 +261,7 @@ class ScreeningForm(forms.Form):
                 field = DateAnswerField(
                     label=question.text,
                     required=False,
-                    widget=DateInput,
-                    help_text=help_text,
-                    error_messages={
-                        "invalid": _("Please enter a real date, for example 2026-03-01.")
-                    },
+                    help_text=" ".join(filter(None, [help_text, example])),
                 )
             else:
                 field = YesNoAnswerField(

@@ -38,7 +38,10 @@ from tests.factories import (
 from tests.servers import HOST, RedisServer, free_port
 from treatments.models import SectionKind
 
-TIMEOUT = 0.2  # socket timeouts of the backend under test, seconds
+# Socket timeouts of the backend under test, seconds: short enough to keep the frozen-Redis
+# tests quick, long enough that a live Redis on a busy CI machine never misses it (0.2 s
+# did: a page that should have been cached was not).
+TIMEOUT = 1.0
 RETRY_AFTER = 0.2  # seconds the backend leaves Redis alone after a failure
 
 
@@ -133,7 +136,7 @@ def test_a_redis_that_stops_answering_costs_one_timeout_per_retry_interval(setti
         rest = time.monotonic() - started
 
     assert TIMEOUT * 0.9 <= first < TIMEOUT + 1  # the first waits for the socket timeout...
-    assert rest < 0.2  # ...the next 400 do not touch the network at all
+    assert rest < TIMEOUT  # ...the next 400 do not touch the network at all (each would cost one)
 
 
 def test_it_warns_once_per_interval_not_once_per_request(settings, caplog, monkeypatch):

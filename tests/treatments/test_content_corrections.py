@@ -150,8 +150,8 @@ def test_a_second_run_changes_nothing():
     with CaptureQueriesContext(connection) as queries:
         output = load()
 
-    assert "created" not in output
-    assert "updated" not in output
+    assert "created:" not in output
+    assert "updated:" not in output
     assert "kept staff edit" not in output
     writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
     assert writes == []
@@ -204,7 +204,7 @@ def test_a_database_loaded_before_fingerprints_gets_the_corrections():
     assert "numbing cream" not in faq.answer_html
     assert "updated: frequent question “Can I have microneedling while pregnant" in output
 
-    assert "updated" not in load()
+    assert "updated:" not in load()
 
 
 @pytest.mark.django_db
@@ -244,7 +244,7 @@ def test_a_question_staff_edited_keeps_its_edit_when_a_correction_ships(monkeypa
     assert "kept staff edit: screening question “Do you have diabetes?”" in output
     assert "updated: screening question “Do you have an autoimmune condition" in output
     # Corrected once: the next run has nothing left to do for it.
-    assert "updated" not in load()
+    assert "updated:" not in load()
 
 
 @pytest.mark.django_db
