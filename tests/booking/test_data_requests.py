@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from booking.models import (
     Appointment,
     DataRequest,
     DataRequestKind,
+    DataRequestQuerySet,
     DataRequestStatus,
     Screening,
 )
@@ -325,3 +327,20 @@ def test_erasing_or_anonymising_a_patient_keeps_their_requests_without_the_email
         COPY,
     )
     assert other.patient_email == confirmed_appointment.patient_email
+
+
+def test_two_requests_at_the_same_moment_leave_one_open_request(ask, screened_request, monkeypatch):
+    """The second of two simultaneous submits misses the first in its check and meets the
+    database's one-open-request-per-kind constraint instead."""
+    ask(screened_request, COPY)
+    first = DataRequest.objects.get()
+    monkeypatch.setattr(DataRequestQuerySet, "first", lambda self: None)  # the race
+
+    again, created = services.request_patient_data(screened_request, COPY)
+
+    assert (again, created) == (first, False)
+    assert DataRequest.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DataRequest.objects.create(
+            appointment=screened_request, reference="X", patient_email="x@example.com", kind=COPY
+        )
