@@ -290,6 +290,7 @@ def booking_session(port: int, *, hold: bool) -> Http:
             "phone": "+1 619 555 0100",
             "consent_treatment": "on",
             "consent_privacy": "on",
+            "privacy_notice": "1",  # the version load_clinic_content publishes
         }
         expect(client.post("/book/details/", details), 302, "details step")
         expect(client.get("/book/review/"), 200, "review step")

@@ -253,6 +253,15 @@ class Consent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     wording = models.TextField(_("wording shown"))
     version = models.CharField(_("version"), max_length=20)
+    privacy_notice = models.ForeignKey(
+        "clinic.PrivacyNotice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice agreed to"),
+        help_text=_("The version of the privacy notice the patient was shown and agreed to."),
+    )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
 
     class Meta:

@@ -7,7 +7,8 @@ concern, as pretix does (``pretix/base/services/``):
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``recheck``: the health re-check before the visit, through the private link;
-- ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``patient_data``: retention, a patient's export and erasure and their requests for
+  them, who saw what;
 - ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
@@ -52,11 +53,14 @@ from booking.services.locking import (
 from booking.services.patient_changes import cancel_by_patient, reschedule_by_patient
 from booking.services.patient_data import (
     ERASED,
+    close_data_requests,
+    erase_health_answers,
     erase_patient,
     export_patient_data,
     patient_appointments,
     purge_patient_data,
     record_access,
+    request_patient_data,
 )
 from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
@@ -88,6 +92,8 @@ __all__ = [
     "cancel_by_patient",
     "confirm_booking",
     "decline_request",
+    "close_data_requests",
+    "erase_health_answers",
     "erase_patient",
     "export_patient_data",
     "free_slots_for",
@@ -105,6 +111,7 @@ __all__ = [
     "record_access",
     "recheck_answers",
     "reconfirm_unchanged",
+    "request_patient_data",
     "record_screening",
     "replace_screening",
     "reschedule_by_patient",

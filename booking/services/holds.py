@@ -12,6 +12,7 @@ from booking.models import (
     Appointment,
     BookingPolicy,
     Consent,
+    ConsentKind,
     EmailKind,
     Screening,
     Transition,
@@ -28,6 +29,7 @@ from booking.services.errors import (
 )
 from booking.services.locking import lock_appointment, lock_practitioners, retry_on_conflict
 from booking.services.slots import practitioners_free_at
+from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
 
@@ -126,9 +128,11 @@ def save_patient_details(
     email: str,
     phone: str,
     consents: list[tuple[str, str, str]],
+    privacy_notice: PrivacyNotice | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Keep the patient's details and the exact consent wording they agreed to."""
+    """Keep the patient's details and the exact consent wording they agreed to, with the
+    version of the privacy notice they were shown (on the privacy consent)."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment.patient_name = name
@@ -138,7 +142,12 @@ def save_patient_details(
         appointment.consents.all().delete()
         Consent.objects.bulk_create(
             Consent(
-                appointment=appointment, kind=kind, wording=wording, version=version, given_at=now
+                appointment=appointment,
+                kind=kind,
+                wording=wording,
+                version=version,
+                privacy_notice=privacy_notice if kind == ConsentKind.PRIVACY else None,
+                given_at=now,
             )
             for kind, wording, version in consents
         )
