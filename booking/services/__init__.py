@@ -3,6 +3,7 @@ concern, as pretix does (``pretix/base/services/``):
 
 - ``slots``: the booking window and the free times (read-only);
 - ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
+- ``gate``: the one check before a visit is planned (confirming, approving);
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
@@ -18,20 +19,24 @@ other directly.
 
 from booking.services.answers import (
     assess_answers,
+    keep_answers,
     reassess,
     record_screening,
-    replace_screening,
     rules_for,
     snapshot_rule,
 )
 from booking.services.errors import (
     TIME_JUST_TAKEN,
     AlreadyHoldingAnotherTime,
+    AnswersArrivedTooLate,
+    BeforeEarliestDate,
     BookingError,
     BusyNetwork,
+    DetailsMissing,
     NotAllowed,
     ScreeningBlocksBooking,
     SlotUnavailable,
+    TimeNoLongerOffered,
     TooManyHolds,
 )
 from booking.services.holds import (
@@ -55,7 +60,12 @@ from booking.services.patient_data import (
     purge_patient_data,
     record_access,
 )
-from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
+from booking.services.slots import (
+    booking_opens_on,
+    booking_window,
+    free_slots_for,
+    practitioners_free_at,
+)
 from booking.services.staff import (
     approve_request,
     cancel_appointment,
@@ -69,14 +79,19 @@ __all__ = [
     "ERASED",
     "TIME_JUST_TAKEN",
     "AlreadyHoldingAnotherTime",
+    "AnswersArrivedTooLate",
+    "BeforeEarliestDate",
     "BookingError",
     "BusyNetwork",
+    "DetailsMissing",
     "NotAllowed",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
+    "TimeNoLongerOffered",
     "TooManyHolds",
     "approve_request",
     "assess_answers",
+    "booking_opens_on",
     "booking_window",
     "cancel_appointment",
     "cancel_by_patient",
@@ -87,6 +102,7 @@ __all__ = [
     "free_slots_for",
     "hash_session_key",
     "hold_slot",
+    "keep_answers",
     "lock_appointment",
     "lock_practitioners",
     "mark_completed",
@@ -97,7 +113,6 @@ __all__ = [
     "reassess",
     "record_access",
     "record_screening",
-    "replace_screening",
     "reschedule_by_patient",
     "retry_on_conflict",
     "rules_for",
