@@ -164,9 +164,10 @@ class TimeStep(Step):
 
     def incomplete_message(self, ctx):
         if ctx.appointment is not None and ctx.appointment.status == Status.EXPIRED:
+            # Taken by someone else, no longer offered, or let go when the answers changed.
             return _(
-                "Sorry, the time you chose was taken by someone else after we stopped holding "
-                "it. Please choose another time: your details are kept."
+                "The time you chose is no longer held for you. Please choose a time again: "
+                "your details are kept."
             )
         return None
 
