@@ -85,6 +85,11 @@ def hold_slot(
             policy, now, session_hash, client_ip, own=appointment.pk if appointment else None
         )
         if appointment is None or not appointment.can(Transition.HOLD):
+            # The answers the page was shown with, unless the patient replaced them
+            # meanwhile (``answers.keep_answers`` deletes them under this row lock).
+            answers = Screening.objects.select_for_update(no_key=True).filter(pk=record.pk)
+            if not list(answers.values_list("pk", flat=True)):
+                raise SlotUnavailable(_("Your answers changed meanwhile. Please choose again."))
             appointment = Appointment(treatment=treatment, screening=record)
         appointment.apply_transition(Transition.HOLD)
         appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
