@@ -163,13 +163,25 @@ class TimeStep(Step):
         return appointment is not None and appointment.is_hold
 
     def incomplete_message(self, ctx):
-        if ctx.appointment is not None and ctx.appointment.status == Status.EXPIRED:
-            # Taken by someone else, no longer offered, or let go when the answers changed.
+        appointment = ctx.appointment
+        if appointment is None or appointment.status != Status.EXPIRED:
+            return None
+        if services.is_taken(
+            appointment.practitioner_id,
+            appointment.starts_at,
+            appointment.occupied_until,
+            ctx.now,
+            exclude_pk=appointment.pk,
+        ):
             return _(
-                "The time you chose is no longer held for you. Please choose a time again: "
-                "your details are kept."
+                "Sorry, the time you chose was taken by someone else after we stopped holding "
+                "it. Please choose another time: your details are kept."
             )
-        return None
+        # No longer offered, or let go when the answers changed.
+        return _(
+            "The time you chose is no longer held for you. Please choose a time again: "
+            "your details are kept."
+        )
 
     def slot_context(self, ctx, *, form=None, status=200) -> HttpResponse:
         return self.render(

@@ -25,6 +25,7 @@ from booking.services.answers import (
     rules_for,
     snapshot_rule,
 )
+from booking.services.diary import is_taken
 from booking.services.errors import (
     TIME_JUST_TAKEN,
     AlreadyHoldingAnotherTime,
@@ -102,6 +103,7 @@ __all__ = [
     "free_slots_for",
     "hash_session_key",
     "hold_slot",
+    "is_taken",
     "keep_answers",
     "lock_appointment",
     "lock_practitioners",
