@@ -32,8 +32,8 @@ from tests.factories import (
     ClosureFactory,
     PractitionerFactory,
     ScreeningAnswerFactory,
-    ScreeningQuestionFactory,
     TreatmentFactory,
+    filler_question,
     questionnaire,
 )
 
@@ -58,14 +58,7 @@ def clinic_setup():
     treatment = TreatmentFactory(microneedling=True)
     practitioner = PractitionerFactory(treatments=[treatment])
     questions = questionnaire(treatment)
-    questions["filler"] = ScreeningQuestionFactory(
-        treatment=treatment,
-        text="When did you last have a filler injection? Leave empty if never.",
-        kind=QuestionKind.DATE,
-        outcome=Outcome.NEEDS_REVIEW,
-        waiting_days=14,
-        position=6,
-    )
+    questions["filler"] = filler_question(treatment)
     return treatment, practitioner, questions
 
 

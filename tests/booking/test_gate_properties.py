@@ -39,13 +39,13 @@ from hypothesis.stateful import (
 )
 
 from booking import screening, services
-from booking.models import PLANNED_STATUSES, Appointment, Outcome, QuestionKind, Status
+from booking.models import PLANNED_STATUSES, Appointment, Status
 from tests import clock as test_clock
 from tests.factories import (
     ClinicProfileFactory,
     PractitionerFactory,
-    ScreeningQuestionFactory,
     TreatmentFactory,
+    filler_question,
     questionnaire,
 )
 
@@ -240,14 +240,7 @@ def test_no_planned_visit_ever_violates_a_block_or_a_waiting_period(clock, capsy
     treatment = TreatmentFactory(microneedling=True)
     PractitionerFactory(treatments=[treatment])
     questions = questionnaire(treatment)
-    questions["filler"] = ScreeningQuestionFactory(
-        treatment=treatment,
-        text="When did you last have a filler injection? Leave empty if never.",
-        kind=QuestionKind.DATE,
-        outcome=Outcome.NEEDS_REVIEW,
-        waiting_days=14,
-        position=6,
-    )
+    questions["filler"] = filler_question(treatment)
     ran: Counter[str] = Counter()
 
     rules = services.rules_for(questions.values())

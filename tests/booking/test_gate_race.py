@@ -18,40 +18,22 @@ from collections import Counter
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from booking import services
-from booking.models import PLANNED_STATUSES, Appointment, Outcome, QuestionKind, Status
+from booking.models import PLANNED_STATUSES, Appointment, Status
 from tests.booking import pages
 from tests.booking.test_concurrency import run_at_once
+from tests.booking.test_gate import DETAILS, answers, step_url
 from tests.factories import (
     ClinicProfileFactory,
     PractitionerFactory,
-    ScreeningQuestionFactory,
     TreatmentFactory,
+    filler_question,
     questionnaire,
 )
 
 ROUNDS = 50
-
-DETAILS = {
-    "name": "Jane Doe",
-    "email": "jane@example.com",
-    "phone": "+1 619 555 0100",
-    "consent_treatment": "on",
-    "consent_privacy": "on",
-}
-
-
-def step_url(step: str) -> str:
-    return reverse("booking:step", kwargs={"step": step})
-
-
-def answers(questions, **chosen) -> dict:
-    data = pages.answers(questions, **chosen)
-    data[f"question_{questions['filler'].pk}"] = chosen.get("filler", "")
-    return data
 
 
 def violation(appointment: Appointment, answers_taken: bool) -> str | None:
@@ -82,14 +64,7 @@ def test_changed_answers_posted_with_the_confirmation_never_plan_a_visit_against
     treatment = TreatmentFactory(microneedling=True)
     PractitionerFactory(treatments=[treatment])
     questions = questionnaire(treatment)
-    questions["filler"] = ScreeningQuestionFactory(
-        treatment=treatment,
-        text="When did you last have a filler injection? Leave empty if never.",
-        kind=QuestionKind.DATE,
-        outcome=Outcome.NEEDS_REVIEW,
-        waiting_days=14,
-        position=6,
-    )
+    questions["filler"] = filler_question(treatment)
     today = timezone.localdate()
     changed = answers(
         questions,
