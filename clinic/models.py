@@ -172,7 +172,7 @@ class ClinicProfile(SingletonModel):
             "@context": "https://schema.org",
             "@type": "MedicalClinic",
             "name": self.name,
-            "url": settings.SITE_URL + "/",
+            "url": settings.SITE_URL + reverse("home"),  # in the language being read
             "address": {
                 "@type": "PostalAddress",
                 "streetAddress": self.street_address,

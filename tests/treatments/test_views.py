@@ -190,7 +190,7 @@ def test_the_page_has_search_engine_and_social_metadata(client):
 
     html = client.get(treatment.get_absolute_url()).text
 
-    url = "https://clinic.example/treatments/microneedling/"
+    url = "https://clinic.example/en/treatments/microneedling/"
     assert f'<link rel="canonical" href="{url}">' in html
     assert meta(html, "name", "description") == treatment.seo_description
     assert meta(html, "property", "og:title") == "Microneedling"
@@ -212,7 +212,7 @@ def test_the_page_describes_the_treatment_as_json_ld(client):
     assert data["@type"] == "MedicalProcedure"
     assert data["@context"] == "https://schema.org"
     assert data["name"] == "Micro </script> needling"  # escaped in HTML, intact as JSON
-    assert data["url"] == "https://clinic.example/treatments/microneedling/"
+    assert data["url"] == "https://clinic.example/en/treatments/microneedling/"
     assert data["offers"] == {"@type": "Offer", "price": "150.00", "priceCurrency": "USD"}
 
 
