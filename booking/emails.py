@@ -39,12 +39,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from booking.calendar import appointment_ics
 from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
 from booking.tokens import manage_url
+from clinic.dates import format_when
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -153,10 +154,11 @@ def _claim(email: PatientEmail, now: dt.datetime) -> bool:
 
 
 def when_text(value: dt.datetime, tz) -> str:
-    """E.g. "Tuesday 12 January 2027, 10:00 (America/Tijuana time)"."""
+    """E.g. "Tuesday 12 January 2027, 10:00 (America/Tijuana time)", in the active language
+    ("martes 12 de enero de 2027, 10:00 (hora de America/Tijuana)")."""
     local = timezone.localtime(value, tz)
     return translation.gettext("%(when)s (%(zone)s time)") % {
-        "when": formats.date_format(local, "l j F Y, H:i"),
+        "when": format_when(local),
         "zone": str(tz),
     }
 
@@ -188,7 +190,7 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "treatment_name": treatment.name,
         "practitioner": appointment.practitioner,
         "when": when_text(appointment.starts_at, tz),
-        "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
+        "ends_time": format_when(timezone.localtime(appointment.ends_at, tz), "time"),
         "zone": str(tz),
         "manage_url": manage_url(appointment),
         "cancellation_deadline": when_text(deadline, tz),
@@ -212,7 +214,9 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
 def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternatives:
     """The message for a queued email, rendered now from its appointment."""
     appointment = email.appointment
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the patient's language, whoever sends it (the worker, a clinician approving in
+    # an English admin): subject, bodies, dates, the manage link and the calendar file.
+    with translation.override(appointment.language):
         context = email_context(appointment, email.kind, now)
         method = calendar_method(email)
         context["calendar_attached"] = method is not None
@@ -220,6 +224,9 @@ def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternativ
         subject = " ".join(rendered_subject.split())  # one line, whatever the template's spaces
         text = render_to_string(f"emails/{email.kind}.txt", context)
         html = render_to_string(f"emails/{email.kind}.html", context)
+        calendar = (
+            appointment_ics(appointment, cancelled=method == "CANCEL").decode() if method else ""
+        )
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -229,11 +236,7 @@ def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternativ
     )
     message.attach_alternative(html, "text/html")
     if method:
-        message.attach(
-            f"{appointment.reference}.ics",
-            appointment_ics(appointment, cancelled=method == "CANCEL").decode(),
-            f"text/calendar; method={method}",
-        )
+        message.attach(f"{appointment.reference}.ics", calendar, f"text/calendar; method={method}")
     return message
 
 

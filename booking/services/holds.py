@@ -3,8 +3,9 @@
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking import emails
 from booking.models import (
@@ -36,6 +37,15 @@ def hash_session_key(session_key: str) -> str:
 
 
 @retry_on_conflict()
+def patient_language(language: str | None = None) -> str:
+    """One of settings.LANGUAGES: ``language``, else the one active (the page's)."""
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def hold_slot(
     *,
     appointment: Appointment | None,
@@ -46,8 +56,12 @@ def hold_slot(
     session_key: str,
     client_ip: str | None,
     now: dt.datetime | None = None,
+    language: str | None = None,
 ) -> Appointment:
     """Hold a free slot for a patient finishing a booking (or move their hold to it).
+
+    ``language``: the one the patient is reading (default: the active one), kept on the
+    appointment for every email to them.
 
     ``client_ip`` is the visitor's address as ``clinic.client_address.client_ip`` tells
     it. Refused with ``AlreadyHoldingAnotherTime`` while this session holds a time in
@@ -89,6 +103,7 @@ def hold_slot(
         appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
         appointment.session_key_hash = session_hash
         appointment.client_ip = client_ip
+        appointment.language = patient_language(language)
         for practitioner_id_ in candidates:
             if place(appointment, practitioner_id_, start, now):
                 break
@@ -127,14 +142,19 @@ def save_patient_details(
     phone: str,
     consents: list[tuple[str, str, str]],
     now: dt.datetime | None = None,
+    language: str | None = None,
 ) -> Appointment:
-    """Keep the patient's details and the exact consent wording they agreed to."""
+    """Keep the patient's details and the exact consent wording they agreed to, and the
+    language they read it in (``language``, default: the active one)."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment.patient_name = name
         appointment.patient_email = email
         appointment.patient_phone = phone
-        appointment.save(update_fields=["patient_name", "patient_email", "patient_phone"])
+        appointment.language = patient_language(language)
+        appointment.save(
+            update_fields=["patient_name", "patient_email", "patient_phone", "language"]
+        )
         appointment.consents.all().delete()
         Consent.objects.bulk_create(
             Consent(
