@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+from modeltranslation.admin import TranslationAdmin
 
 from clinic.models import ClinicProfile
 from clinic.signals import log_lockout_lifted
@@ -52,7 +53,7 @@ class SingletonModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(SingletonModelAdmin):
+class ClinicProfileAdmin(TranslationAdmin, SingletonModelAdmin):
     """One profile only: it can be edited, never added twice or deleted."""
 
     # Django 6 will assume https:// for a link typed without a scheme; say so now

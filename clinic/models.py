@@ -91,7 +91,7 @@ class SingletonModel(models.Model):
         return instance
 
 
-def _name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
+def name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
     if issubclass(sender, SingletonModel) and not sender._meta.proxy:
         sender.CACHE_KEY = f"{sender._meta.label_lower}:{layout_fingerprint(sender)}"
         # A write while Redis is away cannot forget the cached row: forget it when Redis
@@ -99,7 +99,7 @@ def _name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
         forget_after_outage(sender.CACHE_KEY)
 
 
-class_prepared.connect(_name_the_cache_key, dispatch_uid="clinic.singleton-cache-key")
+class_prepared.connect(name_the_cache_key, dispatch_uid="clinic.singleton-cache-key")
 
 
 class ClinicProfile(SingletonModel):

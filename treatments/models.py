@@ -168,8 +168,11 @@ class Treatment(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.hero_image and not self.hero_image_alt.strip():
-            errors["hero_image_alt"] = _("Describe the image for patients who cannot see it.")
+        if self.hero_image and not (self.hero_image_alt or "").strip():
+            # On the English column, which every text has (the admin form's field; Spanish
+            # falls back to it).
+            english = f"hero_image_alt_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            errors[english] = _("Describe the image for patients who cannot see it.")
         if self.sessions_min and self.sessions_max and self.sessions_max < self.sessions_min:
             errors["sessions_max"] = _("Must be at least the “from” number.")
         if (
@@ -223,6 +226,21 @@ class Treatment(models.Model):
         return sorted(self.sections.all(), key=lambda section: rank[section.kind])
 
 
+def render_markdown(instance: models.Model, source: str, target: str) -> None:
+    """Markdown ``source`` to safe HTML ``target``, in every language's column.
+
+    Both are translated (treatments/translation.py): each language's HTML comes from that
+    language's Markdown, and an empty text stays empty, so the page falls back to the
+    other language as a whole (and marks it). Columns are set directly: assigning the
+    field itself would only write the active language's.
+    """
+    columns = instance.__dict__
+    columns[target] = markdown_to_safe_html(columns.get(source) or "")
+    for code, _name in settings.LANGUAGES:
+        text = columns.get(f"{source}_{code}") or ""
+        columns[f"{target}_{code}"] = markdown_to_safe_html(text) if text else ""
+
+
 class SectionKind(models.TextChoices):
     """The kinds of section a treatment page has, in the order patients read them."""
 
@@ -265,7 +283,7 @@ class Section(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = markdown_to_safe_html(self.body)
+        render_markdown(self, "body", "body_html")
         super().save(*args, **kwargs)
 
     @property
@@ -293,7 +311,7 @@ class FAQ(models.Model):
         return self.question
 
     def save(self, *args, **kwargs) -> None:
-        self.answer_html = markdown_to_safe_html(self.answer)
+        render_markdown(self, "answer", "answer_html")
         super().save(*args, **kwargs)
 
 

@@ -277,9 +277,9 @@ def test_an_admin_edit_to_a_section_or_faq_shows_at_the_next_load(client, admin_
 
     change_url = reverse("admin:treatments_treatment_change", args=[treatment.pk])
     data = admin_form_data(admin_client.get(change_url))
-    data["sections-0-body"] = "Use **sunscreen** for a week."
-    data["faqs-0-question"] = "New question?"
-    data["faqs-0-answer"] = "New answer."
+    data["sections-0-body_en"] = "Use **sunscreen** for a week."
+    data["faqs-0-question_en"] = "New question?"
+    data["faqs-0-answer_en"] = "New answer."
     response = admin_client.post(change_url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
 

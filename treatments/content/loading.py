@@ -49,7 +49,8 @@ def profile_is_blank(profile: ClinicProfile) -> bool:
 
 
 def load_profile(report: Report) -> None:
-    profile = ClinicProfile.objects.filter(pk=1).first()
+    # Typed by hand: django-modeltranslation's run-time manager hides the model from mypy.
+    profile: ClinicProfile | None = ClinicProfile.objects.filter(pk=1).first()  # type: ignore[assignment]
     if profile is not None and not profile_is_blank(profile):
         report.add(False, "clinic profile")
         return

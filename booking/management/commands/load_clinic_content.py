@@ -5,8 +5,10 @@ what staff have edited in admin. Each app loads its own part (treatments/content
 booking/content/); the command lives in booking, the app that may use both.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from booking.content.loading import load_booking_content
 from treatments.content.loading import Report, load_site_content
@@ -16,8 +18,11 @@ from treatments.content.loading import Report, load_site_content
 def load_clinic_content() -> Report:
     """Create whatever starting content is missing, all or nothing."""
     report = Report()
-    treatment = load_site_content(report)
-    load_booking_content(treatment, report)
+    # The starting texts are English: they go in the English columns of translated
+    # fields (README, "Languages"), whatever language the process runs in.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        treatment = load_site_content(report)
+        load_booking_content(treatment, report)
     return report
 
 
