@@ -6,6 +6,7 @@ import hashlib
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from booking import emails
 from booking.models import (
@@ -81,7 +82,7 @@ def hold_slot(
         ignore_appointment_id=appointment.pk if appointment and appointment.is_held(now) else None,
     )
     if not candidates:
-        raise SlotUnavailable("That time is no longer available. Please choose another.")
+        raise SlotUnavailable(_("That time is no longer available. Please choose another."))
 
     with transaction.atomic():
         # The patient's appointment is read again under its lock, never changed in the
@@ -176,16 +177,16 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
     with transaction.atomic():
         appointment = lock_appointment(appointment_id)
         if not appointment.can(Transition.CONFIRM):
-            raise NotAllowed("This booking is already finished.")
+            raise NotAllowed(_("This booking is already finished."))
         if appointment.screening is None:
-            raise ScreeningBlocksBooking("The health questionnaire is missing.")
+            raise ScreeningBlocksBooking(_("The health questionnaire is missing."))
         assessment = reassess(appointment.screening, now.date())
         if assessment.blocks_booking:
-            raise ScreeningBlocksBooking("Your answers do not allow online booking.")
+            raise ScreeningBlocksBooking(_("Your answers do not allow online booking."))
         if not (appointment.patient_name and appointment.patient_email):
-            raise NotAllowed("Your details are missing.")
+            raise NotAllowed(_("Your details are missing."))
         if not appointment.consents.exists():
-            raise NotAllowed("Your consent is missing.")
+            raise NotAllowed(_("Your consent is missing."))
         release_stale_holds(
             appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
         )
@@ -199,8 +200,10 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
             appointment.apply_transition(Transition.EXPIRE)
             appointment.save(update_fields=["status"])
             raise SlotUnavailable(
-                "Sorry, the time you chose was taken by someone else after we stopped holding "
-                "it. Please choose another time: your details are kept."
+                _(
+                    "Sorry, the time you chose was taken by someone else after we stopped "
+                    "holding it. Please choose another time: your details are kept."
+                )
             )
         review = assessment.needs_review
         change = Transition.REQUEST if review else Transition.CONFIRM
@@ -212,7 +215,7 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
             with transaction.atomic():
                 appointment.save()
         except IntegrityError:
-            raise SlotUnavailable("Sorry, someone else has just booked that time.") from None
+            raise SlotUnavailable(_("Sorry, someone else has just booked that time.")) from None
         log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
         emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)
     return appointment

@@ -65,7 +65,10 @@ def approve_request(
             now,
             exclude_pk=appointment.pk,
         ):
-            raise SlotUnavailable(f"{appointment.reference}: another appointment overlaps it.")
+            raise SlotUnavailable(
+                _("%(reference)s: another appointment overlaps it.")
+                % {"reference": appointment.reference}
+            )
         previous = appointment.apply_transition(Transition.APPROVE)
         appointment.confirmed_at = now
         try:
@@ -73,7 +76,8 @@ def approve_request(
                 appointment.save(update_fields=["status", "confirmed_at"])
         except IntegrityError:
             raise SlotUnavailable(
-                f"{appointment.reference}: another appointment overlaps it."
+                _("%(reference)s: another appointment overlaps it.")
+                % {"reference": appointment.reference}
             ) from None
         log_change(
             appointment,
