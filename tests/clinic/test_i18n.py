@@ -79,6 +79,15 @@ def test_each_prefix_serves_its_language(code):
         assert html_lang(response.text) == code, name
 
 
+def test_the_interface_speaks_the_pages_language():
+    spanish = Client().get("/es/").text
+    english = Client().get("/en/").text
+
+    assert 'class="skip-link" href="#main">Ir al contenido principal</a>' in spanish
+    assert ">Agendar una cita</a>" in spanish
+    assert 'class="skip-link" href="#main">Skip to main content</a>' in english
+
+
 def test_a_first_visit_asking_for_spanish_gets_spanish():
     response = Client(headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}).get("/")
 

@@ -22,10 +22,6 @@ def test_there_is_a_spanish_catalogue():
     assert ROOT / "locale/es/LC_MESSAGES/django.po" in CATALOGUES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the Spanish is being written; remove this mark when the test passes",
-)
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_message_is_translated_and_none_is_fuzzy(path):
     catalogue = polib.pofile(str(path))
