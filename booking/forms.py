@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
+from clinic.languages import marked_translation
 from treatments.models import Treatment
 
 # The exact words a patient agrees to. Change the version whenever the words change:
@@ -96,7 +97,9 @@ class ScreeningForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            help_text = question.help_text
+            # In the patient's language, or the fallback marked with its lang.
+            label = marked_translation(question, "text")
+            help_text: str = marked_translation(question, "help_text")
             if question.parent_id:
                 help_text = " ".join(
                     filter(
@@ -109,14 +112,14 @@ class ScreeningForm(forms.Form):
                                     "question": question.parent.text if question.parent else "",
                                 }
                             ),
-                            help_text,
+                            question.help_text,
                         ],
                     )
                 )
             field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
                 field = DateAnswerField(
-                    label=question.text,
+                    label=label,
                     required=False,
                     widget=DateInput,
                     help_text=help_text,
@@ -126,7 +129,7 @@ class ScreeningForm(forms.Form):
                 )
             else:
                 field = YesNoAnswerField(
-                    label=question.text,
+                    label=label,
                     choices=YesNo.choices,
                     widget=forms.RadioSelect,
                     required=question.parent_id is None,

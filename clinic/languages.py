@@ -1,7 +1,12 @@
-"""Queries over text kept in every language (django-modeltranslation's columns)."""
+"""Text kept in every language (django-modeltranslation's columns): queries over it, and
+showing it with its fallback marked."""
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from modeltranslation.utils import resolution_order
 
 
 def filled_in_any_language(field: str) -> Q:
@@ -12,3 +17,34 @@ def filled_in_any_language(field: str) -> Q:
         column = f"{field}_{code}"
         condition |= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
     return condition
+
+
+def fallback_language(obj: object, field: str) -> str:
+    """The language ``field`` is shown in when the active one has no text yet (the first
+    fallback that has one), or "" when it is shown in the active language (or is empty)."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    if getattr(obj, f"{field}_{current}", None):
+        return ""
+    for code in resolution_order(current):
+        if code != current and getattr(obj, f"{field}_{code}", None):
+            return code
+    return ""
+
+
+def marked_translation(obj: object, field: str) -> SafeString:
+    """A translated field in the active language, as safe HTML; where that language has
+    no text yet, the text it falls back to, wrapped in its own ``lang``
+    (``<span lang="en">`` inline, ``<div lang="en">`` for rendered HTML) so that screen
+    readers switch voice. Fields ending in ``_html`` are already safe HTML.
+
+    The one place that marks fallbacks: the ``{% translated %}`` template tag and form
+    labels built from questions use it (``{% fallback_language %}`` where a template
+    needs only the attribute)."""
+    is_html = field.endswith("_html")
+    code = fallback_language(obj, field)
+    text = getattr(obj, field, None) or ""  # django-modeltranslation falls back itself
+    body = mark_safe(text) if is_html else conditional_escape(text)
+    if not code:
+        return body
+    element = "div" if is_html else "span"
+    return format_html('<{0} lang="{1}">{2}</{0}>', element, code, body)

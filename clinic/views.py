@@ -22,8 +22,13 @@ def home(request):
 
 def bad_request(request, exception=None):
     """The kind 400 page, in the site's style (Django's own handler renders it without
-    the request, so the page would lack the clinic's name and links)."""
-    return render(request, "400.html", status=400)
+    the request, so the page would lack the clinic's name and links).
+
+    A hostile address is refused before LocaleMiddleware has chosen the language, so the
+    page chooses it the same way (prefix, cookie, browser), never leaving it to whatever
+    the previous request on this thread used."""
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        return render(request, "400.html", status=400)
 
 
 def media(request, path: str):

@@ -14,11 +14,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone, translation
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from modeltranslation.utils import resolution_order
+from django.utils.safestring import SafeString
 
 from clinic.dates import format_when
+from clinic.languages import fallback_language as _fallback_language
+from clinic.languages import marked_translation
 
 register = template.Library()
 
@@ -108,22 +108,14 @@ def when(value, style: str = "datetime") -> str:
 
 
 @register.simple_tag
-def translated(obj: object, field: str) -> str:
-    """``{% translated section "body_html" %}``: a translated field in the page's language,
-    or, where that language has no text yet, the text it falls back to wrapped in its own
-    ``lang`` (``<span lang="en">`` inline, ``<div lang="en">`` for rendered HTML) so
-    screen readers switch voice. Fields ending in ``_html`` are already safe HTML."""
-    is_html = field.endswith("_html")
-    current = translation.get_language() or settings.LANGUAGE_CODE
-    own = getattr(obj, f"{field}_{current}", None)
-    if own:
-        return mark_safe(own) if is_html else conditional_escape(own)
-    for code in resolution_order(current):
-        if code == current:
-            continue
-        text = getattr(obj, f"{field}_{code}", None)
-        if text:
-            element = "div" if is_html else "span"
-            body = mark_safe(text) if is_html else conditional_escape(text)
-            return format_html('<{0} lang="{1}">{2}</{0}>', element, code, body)
-    return ""
+def translated(obj: object, field: str) -> SafeString:
+    """``{% translated section "body_html" %}``: the field in the page's language, or its
+    fallback marked with its ``lang`` (clinic/languages.py, ``marked_translation``)."""
+    return marked_translation(obj, field)
+
+
+@register.simple_tag
+def fallback_language(obj: object, field: str) -> str:
+    """``<ul{% fallback_language clinic "opening_hours" as lang %}{% if lang %} lang=…``:
+    the language a field is shown in when it falls back, else ""."""
+    return _fallback_language(obj, field)

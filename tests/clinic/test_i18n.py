@@ -324,3 +324,32 @@ def test_booking_pages_are_never_stored_in_either_language():
     for code in ("es", "en"):
         response = Client().get(f"/{code}/book/treatment/")
         assert "no-store" in response["Cache-Control"], code
+
+
+def test_a_refused_address_gets_the_kind_400_page_in_the_visitors_language():
+    client = Client(headers={"Accept-Language": "en"})
+    client.get("/en/")  # an English request first, on this same thread
+
+    spanish = client.get("/es/book/?treatment=%00")
+    unprefixed = Client(headers={"Accept-Language": "es-MX"}).get("/book/?treatment=%00")
+
+    assert spanish.status_code == unprefixed.status_code == 400
+    assert html_lang(spanish.text) == html_lang(unprefixed.text) == "es"
+    assert "No pudimos leer esa dirección" in spanish.text
+
+
+def test_a_screening_question_without_spanish_is_asked_in_english_marked_as_such():
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    questions = make_questionnaire(treatment)
+    translated = next(iter(questions.values()))
+    translated.text_es = "¿Está embarazada?"
+    translated.save()
+    client = Client()
+    client.post("/es/book/treatment/", {"treatment": treatment.pk})
+
+    html = client.get("/es/book/screening/").text
+
+    assert "¿Está embarazada?" in html
+    others = [q for q in questions.values() if q.pk != translated.pk and q.parent_id is None]
+    assert f'<span lang="en">{others[0].text_en}</span>' in html.replace("&#x27;", "'")

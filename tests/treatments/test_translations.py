@@ -135,3 +135,17 @@ def test_the_starting_content_goes_in_the_english_columns_whatever_the_language(
     assert treatment.name_en == "Microneedling"
     assert not treatment.summary_es  # Spanish is written later; the page falls back
     assert treatment.summary_en
+
+
+def test_the_spanish_home_page_marks_the_clinic_texts_and_cards_still_in_english():
+    from tests.factories import ClinicProfileFactory
+
+    ClinicProfileFactory(tagline="Careful skin care.", opening_hours="Monday: 9:00–18:00")
+    TreatmentFactory(name="Microneedling", summary="Fine needles.", is_featured=True)
+
+    html = Client().get("/es/").text
+
+    assert '<p class="lead"><span lang="en">Careful skin care.</span></p>' in html
+    assert '<ul class="list-unstyled mb-0" lang="en"><li>Monday: 9:00–18:00</li>' in html
+    assert '<span lang="en">Microneedling</span></a>' in html
+    assert '<p class="card-text" lang="en">Fine needles.</p>' in html
