@@ -148,3 +148,21 @@ def test_the_factory_follows_the_active_language():
     with translation.override("es"):
         assert AppointmentFactory().language == "es"
     assert AppointmentFactory().language == "en"
+
+
+def test_each_booking_step_reads_as_many_queries_in_spanish_as_in_english(clinic_profile):
+    from tests.booking.test_query_counts import BUDGET, measure
+
+    treatment = TreatmentFactory(microneedling=True)
+    PractitionerFactory(treatments=[treatment])
+    questions = questionnaire(treatment)
+
+    with translation.override("en"):
+        measure(Client(), treatment, questions)  # the first booking also fills the caches
+    counts = {}
+    for code in ("es", "en"):
+        with translation.override(code):
+            counts[code] = measure(Client(), treatment, questions)
+
+    assert counts["es"] == counts["en"]
+    assert all(count <= BUDGET[step] for step, count in counts["es"].items())
