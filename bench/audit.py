@@ -102,7 +102,6 @@ def lighthouse(url: str, name: str, cookie: str = "") -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
-    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("AUDIT_REDIS_DB", 13)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a score misses its target"
@@ -113,6 +112,14 @@ def main() -> int:
     if not CHROMIUM.exists():
         raise SystemExit("Debian's Chromium is missing: apt-get install -y chromium")
 
+    redis = bench.start_private_redis(args)
+    try:
+        return audit(args)
+    finally:
+        redis.stop()
+
+
+def audit(args) -> int:
     env = bench.bench_env(args)
     env.update(CACHE_KEY_PREFIX="audit")
     log(f"fresh {args.db} database")

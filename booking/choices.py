@@ -28,3 +28,15 @@ class YesNo(models.TextChoices):
 
     YES = "yes", _("Yes")
     NO = "no", _("No")
+
+
+class RecheckResult(models.TextChoices):
+    """What the patient said when asked, before the visit, whether their health answers
+    changed (``Appointment.health_recheck``; empty: not answered yet)."""
+
+    UNCHANGED = "unchanged", _("Nothing has changed")
+    CHANGED = "changed", _("Changed, still fine for this visit")
+    REVIEW = "review", _("Changed: back to a clinician's review")
+    MUST_MOVE = "must_move", _("Changed: the visit must move to a later date")
+    MOVED = "moved", _("Changed: moved after the waiting period")
+    BLOCKED = "blocked", _("Changed: cancelled, answers block online booking")

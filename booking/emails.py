@@ -39,13 +39,20 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_tasks import task
 
 from booking.calendar import appointment_ics
-from booking.models import PLANNED_STATUSES, Appointment, EmailKind, PatientEmail, Status
-from booking.tokens import manage_url
-from clinic.dates import format_when
+from booking.models import (
+    PLANNED_STATUSES,
+    Appointment,
+    EmailKind,
+    PatientEmail,
+    RecheckResult,
+    Status,
+)
+from booking.tokens import make_manage_token, manage_url
+from clinic.clinic_time import time_label
 from clinic.models import ClinicProfile
 from treatments.models import SectionKind
 
@@ -77,9 +84,13 @@ STILL_TRUE_WHEN: dict[str, set[Status]] = {
     EmailKind.RESCHEDULED: set(PLANNED_STATUSES),
     EmailKind.REMINDER: {Status.CONFIRMED},
     EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
+    EmailKind.RECHECK: set(PLANNED_STATUSES),
 }
+# Emails about a visit still to come: not worth sending once it has started.
+BEFORE_THE_VISIT_KINDS = {EmailKind.REMINDER, EmailKind.RECHECK}
 
 REMINDER_WINDOW = dt.timedelta(hours=24)
+RECHECK_WINDOW = dt.timedelta(hours=48)
 AFTERCARE_WINDOW = dt.timedelta(hours=48)
 
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
@@ -153,16 +164,6 @@ def _claim(email: PatientEmail, now: dt.datetime) -> bool:
     return claimed
 
 
-def when_text(value: dt.datetime, tz) -> str:
-    """E.g. "Tuesday 12 January 2027, 10:00 (America/Tijuana time)", in the active language
-    ("martes 12 de enero de 2027, 10:00 (hora de America/Tijuana)")."""
-    local = timezone.localtime(value, tz)
-    return translation.gettext("%(when)s (%(zone)s time)") % {
-        "when": format_when(local),
-        "zone": str(tz),
-    }
-
-
 def calendar_method(email: PatientEmail) -> str | None:
     """PUBLISH for an email about a confirmed time, CANCEL for the cancellation of one."""
     appointment = email.appointment
@@ -181,6 +182,7 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
     tz = clinic.tzinfo
     treatment = appointment.treatment
     deadline = appointment.cancellation_deadline()
+    token = make_manage_token(appointment)
     context = {
         "clinic": clinic,
         "clinic_address_lines": clinic.address_lines,
@@ -189,11 +191,16 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "patient_name": appointment.patient_name,
         "treatment_name": treatment.name,
         "practitioner": appointment.practitioner,
-        "when": when_text(appointment.starts_at, tz),
-        "ends_time": format_when(timezone.localtime(appointment.ends_at, tz), "time"),
-        "zone": str(tz),
-        "manage_url": manage_url(appointment),
-        "cancellation_deadline": when_text(deadline, tz),
+        "when": time_label(appointment.starts_at, tz),
+        "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
+        "manage_url": manage_url(appointment, token=token),
+        "recheck_url": manage_url(appointment, token=token, page="booking:manage_recheck"),
+        # What the re-check before the visit led to (never an answer, nor which one).
+        "recheck_cancelled": appointment.health_recheck == RecheckResult.BLOCKED,
+        "recheck_review": appointment.health_recheck
+        in (RecheckResult.REVIEW, RecheckResult.MUST_MOVE),
+        "recheck_must_move": appointment.health_recheck == RecheckResult.MUST_MOVE,
+        "cancellation_deadline": time_label(deadline, tz),
         "deadline_passed": deadline <= now,
         "personal_instructions": [
             line.strip() for line in appointment.instructions.splitlines() if line.strip()
@@ -244,7 +251,7 @@ def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
     appointment = email.appointment
     if appointment.status not in STILL_TRUE_WHEN[email.kind]:
         return False
-    return not (email.kind == EmailKind.REMINDER and appointment.starts_at <= now)
+    return not (email.kind in BEFORE_THE_VISIT_KINDS and appointment.starts_at <= now)
 
 
 def send(email_id: int, *, now: dt.datetime | None = None) -> bool:
@@ -370,5 +377,34 @@ def queue_due_aftercare(now: dt.datetime | None = None) -> int:
     ).values_list("pk", flat=True)
     return sum(
         _queue_once(pk, "aftercare_queued_at", allowed, EmailKind.AFTERCARE, now)
+        for pk in list(due)
+    )
+
+
+def queue_due_rechecks(now: dt.datetime | None = None) -> int:
+    """Queue the health re-check for planned visits starting within 48 hours, exactly once.
+
+    The email asks, through the private link, whether anything in the patient's health
+    answers has changed (it carries no answer). Visits booked within those 48 hours are
+    left out: their answers are fresh. The conditional UPDATE of `recheck_queued_at` makes
+    it exactly once, even with overlapping cron runs.
+    """
+    now = now or timezone.now()
+    due = (
+        Appointment.objects.filter(
+            status__in=PLANNED_STATUSES,
+            starts_at__gt=now,
+            starts_at__lte=now + RECHECK_WINDOW,
+            created_at__lte=F("starts_at") - RECHECK_WINDOW,
+            recheck_queued_at__isnull=True,
+        )
+        .exclude(
+            # Answered already for this time (a visit moved after the re-check, say).
+            health_rechecked_at__gt=F("starts_at") - RECHECK_WINDOW
+        )
+        .values_list("pk", flat=True)
+    )
+    return sum(
+        _queue_once(pk, "recheck_queued_at", PLANNED_STATUSES, EmailKind.RECHECK, now)
         for pk in list(due)
     )

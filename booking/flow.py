@@ -23,11 +23,12 @@ from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceF
 from booking.models import (
     Appointment,
     BookingPolicy,
+    ConsentKind,
     ScreeningQuestion,
     Status,
 )
 from clinic.client_address import client_ip
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, PrivacyNotice
 from treatments.models import Treatment
 
 
@@ -226,12 +227,20 @@ class DetailsStep(Step):
             "email": appointment.patient_email,
             "phone": appointment.patient_phone,
         }
+        notice = PrivacyNotice.objects.current()
         if appointment.patient_email:
-            initial.update(consent_treatment=True, consent_privacy=True)
-        return self.render(ctx, {"form": DetailsForm(initial=initial), "appointment": appointment})
+            # Ticked again only if the notice they agreed to is still the one in force.
+            agreed = appointment.consents.filter(kind=ConsentKind.PRIVACY).first()
+            initial.update(
+                consent_treatment=True,
+                consent_privacy=bool(agreed and notice and agreed.privacy_notice_id == notice.pk)
+                or notice is None,
+            )
+        form = DetailsForm(initial=initial, notice=notice)
+        return self.render(ctx, {"form": form, "appointment": appointment})
 
     def post(self, ctx):
-        form = DetailsForm(ctx.request.POST)
+        form = DetailsForm(ctx.request.POST, notice=PrivacyNotice.objects.current())
         if not form.is_valid():
             return self.render(ctx, {"form": form, "appointment": ctx.appointment}, status=400)
         services.save_patient_details(
@@ -240,6 +249,7 @@ class DetailsStep(Step):
             email=form.cleaned_data["email"],
             phone=form.cleaned_data["phone"],
             consents=form.consents(),
+            privacy_notice=form.notice,
             now=ctx.now,
         )
         return redirect(self.next_url())

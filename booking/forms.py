@@ -2,11 +2,26 @@ import datetime as dt
 import re
 
 from django import forms
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
+from booking.models import (
+    ConsentKind,
+    DataRequestKind,
+    Practitioner,
+    QuestionKind,
+    ScreeningQuestion,
+    YesNo,
+)
+from clinic.dates import localised_format
 from clinic.languages import marked_translation
+from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
 # The exact words a patient agrees to. Change the version whenever the words change:
@@ -19,21 +34,141 @@ CONSENTS = {
             "effects and aftercare, and I answered the health questions truthfully."
         ),
     ),
+    # "%(notice)s" is the privacy notice: a link on the page, "privacy notice (version N)"
+    # in the wording kept; the consent also keeps which version (Consent.privacy_notice).
     ConsentKind.PRIVACY: (
-        "2026-11",
+        "2027-01",
         _(
-            "I agree that the clinic keeps my details and my answers to the health questions "
-            "to prepare and carry out my treatment, as described in the privacy notice."
+            "I give my express consent for the clinic to keep and use my details and my "
+            "answers to the health questions, which are health data, to prepare and carry out "
+            "my treatment, as described in the %(notice)s."
         ),
     ),
 }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+class DatePartsWidget(forms.MultiWidget):
+    """A date as three fields, day / month / year (GOV.UK's "date input" pattern).
+
+    Unlike `<input type="date">`, whose order and format follow the browser's locale
+    (Chromium in en-US shows mm/dd/yyyy), the three labelled fields cannot disagree with
+    the hint. The month is a list of names, so 3/4 can never be read as 4 March.
+    """
+
+    template_name = "booking/widgets/date_parts.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None, *, autocomplete: str = ""):
+        def numeric(size: int, part: str) -> forms.TextInput:
+            extra = {"autocomplete": f"{autocomplete}-{part}"} if autocomplete else {}
+            return forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": size, "size": size, **extra}
+            )
+
+        month_extra = {"autocomplete": f"{autocomplete}-month"} if autocomplete else {}
+        month = forms.Select(
+            attrs=month_extra,
+            choices=[("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())],
+        )
+        super().__init__(
+            {"day": numeric(2, "day"), "month": month, "year": numeric(4, "year")}, attrs
+        )
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            match = ISO_DATE.match(value)
+            if not match:
+                return [None, None, None]
+            year, month, day = match.groups()
+            return [str(int(day)), str(int(month)), year]
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), f"{value.year:04d}"]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        typed = data.get(name)
+        if not typed:
+            return super().value_from_datadict(data, files, name)
+        # One ISO date under the field's own name (scripts, a page from before the three
+        # fields): split into the three parts, so a wrong one is refused like any other.
+        match = ISO_DATE.match(str(typed))
+        if match:
+            year, month, day = match.groups()
+            return [day, str(int(month)), year]
+        return [str(typed), "", ""]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id")
+        labels = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        for part, subwidget in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            if base_id:
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+            # The form's CSS classes (crispy adds form-control to every part): a list is
+            # styled as a list.
+            if part == "month":
+                classes = subwidget["attrs"].get("class", "").split()
+                classes = ["form-select" if c == "form-control" else c for c in classes]
+                subwidget["attrs"]["class"] = " ".join(classes)
+            subwidget["part"] = part
+            subwidget["label"] = labels[part]
+        return context
+
+
+class DatePartsField(forms.MultiValueField):
+    """A date typed as day, month and year, with a message for each way it can be wrong."""
+
+    widget = DatePartsWidget
+    default_error_messages = {
+        "required": _("Please enter a date."),
+        "incomplete": _("The date must include a day, a month and a year."),
+        "missing_day": _("The date must include a day."),
+        "missing_month": _("The date must include a month."),
+        "missing_year": _("The date must include a year."),
+        "year_digits": _("Year must be 4 digits."),
+        "invalid": _("Enter a real date."),
+    }
+
+    def __init__(self, **kwargs):
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def clean(self, value):
+        parts = [str(part).strip() if part is not None else "" for part in (value or [])]
+        parts = (parts + ["", "", ""])[:3]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if len(missing) == 1:
+            code = f"missing_{missing[0]}"
+            raise forms.ValidationError(self.error_messages[code], code=code)
+        if missing:
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = parts
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise forms.ValidationError(self.error_messages["year_digits"], code="year_digits")
+        if not all(part.isascii() and part.isdigit() for part in (day, month)):
+            # int() would also take "1_0", "+5" or other scripts' digits.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            value = self.compress(parts)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        self.validate(value)
+        self.run_validators(value)
+        return value
+
+    def compress(self, data_list):
+        """The three cleaned parts as a date (clean() above checks them first)."""
+        day, month, year = (int(part) for part in data_list)
+        return dt.date(year, month, day)
 
 
 class FollowUp:
@@ -44,7 +179,7 @@ class FollowUp:
     parent_answer = ""  # the answer to it that makes this one apply
 
 
-class DateAnswerField(FollowUp, forms.DateField):
+class DateAnswerField(FollowUp, DatePartsField):
     pass
 
 
@@ -83,19 +218,32 @@ class TreatmentChoiceForm(forms.Form):
 class ScreeningForm(forms.Form):
     """The questionnaire: date of birth, then one field per active question (`question_<pk>`)."""
 
-    date_of_birth = forms.DateField(
+    date_of_birth = DatePartsField(
         label=_("Your date of birth"),
-        widget=DateInput,
-        help_text=_("For example 1990-04-23."),
+        widget=DatePartsWidget(autocomplete="bday"),
+        help_text=_("For example, 23 April 1990."),
         error_messages={
             "required": _("Please enter your date of birth."),
-            "invalid": _("Please enter a real date, for example 1990-04-23."),
+            "incomplete": _("Your date of birth must include a day, a month and a year."),
+            "missing_day": _("Your date of birth must include a day."),
+            "missing_month": _("Your date of birth must include a month."),
+            "missing_year": _("Your date of birth must include a year."),
+            "invalid": _("Enter a real date of birth."),
         },
     )
 
     def __init__(self, *args, questions: list[ScreeningQuestion], **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # A date question's hint: a recent past date, written as the fields read it.
+        example = str(
+            _("For example, %(date)s.")
+            % {
+                "date": date_format(
+                    timezone.localdate() - dt.timedelta(days=60), localised_format("j F Y")
+                )
+            }
+        )
         for question in questions:
             # In the patient's language, or the fallback marked with its lang.
             label = marked_translation(question, "text")
@@ -121,11 +269,7 @@ class ScreeningForm(forms.Form):
                 field = DateAnswerField(
                     label=label,
                     required=False,
-                    widget=DateInput,
-                    help_text=help_text,
-                    error_messages={
-                        "invalid": _("Please enter a real date, for example 2026-03-01.")
-                    },
+                    help_text=" ".join(filter(None, [help_text, example])),
                 )
             else:
                 field = YesNoAnswerField(
@@ -175,6 +319,14 @@ class ScreeningForm(forms.Form):
         return {q.pk: self.cleaned_data.get(self.field_name(q)) or None for q in self.questions}
 
 
+class RecheckForm(ScreeningForm):
+    """The questions again, before the visit: the date of birth on file is kept."""
+
+    def __init__(self, *args, questions: list[ScreeningQuestion], **kwargs):
+        super().__init__(*args, questions=questions, **kwargs)
+        del self.fields["date_of_birth"]
+
+
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-.]{7,25}$")
 
 
@@ -207,9 +359,10 @@ class DetailsForm(forms.Form):
         error_messages={"required": _("Please confirm you have read the treatment information.")},
     )
     consent_privacy = forms.BooleanField(
-        label=CONSENTS[ConsentKind.PRIVACY][1],
         error_messages={"required": _("Please agree to the privacy notice to book online.")},
     )
+    # The version of the privacy notice the page showed: the one the patient agrees to.
+    privacy_notice = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and assistive technology) by CSS, filled in by bots.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -217,6 +370,48 @@ class DetailsForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, notice: PrivacyNotice | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+        shown = notice.version if notice else None
+        self.fields["consent_privacy"].label = self._privacy_label(notice)
+        self.initial["privacy_notice"] = shown
+        # Agreed to another version than the one in force (it changed meanwhile, or the
+        # field was tampered with): ask again, showing the version in force.
+        self.notice_changed = self.is_bound and self.data.get("privacy_notice", "") != str(
+            shown or ""
+        )
+        if self.notice_changed:
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["privacy_notice"] = "" if shown is None else str(shown)
+            self.data = data
+
+    @staticmethod
+    def _privacy_label(notice: PrivacyNotice | None):
+        url = notice.get_absolute_url() if notice else reverse("privacy")
+        # A new tab, so that nothing typed on this page is lost by reading the notice.
+        link = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
+            "({})</span></a>",
+            url,
+            _("privacy notice"),
+            _("opens in a new tab"),
+        )
+        return mark_safe(
+            conditional_escape(str(CONSENTS[ConsentKind.PRIVACY][1])) % {"notice": link}
+        )
+
+    def clean_consent_privacy(self):
+        if self.notice_changed:
+            raise forms.ValidationError(
+                _(
+                    "Our privacy notice has just been updated. Please read the new version "
+                    "and tick the box again."
+                )
+            )
+        return self.cleaned_data["consent_privacy"]
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -239,7 +434,16 @@ class DetailsForm(forms.Form):
 
     def consents(self) -> list[tuple[str, str, str]]:
         """(kind, exact wording, version) of each consent given."""
-        return [(kind, str(text), version) for kind, (version, text) in CONSENTS.items()]
+        notice = (
+            _("privacy notice (version %(version)s)") % {"version": self.notice.version}
+            if self.notice
+            else _("privacy notice")
+        )
+        wording = {
+            ConsentKind.TREATMENT: str(CONSENTS[ConsentKind.TREATMENT][1]),
+            ConsentKind.PRIVACY: str(CONSENTS[ConsentKind.PRIVACY][1]) % {"notice": notice},
+        }
+        return [(kind, wording[kind], version) for kind, (version, _text) in CONSENTS.items()]
 
 
 class SlotForm(forms.Form):
@@ -253,3 +457,9 @@ class SlotForm(forms.Form):
             return value.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             raise forms.ValidationError(_("Please choose one of the times shown.")) from None
+
+
+class DataRequestForm(forms.Form):
+    """A patient's request about their data, from the manage link (one button per kind)."""
+
+    kind = forms.ChoiceField(choices=DataRequestKind.choices)

@@ -21,9 +21,12 @@ def make_manage_token(appointment: Appointment) -> str:
     return signing.dumps({"a": appointment.pk, "k": appointment.manage_key[:16]}, salt=SALT)
 
 
-def manage_url(appointment: Appointment) -> str:
-    """The full address of the appointment's private page, for emails and calendar files."""
-    path = reverse("booking:manage", kwargs={"token": make_manage_token(appointment)})
+def manage_url(
+    appointment: Appointment, *, token: str | None = None, page: str = "booking:manage"
+) -> str:
+    """The full address of the appointment's private page (or of another of its private
+    pages, such as the health re-check), for emails and calendar files."""
+    path = reverse(page, kwargs={"token": token or make_manage_token(appointment)})
     return settings.SITE_URL + path
 
 

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -13,9 +14,10 @@ from django_ratelimit.core import is_ratelimited
 from booking import flow, services
 from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
 from booking.flow_state import BookingState, Context
-from booking.forms import SlotForm
-from booking.models import Appointment
+from booking.forms import DataRequestForm, RecheckForm, SlotForm
+from booking.models import Appointment, DataRequestKind, RecheckResult, ScreeningQuestion
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
+from clinic.dates import localised_format
 from treatments.models import Treatment
 
 
@@ -130,8 +132,54 @@ def manage(request, appointment: Appointment, token: str):
             "token": token,
             "can_change": appointment.can_be_changed_by_patient(now),
             "is_past": appointment.is_past(now),
+            "can_recheck": appointment.can_be_rechecked(now),
+            "data_requests": appointment.data_requests.all(),
+            "request_kinds": DataRequestKind,
         },
     )
+
+
+DATA_REQUEST_RECEIVED = {
+    DataRequestKind.COPY: gettext_lazy(
+        "We have your request for a copy of your data. We will send it to the email address "
+        "you booked with within 20 business days."
+    ),
+    DataRequestKind.DELETE_HEALTH_ANSWERS: gettext_lazy(
+        "We have your request to delete your answers to the health questions. We will "
+        "confirm by email within 20 business days."
+    ),
+}
+
+
+@never_cache
+@require_POST
+@rate_limited("manage")
+@with_manage_link
+def manage_data_request(request, appointment: Appointment, token: str):
+    """A copy of the patient's data, or the deletion of their health answers: recorded
+    once, the manager told (booking/notifications.py), the patient shown it on the page."""
+    form = DataRequestForm(request.POST)
+    if not form.is_valid() or not appointment.patient_email:
+        messages.error(request, _("Please choose one of the requests on this page."))
+        return redirect("booking:manage", token=token)
+    kind = DataRequestKind(form.cleaned_data["kind"])
+    data_request, created = services.request_patient_data(appointment, kind)
+    if created:
+        messages.success(request, DATA_REQUEST_RECEIVED[kind])
+    else:
+        messages.info(
+            request,
+            _(
+                "We already have this request, made on %(date)s. We will answer within 20 "
+                "business days."
+            )
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(data_request.created_at), localised_format("j F Y")
+                )
+            },
+        )
+    return redirect("booking:manage", token=token)
 
 
 @never_cache
@@ -186,6 +234,75 @@ def manage_reschedule(request, appointment: Appointment, token: str):
     )
     context |= {"appointment": appointment, "token": token, "treatment": appointment.treatment}
     return render(request, "booking/manage_reschedule.html", context, status=status)
+
+
+def _refuse_recheck(request, token: str):
+    """Cancelled, past or otherwise closed to the re-check: the manage page says why."""
+    messages.error(request, str(services.recheck.CANNOT_RECHECK))
+    return redirect("booking:manage", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
+@with_manage_link
+def manage_recheck(request, appointment: Appointment, token: str):
+    """Before the visit: has anything in the health answers changed? "Nothing" is a POST."""
+    now = timezone.now()
+    if not appointment.can_be_rechecked(now):
+        return _refuse_recheck(request, token)
+    if request.method == "POST":
+        try:
+            services.reconfirm_unchanged(appointment.pk, now=now)
+        except services.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: we have noted that nothing has changed."))
+        return redirect("booking:manage_recheck", token=token)
+    return render(
+        request,
+        "booking/manage_recheck.html",
+        {
+            "appointment": appointment,
+            "token": token,
+            "can_change": appointment.can_be_changed_by_patient(now),
+            "results": RecheckResult,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage", methods=("GET", "HEAD", "POST"))
+@with_manage_link
+def manage_recheck_questions(request, appointment: Appointment, token: str):
+    """Something has changed: the questions again, blank (the answers on file are never
+    shown through the link in an email)."""
+    now = timezone.now()
+    if not appointment.can_be_rechecked(now):
+        return _refuse_recheck(request, token)
+    questions = list(
+        ScreeningQuestion.objects.for_treatment(appointment.treatment).select_related("parent")
+    )
+    form = RecheckForm(request.POST if request.method == "POST" else None, questions=questions)
+    context = {"appointment": appointment, "token": token, "form": form}
+    if request.method != "POST":
+        return render(request, "booking/manage_recheck_questions.html", context)
+    if not form.is_valid():
+        return render(request, "booking/manage_recheck_questions.html", context, status=400)
+    try:
+        recheck = services.recheck_answers(appointment.pk, questions, form.answers(), now=now)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+        return redirect("booking:manage", token=token)
+    if recheck.result == RecheckResult.BLOCKED:
+        # Shown once, here: the reasons come from the answers, which are not kept.
+        return render(
+            request,
+            "booking/manage_recheck_cancelled.html",
+            {"appointment": recheck.appointment, "token": token, "assessment": recheck.assessment},
+        )
+    return redirect("booking:manage_recheck", token=token)
 
 
 @never_cache

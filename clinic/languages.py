@@ -8,6 +8,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from modeltranslation.utils import resolution_order
 
+from clinic.rendering import markdown_to_safe_html
+
 
 def filled_in_any_language(field: str) -> Q:
     """Rows whose ``field`` has a text in at least one language: what a page shows, in
@@ -48,3 +50,19 @@ def marked_translation(obj: object, field: str) -> SafeString:
         return body
     element = "div" if is_html else "span"
     return format_html('<{0} lang="{1}">{2}</{0}>', element, code, body)
+
+
+def render_markdown(instance: object, source: str, target: str, *, top_heading: int = 3) -> None:
+    """Markdown ``source`` to safe HTML ``target``, in every language's column.
+
+    Both are translated fields: each language's HTML comes from that language's Markdown,
+    and an empty text stays empty, so a page falls back to the other language as a whole
+    (and marks it). Columns are set directly: assigning the field itself would only write
+    the active language's.
+    """
+    columns = instance.__dict__
+    columns[target] = markdown_to_safe_html(columns.get(source) or "", top_heading=top_heading)
+    for code, _name in settings.LANGUAGES:
+        text = columns.get(f"{source}_{code}") or ""
+        html = markdown_to_safe_html(text, top_heading=top_heading) if text else ""
+        columns[f"{target}_{code}"] = html

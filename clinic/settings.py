@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -300,6 +301,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
 
+# Widgets render with the project's templates too (templates/booking/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -458,6 +461,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RETENTION_HEALTH_DATA_DAYS = env_int("RETENTION_HEALTH_DATA_DAYS", 365)
 RETENTION_PATIENT_DETAILS_DAYS = env_int("RETENTION_PATIENT_DETAILS_DAYS", 3 * 365)
 RETENTION_ABANDONED_HOURS = env_int("RETENTION_ABANDONED_HOURS", 24)
+# Who is told of a patient's data request (a copy, deleting health answers); empty: the
+# clinic profile's email.
+PRIVACY_REQUESTS_EMAIL = os.environ.get("PRIVACY_REQUESTS_EMAIL", "")
 
 # Rate limits (django-ratelimit) per client address. They count in the default cache:
 # Redis in production (shared by every app server); local memory in development.

@@ -28,10 +28,10 @@ class SiteSitemap(Sitemap):
 
 
 class PagesSitemap(SiteSitemap):
-    """The pages that are not a database row: home, the treatment list, contact."""
+    """The pages that are not a database row: home, the treatment list, contact, privacy."""
 
     def items(self) -> list[str]:
-        return ["home", "treatments:list", "contact"]
+        return ["home", "treatments:list", "contact", "privacy"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -41,6 +41,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/v/<int:version>/", views.privacy_version, name="privacy_version"),
     path("treatments/", include("treatments.urls")),
     path("book/", include("booking.urls")),
 )

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clinic.cache_versions import InvalidatingQuerySet
+from clinic.languages import render_markdown
 from treatments.images import delete_renditions, make_renditions, validate_image_file
-from treatments.rendering import markdown_to_safe_html
 
 
 class TreatmentQuerySet(InvalidatingQuerySet["Treatment"]):
@@ -145,6 +145,16 @@ class Treatment(models.Model):
         blank=True,
         help_text=_("At most 160 characters, shown by search engines under the page title."),
     )
+    loaded_content = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Kept by load_clinic_content: the fingerprint of each field it last wrote, and "
+            "the standard questions and FAQs it has created, so it never overwrites or "
+            "brings back what staff edited or removed."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatmentQuerySet.as_manager()
@@ -226,21 +236,6 @@ class Treatment(models.Model):
         return sorted(self.sections.all(), key=lambda section: rank[section.kind])
 
 
-def render_markdown(instance: models.Model, source: str, target: str) -> None:
-    """Markdown ``source`` to safe HTML ``target``, in every language's column.
-
-    Both are translated (treatments/translation.py): each language's HTML comes from that
-    language's Markdown, and an empty text stays empty, so the page falls back to the
-    other language as a whole (and marks it). Columns are set directly: assigning the
-    field itself would only write the active language's.
-    """
-    columns = instance.__dict__
-    columns[target] = markdown_to_safe_html(columns.get(source) or "")
-    for code, _name in settings.LANGUAGES:
-        text = columns.get(f"{source}_{code}") or ""
-        columns[f"{target}_{code}"] = markdown_to_safe_html(text) if text else ""
-
-
 class SectionKind(models.TextChoices):
     """The kinds of section a treatment page has, in the order patients read them."""
 
@@ -269,6 +264,12 @@ class Section(models.Model):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
+    loaded_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Fingerprint of the text load_clinic_content last wrote here."),
+    )
 
     objects = InvalidatingQuerySet["Section"].as_manager()
 
@@ -299,6 +300,18 @@ class FAQ(models.Model):
     answer = models.TextField(_("answer"), help_text=_("Markdown, like the section bodies."))
     answer_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    content_key = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("Which of the clinic's standard questions this is (load_clinic_content)."),
+    )
+    loaded_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Fingerprint of the text load_clinic_content last wrote here."),
+    )
 
     objects = InvalidatingQuerySet["FAQ"].as_manager()
 

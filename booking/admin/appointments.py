@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.admin.actions import AppointmentActions
-from booking.admin.filters import StatusFilter, WhenFilter
+from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
 from booking.admin.helpers import EMPTY, can_see_health, clinic_tz, local_time, status_badge
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
-from booking.models import AccessRecord, Actor, Appointment, AppointmentChange
+from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, RecheckResult
 
 
 @admin.register(Appointment)
@@ -28,9 +28,10 @@ class AppointmentAdmin(AppointmentActions):
         "patient_name",
         "practitioner",
         "treatment",
+        "health_recheck_column",
     ]
     list_display_links = ["reference"]
-    list_filter = [StatusFilter, WhenFilter, "practitioner", "treatment"]
+    list_filter = [StatusFilter, WhenFilter, HealthRecheckFilter, "practitioner", "treatment"]
     # Year → month → day links in the clinic's time zone. Two queries (the first and
     # last start, then the years/months/days that have appointments); the MIN/MAX is
     # served by the starts_at index. "When" (today, tomorrow, this week, …) and the
@@ -70,6 +71,7 @@ class AppointmentAdmin(AppointmentActions):
         "hold_expires_local",
         "created_local",
         "confirmed_local",
+        "health_recheck_column",
     ]
     health_readonly_fields = ["health_screening", "instructions"]
 
@@ -97,6 +99,29 @@ class AppointmentAdmin(AppointmentActions):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, appointment: Appointment):
         return status_badge(appointment)
+
+    @admin.display(description=_("health answers re-checked"), ordering="health_rechecked_at")
+    def health_recheck_column(self, appointment: Appointment):
+        """✓ with the time, "changed" (and what it led to), or "not yet": the day sheet's
+        answer to "did this patient re-confirm their health answers?" (no answer shown)."""
+        result = appointment.health_recheck
+        if not result:
+            return format_html(
+                '<span class="booking-recheck booking-recheck--none">{}</span>', gettext("not yet")
+            )
+        when = local_time(appointment.health_rechecked_at, fmt="D j M, H:i")
+        if result == RecheckResult.UNCHANGED:
+            return format_html(
+                '<span class="booking-recheck booking-recheck--ok" title="{}">✓ {}</span>',
+                RecheckResult.UNCHANGED.label,
+                when,
+            )
+        return format_html(
+            '<span class="booking-recheck booking-recheck--changed" title="{}">{} · {}</span>',
+            appointment.get_health_recheck_display(),
+            gettext("changed"),
+            when,
+        )
 
     @admin.display(description=_("starts"))
     def starts_local(self, appointment: Appointment) -> str:
@@ -176,7 +201,13 @@ class AppointmentAdmin(AppointmentActions):
             (_("Patient"), {"fields": self.editable_fields}),
             (
                 _("Record"),
-                {"fields": [("created_local", "confirmed_local"), "hold_expires_local"]},
+                {
+                    "fields": [
+                        ("created_local", "confirmed_local"),
+                        "hold_expires_local",
+                        "health_recheck_column",
+                    ]
+                },
             ),
         ]
         if can_see_health(request):

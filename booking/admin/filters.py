@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.helpers import clinic_tz
-from booking.models import Status
+from booking.models import RecheckResult, Status
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -97,6 +97,36 @@ class WhenFilter(admin.SimpleListFilter):
             return queryset.filter(starts_at__gte=now)
         if value == "past":
             return queryset.filter(starts_at__lt=now)
+        return queryset.none()
+
+
+class HealthRecheckFilter(admin.SimpleListFilter):
+    """Whether the patient answered the health re-check before the visit, and how."""
+
+    title = _("health re-check")
+    parameter_name = "recheck"
+    RECONFIRMED, CHANGED, NOT_YET = "reconfirmed", "changed", "not_yet"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.RECONFIRMED, _("✓ Nothing has changed")),
+            (self.CHANGED, _("Answers changed")),
+            (RecheckResult.MUST_MOVE.value, _("Must move to a later date")),
+            (self.NOT_YET, _("Not yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.RECONFIRMED:
+            return queryset.filter(health_recheck=RecheckResult.UNCHANGED)
+        if value == self.CHANGED:
+            return queryset.exclude(health_recheck__in=["", RecheckResult.UNCHANGED])
+        if value == RecheckResult.MUST_MOVE:
+            return queryset.filter(health_recheck=RecheckResult.MUST_MOVE)
+        if value == self.NOT_YET:
+            return queryset.filter(health_recheck="")
         return queryset.none()
 
 

@@ -1,6 +1,6 @@
 """Practitioners, with their hours and upcoming closures, and the closures' own page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationAdmin
 from booking.admin.filters import ClosureScopeFilter
 from booking.admin.helpers import local_time
 from booking.admin.inlines import ClosureInline, WorkingHoursInline
-from booking.models import Closure, Practitioner
+from booking.models import Closure, ClosureSource, Practitioner
 
 
 @admin.register(Practitioner)
@@ -24,13 +24,14 @@ class PractitionerAdmin(TranslationAdmin):
 
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
-    list_display = ["who", "starts", "ends", "reason"]
-    list_filter = [ClosureScopeFilter, "practitioner"]
+    list_display = ["who", "starts", "ends", "reason", "is_active", "source"]
+    list_filter = [ClosureScopeFilter, "source", "is_active", "practitioner"]
     date_hierarchy = "starts_at"
     search_fields = ["reason", "practitioner__name"]
     list_select_related = ["practitioner"]
     ordering = ["-starts_at"]
-    fields = ["practitioner", "starts_at", "ends_at", "reason"]
+    fields = ["practitioner", "starts_at", "ends_at", "reason", "is_active", "source"]
+    readonly_fields = ["source"]
 
     @admin.display(description=_("applies to"), ordering="practitioner__name")
     def who(self, closure: Closure) -> str:
@@ -43,3 +44,30 @@ class ClosureAdmin(admin.ModelAdmin):
     @admin.display(description=_("until"), ordering="ends_at")
     def ends(self, closure: Closure) -> str:
         return local_time(closure.ends_at)
+
+    # A deleted holiday closure would come back with the next `load_holidays`: it is
+    # switched off instead (kept, unticked), which the refresh respects. Staff-made
+    # closures are deleted as usual.
+    def delete_model(self, request, obj: Closure) -> None:
+        if obj.source == ClosureSource.HOLIDAY:
+            obj.is_active = False
+            obj.save(update_fields=["is_active"])
+            self._say_switched_off(request)
+            return
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        if queryset.filter(source=ClosureSource.HOLIDAY).update(is_active=False):
+            self._say_switched_off(request)
+        super().delete_queryset(request, queryset.exclude(source=ClosureSource.HOLIDAY))
+
+    def _say_switched_off(self, request) -> None:
+        self.message_user(
+            request,
+            gettext(
+                "Public-holiday closures are kept switched off (“in force” unticked) rather "
+                "than deleted, so the holiday refresh does not bring them back. The clinic "
+                "is open on those days."
+            ),
+            messages.WARNING,
+        )

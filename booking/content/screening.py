@@ -1,8 +1,24 @@
 """The standard microneedling screening questionnaire (PRODUCT.md).
 
-Each entry becomes one ``booking.models.ScreeningQuestion``. ``key`` only links a
-follow-up to its parent here; it is not stored. Positions leave gaps of ten so
-editors can slot questions in between.
+Each entry becomes one ``booking.models.ScreeningQuestion``. ``key`` is stored as the
+question's ``content_key``: it links a follow-up to its parent here, and lets
+``load_clinic_content`` find the question again to correct it, only while staff have not
+edited it (booking/content/loading.py). Positions leave gaps of ten so editors can slot
+questions in between.
+
+Waiting periods (days after the date the patient gives), chosen on the conservative side
+of usual practice; a clinician reviews every one of them while it runs:
+- filler or anti-wrinkle injections: 14 (until swelling has settled and the product has
+  integrated);
+- light (superficial) peel: 14 (the skin has re-surfaced);
+- medium or deep peel: 90 (the deeper layers take months to recover);
+- ablative laser resurfacing (CO2, erbium): 180 (three to six months are usual; we take
+  the longer end);
+- non-ablative laser or light (IPL, fractional non-ablative, laser hair removal): 30;
+- isotretinoin, last dose: 180 (six months, the usual advice);
+- sunburn on the area: 14 (healed, no peeling or redness);
+- waxing, epilation or hair-removal creams on the area: 5 (the skin barrier has
+  recovered; usual advice is "a few days" to a week).
 """
 
 from typing import Any
@@ -22,20 +38,20 @@ QUESTIONS: list[dict[str, Any]] = [
         "outcome": BLOCKS,
         "public_label": "You are pregnant or breastfeeding",
         "patient_message": (
-            "We do not offer microneedling during pregnancy or while breastfeeding, partly "
-            "because the numbing cream should not be used then. We would be glad to see you "
-            "afterwards."
+            "We do not offer microneedling during pregnancy or while breastfeeding: there is "
+            "little safety information for this time, and the skin is more likely to develop "
+            "dark patches then. We would be glad to see you afterwards."
         ),
     },
     {
         "key": "infection",
-        "text": "Do you have a skin infection at the moment?",
-        "help_text": "For example an infected spot, impetigo, a fungal rash or a wart.",
+        "text": "Do you have a skin infection on or near the area to be treated at the moment?",
+        "help_text": "For example an infected spot, impetigo, a fungal rash or a wart there.",
         "outcome": BLOCKS,
-        "public_label": "You have an active skin infection",
+        "public_label": "You have an active skin infection on the area",
         "patient_message": (
-            "Microneedling has to wait until a skin infection has fully cleared. Please "
-            "contact us once it has, and we will find you a time."
+            "Microneedling has to wait until the infection on the area has fully cleared. "
+            "Please contact us once it has, and we will find you a time."
         ),
     },
     {
@@ -60,6 +76,19 @@ QUESTIONS: list[dict[str, Any]] = [
         "patient_message": (
             "We cannot offer microneedling on an area with active skin cancer. Please speak "
             "with your doctor, and contact us if you would like to talk it through."
+        ),
+    },
+    {
+        "key": "changing_mole",
+        "text": (
+            "Is there a mole or spot on the area to be treated that is new, or that has "
+            "changed in size, shape or colour, bleeds or does not heal?"
+        ),
+        "outcome": BLOCKS,
+        "public_label": "You have a new or changing mole or spot on the area",
+        "patient_message": (
+            "A new or changing mole or spot should be checked by a doctor before the area is "
+            "treated. Once it has been checked, contact us and we will find you a time."
         ),
     },
     {
@@ -112,19 +141,6 @@ QUESTIONS: list[dict[str, Any]] = [
         ),
     },
     {
-        "key": "allergy",
-        "text": (
-            "Are you allergic to any metal (such as nickel) or to numbing creams (such as "
-            "lidocaine)?"
-        ),
-        "outcome": BLOCKS,
-        "public_label": "You are allergic to metals or to numbing creams such as lidocaine",
-        "patient_message": (
-            "The treatment uses metal needles and a numbing cream, so with this allergy we "
-            "cannot book it online. Please contact us and we will talk it through with you."
-        ),
-    },
-    {
         "key": "skin_condition",
         "text": (
             "Do you have a flare of eczema, psoriasis or rosacea, or inflamed acne (red, "
@@ -137,16 +153,6 @@ QUESTIONS: list[dict[str, Any]] = [
         "patient_message": (
             "Microneedling has to wait until the skin on the area has calmed down. Please "
             "contact us when it has settled, and we will find you a time."
-        ),
-    },
-    {
-        "key": "sunburn",
-        "text": "Have you had sunburn on the area to be treated in the last two weeks?",
-        "outcome": BLOCKS,
-        "public_label": "You have had sunburn on the area in the last two weeks",
-        "patient_message": (
-            "Sunburnt skin needs time to recover first. You are welcome to book once two weeks "
-            "have passed since the sunburn."
         ),
     },
     # Answers a clinician looks at before the appointment is confirmed.
@@ -180,11 +186,33 @@ QUESTIONS: list[dict[str, Any]] = [
         ),
     },
     {
+        "key": "allergy",
+        "text": (
+            "Are you allergic to any metal (such as nickel) or to numbing creams (such as "
+            "lidocaine)?"
+        ),
+        "outcome": REVIEW,
+        "public_label": "You are allergic to metals or to numbing creams such as lidocaine",
+        "patient_message": (
+            "Because of your allergy, a clinician will look at your answers before your "
+            "appointment is confirmed: other needles and numbing products can often be used "
+            "instead."
+        ),
+    },
+    {
+        "key": "face_area",
+        "text": "Is the area to be treated on your face?",
+        "help_text": "Answer “No” if only other areas, such as the thighs or abdomen, are treated.",
+        "outcome": NONE,
+    },
+    {
         "key": "cold_sore_history",
+        "parent": "face_area",
+        "parent_answer": YesNo.YES,
         "text": "Have you ever had cold sores?",
         "help_text": "Cold sores are small blisters, usually around the lips (herpes simplex).",
         "outcome": REVIEW,
-        "public_label": "You get cold sores from time to time",
+        "public_label": "Your face is to be treated and you get cold sores from time to time",
         "patient_message": (
             "Because you have had cold sores, a clinician will look at your answers before "
             "your appointment is confirmed. They may suggest medicine to help prevent an "
@@ -226,28 +254,189 @@ QUESTIONS: list[dict[str, Any]] = [
         ),
     },
     {
-        "key": "recent_procedures",
-        "kind": QuestionKind.DATE,
-        # PRODUCT.md's wording says "anti-wrinkle injections"; "treatment (for example
-        # Botox)" says the same without the word the site avoids next to microneedling.
+        "key": "pigment_history",
         "text": (
-            "When did you last have filler, anti-wrinkle treatment (for example Botox), a "
-            "chemical peel or laser treatment in the area? Leave empty if not in the last "
-            "3 months."
+            "Do you have melasma, or have you had dark marks that stayed after a spot, "
+            "injury, burn or other treatment?"
+        ),
+        "help_text": (
+            "Melasma is patchy brown colouring, often on the cheeks, forehead or upper lip."
+        ),
+        "outcome": REVIEW,
+        "public_label": "You have melasma or get dark marks after the skin is inflamed or hurt",
+        "patient_message": (
+            "Because your skin tends to darken after inflammation, a clinician will look at "
+            "your answers before your appointment is confirmed. They may suggest a test patch "
+            "or gentler settings."
+        ),
+    },
+    {
+        "key": "vitiligo_psoriasis",
+        "text": "Do you have vitiligo or psoriasis, even if it is calm at the moment?",
+        "help_text": (
+            "With these conditions, small injuries to the skin can sometimes start new patches."
+        ),
+        "outcome": REVIEW,
+        "public_label": "You have vitiligo or psoriasis",
+        "patient_message": (
+            "Because vitiligo and psoriasis can appear where the skin is injured, a clinician "
+            "will look at your answers before your appointment is confirmed."
+        ),
+    },
+    {
+        "key": "tattoo",
+        "text": "Do you have a tattoo or permanent make-up on the area to be treated?",
+        "help_text": "For example microbladed eyebrows, or tattooed eyeliner or lip colour.",
+        "outcome": REVIEW,
+        "public_label": "You have a tattoo or permanent make-up on the area",
+        "patient_message": (
+            "We do not needle over tattoos or permanent make-up, so a clinician will look at "
+            "your answers and plan the treatment around them before your appointment is "
+            "confirmed."
+        ),
+    },
+    {
+        "key": "implants",
+        "text": (
+            "Do you have thread lifts, or permanent or long-lasting filler (such as silicone), "
+            "in the area to be treated?"
+        ),
+        "outcome": REVIEW,
+        "public_label": "You have threads or permanent filler in the area",
+        "patient_message": (
+            "Because of the threads or filler in the area, a clinician will look at your "
+            "answers before your appointment is confirmed."
+        ),
+    },
+    # Recent treatments on the area: a date each, with its own waiting period (see the
+    # module docstring). PRODUCT.md's wording says "anti-wrinkle injections"; "treatment
+    # (for example Botox)" says the same without the word the site avoids next to
+    # microneedling.
+    {
+        "key": "filler_botox_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have filler or anti-wrinkle treatment (for example Botox) in "
+            "the area? Leave empty if not in the last month."
         ),
         "outcome": REVIEW,
         "waiting_days": 14,
         "public_label": (
-            "You had filler, anti-wrinkle treatment, a chemical peel or laser on the area in "
-            "the last two weeks"
+            "You had filler or anti-wrinkle treatment in the area in the last two weeks"
         ),
         "patient_message": (
-            "You had another treatment on the area recently, so the earliest date you can "
-            "book is two weeks after it, and a clinician will look at your answers before "
-            "confirming."
+            "You had filler or anti-wrinkle treatment in the area recently, so the earliest "
+            "date you can book is two weeks after it, and a clinician will look at your "
+            "answers before confirming."
         ),
     },
-    # Answers that add an instruction to the confirmation.
+    {
+        "key": "light_peel_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have a light chemical peel on the area? Leave empty if not in "
+            "the last month."
+        ),
+        "help_text": (
+            "A light peel leaves the skin pink or flaky for a few days at most, for example a "
+            "glycolic or salicylic peel."
+        ),
+        "outcome": REVIEW,
+        "waiting_days": 14,
+        "public_label": "You had a light chemical peel on the area in the last two weeks",
+        "patient_message": (
+            "You had a peel on the area recently, so the earliest date you can book is two "
+            "weeks after it, and a clinician will look at your answers before confirming."
+        ),
+    },
+    {
+        "key": "deep_peel_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have a medium or deep chemical peel on the area? Leave empty "
+            "if not in the last 6 months."
+        ),
+        "help_text": (
+            "For example a TCA or phenol peel, with a week or more of peeling or crusting. If "
+            "you are not sure which kind you had, enter it here."
+        ),
+        "outcome": REVIEW,
+        "waiting_days": 90,
+        "public_label": "You had a medium or deep chemical peel on the area in the last 3 months",
+        "patient_message": (
+            "After a medium or deep peel the skin needs about three months to recover, so "
+            "that is the earliest date you can book, and a clinician will look at your "
+            "answers before confirming."
+        ),
+    },
+    {
+        "key": "ablative_laser_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have laser resurfacing (such as CO2 or erbium laser) on the "
+            "area? Leave empty if not in the last 6 months."
+        ),
+        "help_text": (
+            "Resurfacing lasers remove a layer of skin and leave it raw or crusted for "
+            "several days. If you are not sure which kind of laser you had, enter it here."
+        ),
+        "outcome": REVIEW,
+        "waiting_days": 180,
+        "public_label": "You had laser resurfacing on the area in the last 6 months",
+        "patient_message": (
+            "After laser resurfacing the skin needs about six months to recover, so that is "
+            "the earliest date you can book, and a clinician will look at your answers "
+            "before confirming."
+        ),
+    },
+    {
+        "key": "other_laser_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have another laser or light treatment on the area (such as "
+            "IPL or laser hair removal)? Leave empty if not in the last 2 months."
+        ),
+        "help_text": "Treatments that leave the skin intact, with redness for a day or two.",
+        "outcome": REVIEW,
+        "waiting_days": 30,
+        "public_label": "You had a laser or light treatment on the area in the last month",
+        "patient_message": (
+            "You had a laser or light treatment on the area recently, so the earliest date "
+            "you can book is a month after it, and a clinician will look at your answers "
+            "before confirming."
+        ),
+    },
+    # Answers that add an instruction to the confirmation (a date one also sets the
+    # earliest date).
+    {
+        "key": "sunburn_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last have sunburn on the area to be treated? Leave empty if not in "
+            "the last month."
+        ),
+        "outcome": INSTRUCTION,
+        "waiting_days": 14,
+        "instruction": (
+            "Keep the area to be treated out of the sun before your visit. If the skin there "
+            "is still red, sore or peeling on the day, contact us to move your visit."
+        ),
+    },
+    {
+        "key": "hair_removal_date",
+        "kind": QuestionKind.DATE,
+        "text": (
+            "When did you last wax, use an epilator or use a hair-removal cream on the area "
+            "to be treated? Leave empty if not in the last 2 weeks."
+        ),
+        "help_text": "Shaving does not count.",
+        "outcome": INSTRUCTION,
+        "waiting_days": 5,
+        "instruction": (
+            "Please do not wax, epilate or use hair-removal creams on the area to be treated "
+            "in the 5 days before your visit."
+        ),
+    },
     {
         "key": "nsaids",
         "text": (

@@ -6,13 +6,14 @@
 - ``statuses``: an appointment's statuses and the one table of how they change;
 - ``appointments``: appointments, consents, the history of changes;
 - ``outbox``: emails to patients;
-- ``access``: who on the staff saw what.
+- ``access``: who on the staff saw what;
+- ``data_requests``: what patients asked about their data, and how it was handled.
 
 Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``QuestionKind``,
-``YesNo``) is defined in ``booking/choices.py`` so the pure rules can share it.
+``YesNo``, ``RecheckResult``) is defined in ``booking/choices.py`` so the pure rules can share it.
 """
 
-from booking.choices import Outcome, QuestionKind, YesNo
+from booking.choices import Outcome, QuestionKind, RecheckResult, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
     REFERENCE_ALPHABET,
@@ -25,11 +26,18 @@ from booking.models.appointments import (
     ConsentKind,
     new_reference,
 )
+from booking.models.data_requests import (
+    DataRequest,
+    DataRequestKind,
+    DataRequestQuerySet,
+    DataRequestStatus,
+)
 from booking.models.outbox import EmailKind, PatientEmail, PatientEmailQuerySet
 from booking.models.policy import BookingPolicy
 from booking.models.practitioners import (
     Closure,
     ClosureQuerySet,
+    ClosureSource,
     Practitioner,
     PractitionerQuerySet,
     Weekday,
@@ -67,8 +75,13 @@ __all__ = [
     "BookingPolicy",
     "Closure",
     "ClosureQuerySet",
+    "ClosureSource",
     "Consent",
     "ConsentKind",
+    "DataRequest",
+    "DataRequestKind",
+    "DataRequestQuerySet",
+    "DataRequestStatus",
     "EmailKind",
     "Outcome",
     "PatientEmail",
@@ -76,6 +89,7 @@ __all__ = [
     "Practitioner",
     "PractitionerQuerySet",
     "QuestionKind",
+    "RecheckResult",
     "Screening",
     "ScreeningAnswer",
     "ScreeningQuestion",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.choices import RecheckResult
 from booking.models.policy import BookingPolicy
 from booking.models.practitioners import Practitioner
 from booking.models.questionnaire import Screening
@@ -119,6 +120,26 @@ class Appointment(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     reminder_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     aftercare_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recheck_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    health_recheck = models.CharField(
+        _("health re-check"),
+        max_length=12,
+        choices=RecheckResult.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written by raw SQL (bench/seed.py) have not answered either
+        help_text=_(
+            "What the patient said, before the visit, when asked whether their health "
+            "answers changed. Empty: not answered yet."
+        ),
+    )
+    health_rechecked_at = models.DateTimeField(_("re-check answered"), null=True, blank=True)
+    health_reconfirmed_at = models.DateTimeField(
+        _("health answers re-confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When the patient last confirmed that the answers on file are current."),
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -208,6 +229,19 @@ class Appointment(models.Model):
         cutoff = dt.timedelta(hours=BookingPolicy.load().cancellation_cutoff_hours)
         return now < self.starts_at - cutoff
 
+    def can_be_rechecked(self, now: dt.datetime) -> bool:
+        """The health re-check before the visit: for a planned visit that has not started.
+
+        No cut-off: a change in health matters until the visit itself.
+        """
+        return self.is_planned and not self.is_past(now)
+
+    @property
+    def must_move(self) -> bool:
+        """Changed answers put a waiting period past this visit's date: the patient is asked
+        to move it."""
+        return self.health_recheck == RecheckResult.MUST_MOVE
+
     @property
     def earliest_treatment_date(self) -> dt.date | None:
         """The first day the patient may be treated, from their answers' waiting periods."""
@@ -229,6 +263,15 @@ class Consent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     wording = models.TextField(_("wording shown"))
     version = models.CharField(_("version"), max_length=20)
+    privacy_notice = models.ForeignKey(
+        "clinic.PrivacyNotice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice agreed to"),
+        help_text=_("The version of the privacy notice the patient was shown and agreed to."),
+    )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
 
     class Meta:

@@ -16,6 +16,7 @@ class EmailKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("Appointment moved")
     REMINDER = "reminder", _("Reminder")
     AFTERCARE = "aftercare", _("Aftercare")
+    RECHECK = "recheck", _("Health re-check before the visit")
 
 
 class PatientEmailQuerySet(models.QuerySet["PatientEmail"]):

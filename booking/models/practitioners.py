@@ -1,6 +1,7 @@
 """Practitioners, their working hours, and closures (the clinic's or one practitioner's)."""
 
 import datetime as dt
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -89,9 +90,21 @@ class WorkingHours(models.Model):
             raise ValidationError({"ends_at": _("The end must be after the start.")})
 
 
+class ClosureSource(models.TextChoices):
+    """Who made a closure: staff in the admin, or the public-holiday refresh."""
+
+    STAFF = "staff", _("Staff")
+    HOLIDAY = "holiday", _("Public holiday (loaded)")
+
+
 class ClosureQuerySet(InvalidatingQuerySet["Closure"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "ClosureQuerySet":
-        return self.filter(starts_at__lt=end, ends_at__gt=start)
+        """Closures in force (not switched off) that meet the window [start, end)."""
+        return self.filter(is_active=True, starts_at__lt=end, ends_at__gt=start)
+
+    def holidays(self) -> "ClosureQuerySet":
+        """The rows `manage.py load_holidays` made (switched off ones included)."""
+        return self.filter(source=ClosureSource.HOLIDAY)
 
 
 class Closure(models.Model):
@@ -108,6 +121,33 @@ class Closure(models.Model):
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=120, blank=True)
+    is_active = models.BooleanField(
+        _("in force"),
+        default=True,
+        help_text=_(
+            "Untick to open after all. A deleted public-holiday closure is kept unticked, "
+            "so that the holiday refresh does not bring it back."
+        ),
+    )
+    source = models.CharField(
+        _("made by"),
+        max_length=20,
+        choices=ClosureSource.choices,
+        default=ClosureSource.STAFF,
+        editable=False,
+    )
+    holiday_key = models.CharField(
+        _("holiday"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Which public holiday the refresh made this closure for."),
+    )
+    # What the refresh wrote, as `fingerprint()`: a row whose fingerprint differs
+    # has been changed by staff, and the refresh leaves it alone from then on.
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ClosureQuerySet.as_manager()
 
@@ -129,3 +169,25 @@ class Closure(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+    def fingerprint(self) -> str:
+        """What staff can change about the closure, in one string."""
+        return hashlib.sha256(
+            "|".join(
+                [
+                    # Instants, whatever zone the datetimes carry (the database's is UTC).
+                    str(self.starts_at.timestamp()),
+                    str(self.ends_at.timestamp()),
+                    self.reason,
+                    str(self.practitioner_id or ""),
+                    str(self.is_active),
+                ]
+            ).encode()
+        ).hexdigest()
+
+    @property
+    def changed_by_staff(self) -> bool:
+        """A loaded holiday closure that staff have edited or switched off since."""
+        return (
+            self.source == ClosureSource.HOLIDAY and self.fingerprint() != self.loaded_fingerprint
+        )

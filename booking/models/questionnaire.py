@@ -109,6 +109,22 @@ class ScreeningQuestion(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("asked"), default=True)
+    content_key = models.CharField(
+        _("standard question"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("Which question of the clinic's standard questionnaire this is, if any."),
+    )
+    loaded_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Fingerprint of what load_clinic_content last wrote here: while the question "
+            "still matches it, nobody has edited it and the loader may correct it."
+        ),
+    )
 
     objects = ScreeningQuestionQuerySet.as_manager()
 

@@ -44,6 +44,7 @@ class Transition(models.TextChoices):
     EXPIRE = "expire", _("Let a hold go")
     CONFIRM = "confirm", _("Confirm")
     REQUEST = "request", _("Ask a clinician to review")
+    REVIEW_AGAIN = "review_again", _("Back to a clinician's review")
     APPROVE = "approve", _("Approve the request")
     DECLINE = "decline", _("Decline the request")
     CANCEL = "cancel", _("Cancel")
@@ -80,6 +81,8 @@ TRANSITIONS: dict[Transition, StatusChange] = {
     Transition.EXPIRE: StatusChange(UNFINISHED_STATUSES, Status.EXPIRED, ""),
     Transition.CONFIRM: StatusChange(UNFINISHED_STATUSES, Status.CONFIRMED, "confirmed"),
     Transition.REQUEST: StatusChange(UNFINISHED_STATUSES, Status.REQUESTED, "requested"),
+    # The re-check before the visit: changed answers that need a clinician's review.
+    Transition.REVIEW_AGAIN: StatusChange((Status.CONFIRMED,), Status.REQUESTED, "back to review"),
     Transition.APPROVE: StatusChange((Status.REQUESTED,), Status.CONFIRMED, "approved"),
     Transition.DECLINE: StatusChange((Status.REQUESTED,), Status.DECLINED, "declined"),
     Transition.CANCEL: StatusChange(PLANNED_STATUSES, Status.CANCELLED, "cancelled"),

@@ -6,7 +6,10 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
-- ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``recheck``: the health re-check before the visit, through the private link;
+- ``patient_data``: retention, a patient's export and erasure and their requests for
+  them, who saw what;
+- ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
   writing a service that books or moves an appointment;
@@ -40,6 +43,7 @@ from booking.services.holds import (
     hold_slot,
     save_patient_details,
 )
+from booking.services.holidays import HolidayRefresh, refresh_holiday_closures
 from booking.services.locking import (
     CONFLICT_ATTEMPTS,
     lock_appointment,
@@ -49,12 +53,16 @@ from booking.services.locking import (
 from booking.services.patient_changes import cancel_by_patient, reschedule_by_patient
 from booking.services.patient_data import (
     ERASED,
+    close_data_requests,
+    erase_health_answers,
     erase_patient,
     export_patient_data,
     patient_appointments,
     purge_patient_data,
     record_access,
+    request_patient_data,
 )
+from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
 from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
 from booking.services.staff import (
     approve_request,
@@ -71,7 +79,9 @@ __all__ = [
     "AlreadyHoldingAnotherTime",
     "BookingError",
     "BusyNetwork",
+    "HolidayRefresh",
     "NotAllowed",
+    "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TooManyHolds",
@@ -82,6 +92,8 @@ __all__ = [
     "cancel_by_patient",
     "confirm_booking",
     "decline_request",
+    "close_data_requests",
+    "erase_health_answers",
     "erase_patient",
     "export_patient_data",
     "free_slots_for",
@@ -95,7 +107,11 @@ __all__ = [
     "practitioners_free_at",
     "purge_patient_data",
     "reassess",
+    "refresh_holiday_closures",
     "record_access",
+    "recheck_answers",
+    "reconfirm_unchanged",
+    "request_patient_data",
     "record_screening",
     "replace_screening",
     "reschedule_by_patient",

@@ -14,6 +14,7 @@ from booking.models import (
     Appointment,
     BookingPolicy,
     Consent,
+    ConsentKind,
     EmailKind,
     Screening,
     Transition,
@@ -30,6 +31,7 @@ from booking.services.errors import (
 )
 from booking.services.locking import lock_appointment, lock_practitioners, retry_on_conflict
 from booking.services.slots import practitioners_free_at
+from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
 
@@ -142,10 +144,12 @@ def save_patient_details(
     email: str,
     phone: str,
     consents: list[tuple[str, str, str]],
+    privacy_notice: PrivacyNotice | None = None,
     now: dt.datetime | None = None,
     language: str | None = None,
 ) -> Appointment:
-    """Keep the patient's details and the exact consent wording they agreed to, and the
+    """Keep the patient's details and the exact consent wording they agreed to, with the
+    version of the privacy notice they were shown (on the privacy consent), and the
     language they read it in (``language``, default: the active one)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -159,7 +163,12 @@ def save_patient_details(
         appointment.consents.all().delete()
         Consent.objects.bulk_create(
             Consent(
-                appointment=appointment, kind=kind, wording=wording, version=version, given_at=now
+                appointment=appointment,
+                kind=kind,
+                wording=wording,
+                version=version,
+                privacy_notice=privacy_notice if kind == ConsentKind.PRIVACY else None,
+                given_at=now,
             )
             for kind, wording, version in consents
         )

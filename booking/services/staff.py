@@ -103,11 +103,17 @@ def decline_request(appointment_id: int, *, by: "User | None", note: str = "") -
 
 
 def cancel_appointment(
-    appointment_id: int, *, by: "User | None" = None, actor: Actor = Actor.STAFF
+    appointment_id: int, *, by: "User | None" = None, actor: Actor = Actor.STAFF, note: str = ""
 ) -> Appointment:
-    """Cancel a planned visit (staff, or the patient through ``cancel_by_patient``)."""
+    """Cancel a planned visit (staff, or the patient through ``cancel_by_patient`` or the
+    re-check before the visit); ``note`` is the reason kept in its history."""
     return _change_status(
-        appointment_id, Transition.CANCEL, by=by, actor=actor, email=EmailKind.CANCELLED
+        appointment_id,
+        Transition.CANCEL,
+        by=by,
+        actor=actor,
+        note=note,
+        email=EmailKind.CANCELLED,
     )
 
 

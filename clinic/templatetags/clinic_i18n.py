@@ -6,17 +6,15 @@ other prefix (`translate_url`). The address without a prefix is the `x-default`:
 sends each visitor to their language, as Django's sitemaps do (README, "Languages").
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString
 
-from clinic.dates import format_when
 from clinic.languages import fallback_language as _fallback_language
 from clinic.languages import marked_translation
 
@@ -94,17 +92,6 @@ def x_default_path(context: template.Context) -> str:
         if path.startswith(_prefix(code)):
             return "/" + path.removeprefix(_prefix(code))
     return path
-
-
-@register.filter
-def when(value, style: str = "datetime") -> str:
-    """``{{ appointment.starts_at|when }}``: "martes 12 de enero de 2027, 10:00" in Spanish,
-    in the current time zone; styles in clinic/dates.py ("date", "day_time", ...)."""
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return format_when(value, style)
 
 
 @register.simple_tag

@@ -1,9 +1,13 @@
+import datetime as dt
 import json
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
+
+from clinic import clinic_time as clinic_clock
+from clinic.models import ClinicProfile
 
 register = template.Library()
 
@@ -31,3 +35,23 @@ def duration(minutes: int) -> str:
     if rest or not hours:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest})
     return " ".join(parts)
+
+
+@register.filter
+def clinic_time(value: dt.datetime | None, fmt: str = "") -> str:
+    """A time as patients see it, on the clinic's clock and saying whose clock it is
+    (clinic/clinic_time.py), in the clinic profile's zone:
+
+    - ``{{ appointment.starts_at|clinic_time:"l j F Y, H:i" }}``: "Tuesday 12 January
+      2027, 10:00 Tijuana time (Pacific Standard Time, PST — same as San Diego)";
+    - ``{{ start|clinic_time }}``: only whose clock, for the season of that time
+      ("Tijuana time (Pacific Daylight Time, PDT — same as San Diego)");
+    - ``{{ None|clinic_time }}``: whose clock, in no season ("Tijuana time (Pacific
+      Time — same as San Diego)"), for opening hours.
+    """
+    tz = ClinicProfile.load().tzinfo
+    if not isinstance(value, dt.datetime):
+        return clinic_clock.zone_label(tz)
+    if not fmt:
+        return clinic_clock.zone_label(tz, value)
+    return clinic_clock.time_label(value, tz, fmt)

@@ -178,6 +178,7 @@ def public_pages(db) -> list[PublicPage]:
     return [
         PublicPage("home", visitor, reverse("home"), 200),
         PublicPage("contact", visitor, reverse("contact"), 200),
+        PublicPage("privacy notice", visitor, reverse("privacy"), 200),
         PublicPage("treatments", visitor, reverse("treatments:list"), 200),
         PublicPage("treatment", visitor, treatment.get_absolute_url(), 200),
         PublicPage("booking start", visitor, reverse("booking:start"), 302),

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 
 def answers(questions, **chosen) -> dict[str, str]:
-    """POST data for the screening step: every top-level question 'no' unless chosen."""
-    data = {"date_of_birth": "1990-04-23"}
+    """POST data for the screening step: every top-level question 'no' unless chosen, the
+    date of birth (23 April 1990) in its three fields as the page sends it."""
+    data = {"date_of_birth_day": "23", "date_of_birth_month": "4", "date_of_birth_year": "1990"}
     for key, question in questions.items():
         if question.parent_id is None:
             data[f"question_{question.pk}"] = chosen.get(key, "no")

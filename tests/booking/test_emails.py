@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from booking import emails, services
-from booking.models import Appointment, EmailKind, Outcome, PatientEmail, Status
+from booking.models import Appointment, EmailKind, Outcome, PatientEmail, RecheckResult, Status
 from booking.tokens import appointment_from_token
 from tests.factories import TIJUANA, PatientEmailFactory, ScreeningAnswerFactory, ScreeningFactory
 
@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 # past the 24-hour cancellation cut-off; and a week before, when it was booked.
 NOW = dt.datetime(2027, 1, 11, 12, 0, tzinfo=TIJUANA)
 BOOKED = dt.datetime(2027, 1, 5, 12, 0, tzinfo=TIJUANA)
-WHEN = "Tuesday 12 January 2027, 10:00 (America/Tijuana time)"
-DEADLINE = "Monday 11 January 2027, 10:00 (America/Tijuana time)"
+PST = "Tijuana time (Pacific Standard Time, PST — same as San Diego)"
+WHEN = f"Tuesday 12 January 2027, 10:00 {PST}"
+DEADLINE = f"Monday 11 January 2027, 10:00 {PST}"
 
 # The status an appointment has when each email is written about it.
 STATUS_FOR = {
@@ -41,6 +42,7 @@ STATUS_FOR = {
     EmailKind.RESCHEDULED: Status.CONFIRMED,
     EmailKind.REMINDER: Status.CONFIRMED,
     EmailKind.AFTERCARE: Status.COMPLETED,
+    EmailKind.RECHECK: Status.CONFIRMED,
 }
 PUBLISHING = [EmailKind.CONFIRMED, EmailKind.APPROVED, EmailKind.RESCHEDULED, EmailKind.REMINDER]
 
@@ -161,11 +163,13 @@ def test_each_kind_renders_and_sends(kind, confirmed_appointment):
     assert message.reply_to == ["hola@clinica.example"]
     assert appointment.reference in message.subject
     assert WHEN in message.subject
+    assert "America/Tijuana" not in message.subject
     html = message.alternatives[0][0]
     assert message.alternatives[0][1] == "text/html"
     for body in (message.body, html):
         assert appointment.reference in body
         assert WHEN in body
+        assert "America/Tijuana" not in body  # said as Tijuana time, Pacific Time
         assert manage_link_in(body) == appointment
         assert "Clínica Rosa" in body
         assert "+52 664 123 4567" in body
@@ -208,7 +212,8 @@ def test_a_cancellation_carries_a_cancelling_event(confirmed_appointment):
 
 
 @pytest.mark.parametrize(
-    "kind", [EmailKind.REQUEST_RECEIVED, EmailKind.DECLINED, EmailKind.AFTERCARE]
+    "kind",
+    [EmailKind.REQUEST_RECEIVED, EmailKind.DECLINED, EmailKind.AFTERCARE, EmailKind.RECHECK],
 )
 def test_emails_without_a_confirmed_time_have_no_calendar_file(kind, confirmed_appointment):
     appointment = with_status(confirmed_appointment, kind)
@@ -338,14 +343,26 @@ def test_no_email_calendar_file_or_log_line_has_a_health_detail(screened_appoint
     for kind in EmailKind.values:
         with_status(appointment, kind)
         emails.send(queued(appointment, kind).pk, now=NOW)
+    # And what the health re-check before the visit sends when the answers changed.
+    after_recheck = [
+        (RecheckResult.BLOCKED, EmailKind.CANCELLED),
+        (RecheckResult.REVIEW, EmailKind.REQUEST_RECEIVED),
+        (RecheckResult.MUST_MOVE, EmailKind.REQUEST_RECEIVED),
+    ]
+    for result, kind in after_recheck:
+        appointment.health_recheck = result
+        appointment.save(update_fields=["health_recheck"])
+        with_status(appointment, kind)
+        emails.send(queued(appointment, kind).pk, now=NOW)
     # A failure is logged too: that path must be just as quiet.
     with_status(appointment, EmailKind.CONFIRMED)
     failing = queued(appointment, EmailKind.CONFIRMED)
     with override_settings(EMAIL_BACKEND=FAILING):
         assert emails.send(failing.pk, now=NOW) is False
 
-    assert len(mail.outbox) == len(EmailKind.values)
+    assert len(mail.outbox) == len(EmailKind.values) + len(after_recheck)
     sent = everything_sent(mail.outbox)
+    assert "your health answers have changed" in sent  # the re-check's wording was sent
     logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     assert "failed" in logged  # the failure was logged, so the check below means something
     for secret in FORBIDDEN + DOB_SPELLINGS:
@@ -604,7 +621,10 @@ def test_the_send_reminders_command_reports_what_it_did(
     with django_capture_on_commit_callbacks() as handed_to_worker:
         call_command("send_reminders", stdout=out)
 
-    assert out.getvalue().strip() == "Reminders queued: 1, aftercare queued: 0"
+    # Booked just now: the answers are fresh, so no health re-check (tests/booking/test_recheck.py).
+    assert out.getvalue().strip() == (
+        "Reminders queued: 1, aftercare queued: 0, health re-checks queued: 0"
+    )
     # The command only queues: the worker sends, once the queue is committed.
     assert mail.outbox == []
     # (Claiming the appointment is a bulk update, which also makes the calendar stale.)

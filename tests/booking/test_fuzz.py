@@ -153,7 +153,13 @@ def test_forged_manage_tokens_get_the_friendly_page(client, token):
     token = token.replace("/", "_") or "x"
     # A control character in the address is refused before any view (the kind 400 page).
     expected = 400 if CONTROL_CHARACTER.search(token) else 404
-    for name in ("booking:manage", "booking:manage_reschedule", "booking:manage_calendar"):
+    for name in (
+        "booking:manage",
+        "booking:manage_reschedule",
+        "booking:manage_calendar",
+        "booking:manage_recheck",
+        "booking:manage_recheck_questions",
+    ):
         response = client.get(reverse(name, kwargs={"token": token}))
         assert response.status_code == expected
     response = client.post(reverse("booking:manage_cancel", kwargs={"token": token}))
@@ -187,6 +193,34 @@ def test_hostile_reschedule_posts_change_nothing(client, setup):
         appointment.refresh_from_db()
         assert appointment.starts_at == start
         assert appointment.status == Status.CONFIRMED
+
+    post()
+
+
+def test_hostile_recheck_posts_never_fail(client, setup):
+    treatment, questions = setup
+    appointment = AppointmentFactory(
+        treatment=treatment, practitioner=treatment.practitioners.get(), screened=True
+    )
+    url = reverse(
+        "booking:manage_recheck_questions", kwargs={"token": make_manage_token(appointment)}
+    )
+    names = [f"question_{question.pk}" for question in questions.values()]
+    recheck_data = st.dictionaries(
+        keys=st.one_of(st.sampled_from(names), st.text(max_size=20)),
+        values=st.one_of(hostile_text, st.sampled_from(["yes", "no"]), st.lists(hostile_text)),
+        max_size=8,
+    )
+
+    @FUZZ
+    @given(data=recheck_data)
+    def post(data):
+        response = client.post(url, data)
+        assert_clear_answer(response)
+        appointment.refresh_from_db()
+        if response.status_code == 400:
+            assert appointment.health_recheck == ""
+            assert appointment.status == Status.CONFIRMED
 
     post()
 

@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 from booking import emails
 from booking.models import Appointment, EmailKind, Status
-from clinic.dates import format_when
+from clinic.clinic_time import time_label
+from clinic.dates import localised_format
 from tests.booking.pages import answers, first_offered_start
 from tests.factories import (
     TIJUANA,
@@ -83,8 +84,9 @@ def test_switching_language_before_the_details_step_counts_the_last_one(clinic_p
 
 
 def format_when_in(code: str, value: dt.datetime) -> str:
+    """The date and time as patients read them, without the zone's label."""
     with translation.override(code):
-        return format_when(value.astimezone(TIJUANA))
+        return formats.date_format(value.astimezone(TIJUANA), localised_format("l j F Y, H:i"))
 
 
 def test_dates_are_written_the_way_each_language_writes_them():
@@ -92,6 +94,11 @@ def test_dates_are_written_the_way_each_language_writes_them():
 
     assert format_when_in("es", tuesday) == "martes 12 de enero de 2027, 10:00"
     assert format_when_in("en", tuesday) == "Tuesday 12 January 2027, 10:00"
+    with translation.override("es"):
+        assert time_label(tuesday, TIJUANA) == (
+            "martes 12 de enero de 2027, 10:00, hora de Tijuana "
+            "(horario estándar del Pacífico, PST; igual que San Diego)"
+        )
 
 
 def test_an_english_admin_approving_a_spanish_request_sends_spanish(

@@ -53,13 +53,15 @@ EXPECTED_PAGES = {
     "review",
     "done",
     "manage",
+    "recheck",
+    "recheck-questions",
     "reschedule",
     "invalid-link",
     "blocked",
     "review-needs-review",
     "done-requested",
 }
-DATE_OF_BIRTH = "1990-04-23"
+DATE_OF_BIRTH = ("23", "4", "1990")  # day, month (April), year
 PASSWORD = "a-long-clinician-passphrase-42"
 
 
@@ -127,10 +129,17 @@ def _yes_no_keys() -> list[str]:
 def _answer(page, yes: tuple[str, ...] = ()) -> None:
     """Fill the screening form with the mouse: every yes/no question "No" unless listed."""
     ids = _question_ids()
-    page.locator("#id_date_of_birth").fill(DATE_OF_BIRTH)
+    _fill_date_of_birth(page)
     for key in _yes_no_keys():
         value = "yes" if key in yes else "no"
         page.locator(f'input[name="question_{ids[key]}"][value="{value}"]').check()
+
+
+def _fill_date_of_birth(page) -> None:
+    day, month, year = DATE_OF_BIRTH
+    page.locator("#id_date_of_birth_day").fill(day)
+    page.locator("#id_date_of_birth_month").select_option(month)
+    page.locator("#id_date_of_birth_year").fill(year)
 
 
 def _to_screening(page):
@@ -204,21 +213,32 @@ def test_keyboard_only_from_treatment_page_to_confirmed_appointment(
     _tab_to_button(page, "Continue")
     page.keyboard.press("Enter")
 
-    # Health questions: date of birth typed as Chromium's en-US date field expects it.
+    # Health questions: date of birth typed in its three fields, the month by its name.
     expect(page).to_have_url(re.compile(r"/book/screening/$"))
-    _tab_to(page, "el.id === 'id_date_of_birth'", what="the date of birth")
-    page.keyboard.type("04231990")
-    if page.locator("#id_date_of_birth").input_value() != DATE_OF_BIRTH:
-        page.locator("#id_date_of_birth:focus").fill(DATE_OF_BIRTH)  # focus came by keyboard
+    _tab_to(page, "el.id === 'id_date_of_birth_day'", what="the day of birth")
+    page.keyboard.type("23")
+    page.keyboard.press("Tab")
+    assert _focused(page, "el.id === 'id_date_of_birth_month'")
+    page.keyboard.type("April")
+    page.keyboard.press("Tab")
+    assert _focused(page, "el.id === 'id_date_of_birth_year'")
+    page.keyboard.type("1990")
+    expect(page.locator("#id_date_of_birth_month")).to_have_value("4")
     ids = _question_ids()
     for key in _yes_no_keys():
         name = f"question_{ids[key]}"
-        _tab_to(page, f"el.name === {name!r}", limit=8, what=name)
+        # Up to 7 optional date questions (3 stops each: month, day, year) lie between two
+        # yes/no questions.
+        _tab_to(page, f"el.name === {name!r}", limit=30, what=name)
         # Tab lands on "Yes" (the first radio); the arrow key moves to "No" and selects it.
         page.keyboard.press("ArrowDown")
         assert _focused(page, "el.value === 'no' && el.checked"), key
-    follow_up = page.locator(f"#id_question_{ids['isotretinoin_last_dose']}")
+    follow_up = page.locator(f"#id_question_{ids['isotretinoin_last_dose']}_day")
+    expect(follow_up).to_have_count(1)
     expect(follow_up).to_be_hidden()
+    # "No" to "on your face?": the cold-sore question is not asked.
+    cold_sores = page.locator(f'input[name="question_{ids["cold_sore_history"]}"]')
+    expect(cold_sores.first).to_be_hidden()
     _tab_to_button(page, "Continue")
     page.keyboard.press("Enter")
 
@@ -418,6 +438,15 @@ def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_
     page.get_by_role("link", name="View, change or cancel").click()
     expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
     check_page(page, "manage")
+    page.get_by_role("link", name="Check my health answers").click()
+    expect(page).to_have_url(re.compile(r"/recheck/$"))
+    expect(page.get_by_role("button", name="Nothing has changed")).to_be_visible()
+    check_page(page, "recheck")
+    page.get_by_role("link", name="Something has changed").click()
+    expect(page).to_have_url(re.compile(r"/recheck/questions/$"))
+    check_page(page, "recheck-questions")
+    page.go_back()
+    page.go_back()
     page.get_by_role("link", name="Choose another time").click()
     expect(page).to_have_url(re.compile(r"/reschedule/$"))
     check_page(page, "reschedule")
@@ -476,6 +505,225 @@ def test_with_javascript_days_swap_in_place_and_follow_ups_follow_their_parent(
     assert page.evaluate("document.activeElement.id") == "times-heading"
     page.locator("form.time-picker button[name=start]").first.click()
     expect(page).to_have_url(re.compile(r"/book/details/$"))
+
+
+# --------------------------------------------------------------------------- 6. accessibility
+# What axe cannot see (issue 10): edges and focus rings measured on the rendered page,
+# where focus lands after a failed submit, sideways scrolling at 320 px, the date fields.
+
+NARROW = {"width": 320, "height": 640}
+LONG_EMAIL = "a" * 60 + "@example-very-long-domain-name.com"
+
+
+def _rgb(css: str) -> tuple[float, float, float, float]:
+    """'rgb(1, 2, 3)' or 'rgba(1, 2, 3, 0.5)' -> (r, g, b, alpha)."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
+    assert len(numbers) in (3, 4), css
+    return (*numbers[:3], numbers[3] if len(numbers) == 4 else 1.0)
+
+
+def _luminance(css: str) -> float:
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b, alpha = _rgb(css)
+    assert alpha == 1.0, f"{css} is translucent: measure it against what lies under it"
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two opaque CSS colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_ratio_helper_matches_known_pairs():
+    assert contrast_ratio("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21)
+    assert contrast_ratio("rgb(222, 226, 230)", "rgb(255, 255, 255)") == pytest.approx(
+        1.3, abs=0.01
+    )
+
+
+# The colour behind an element: the first opaque background among its ancestors.
+BACKGROUND_JS = """el => {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (!/rgba\\(.*,\\s*0\\)$/.test(colour) && colour !== 'transparent') return colour;
+  }
+  return 'rgb(255, 255, 255)';
+}"""
+
+
+def _edges(page, selector: str) -> list[tuple[str, str, str]]:
+    """(control, its four border colours joined, the background behind it) for each visible one."""
+    return page.locator(selector).evaluate_all(
+        f"""els => els.filter(el => el.offsetParent !== null).map(el => {{
+          const s = getComputedStyle(el);
+          return [el.id || el.name, [s.borderTopColor, s.borderRightColor, s.borderBottomColor,
+                  s.borderLeftColor].join('|'), ({BACKGROUND_JS})(el)];
+        }})"""
+    )
+
+
+def _focus_ring(page) -> tuple[str, float, str]:
+    """(outline colour, outline width in px, background) of the focused element."""
+    return page.evaluate(
+        f"""() => {{
+          const el = document.activeElement, s = getComputedStyle(el);
+          return [s.outlineStyle === 'none' ? 'none' : s.outlineColor, parseFloat(s.outlineWidth),
+                  ({BACKGROUND_JS})(el)];
+        }}"""
+    )
+
+
+def test_control_edges_and_focus_rings_reach_3_to_1(new_page, live_server):
+    page = new_page(viewport=PHONE)
+    _to_screening(page)
+    edges = _edges(page, ".form-control, .form-select, .form-check-input")
+    kinds = {page.locator(f"#{name}").get_attribute("type") or "select" for name, _, _ in edges}
+    assert {"text", "select", "radio"} <= kinds, kinds
+    assert len(edges) > 10
+    for name, borders, background in edges:
+        for border in set(borders.split("|")):
+            ratio = contrast_ratio(border, background)
+            assert ratio >= 3, f"{name}: edge {border} on {background} is {ratio:.2f}:1"
+
+    # Keyboard focus on a text field, the month list, a Yes/No circle and the button.
+    for predicate in (
+        "el.id === 'id_date_of_birth_day'",
+        "el.id === 'id_date_of_birth_month'",
+        "el.type === 'radio'",
+        "el.tagName === 'BUTTON' && el.type === 'submit'",
+    ):
+        _tab_to(page, predicate)
+        colour, width, background = _focus_ring(page)
+        assert colour != "none", f"no focus ring on {predicate}"
+        assert width >= 2, f"focus ring on {predicate} is {width}px"
+        ratio = contrast_ratio(colour, background)
+        assert ratio >= 3, f"focus ring {colour} on {background} is {ratio:.2f}:1 ({predicate})"
+
+    # The checked circle keeps a strong edge too.
+    radio = page.locator("input[type=radio]").first
+    radio.check()
+    checked = radio.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert contrast_ratio(checked, "rgb(255, 255, 255)") >= 3
+
+
+def _focused_summary(page) -> str:
+    return page.evaluate(
+        "(() => { const el = document.activeElement;"
+        " return el && el.matches('[data-error-summary]') ? el.textContent : ''; })()"
+    )
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_after_a_failed_submit_focus_is_on_the_error_summary(new_page, live_server, script):
+    page = new_page(viewport=PHONE, java_script_enabled=script)
+    _to_screening(page)
+    _continue(page)  # nothing answered
+    expect(page.locator("#form-errors")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert "Please enter your date of birth" in _focused_summary(page)
+    # The first Tab from the summary goes to its first link, then into the form.
+    page.keyboard.press("Tab")
+    assert _focused(page, "el.closest('#form-errors') && el.tagName === 'A'")
+
+    if script:
+        # A link in the summary puts focus in the field it names.
+        page.locator("#form-errors a", has_text="Your date of birth").click()
+        assert page.evaluate("document.activeElement.id") == "id_date_of_birth_day"
+
+    _answer(page)
+    _continue(page)
+    page.locator("form.time-picker button[name=start]").first.click()
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    page.get_by_label("Email").fill("not-an-email")
+    _continue(page)
+    expect(page.locator("#form-errors")).to_be_visible()
+    assert "Please enter an email address" in _focused_summary(page)
+
+
+def test_the_date_of_birth_fields_match_their_hint(new_page, live_server, screenshot):
+    page = new_page(viewport=PHONE, locale="en-US")  # Chromium's date field: mm/dd/yyyy here
+    _to_screening(page)
+    group = page.locator("#div_id_date_of_birth fieldset")
+    expect(group.locator("legend")).to_contain_text("Your date of birth")
+    expect(group).to_contain_text("For example, 23 April 1990.")
+    labels = group.locator(".date-part label").all_inner_texts()
+    assert labels == ["Day", "Month", "Year"]
+    assert page.locator("input[type=date]").count() == 0
+    boxes = [
+        group.locator(f"#id_date_of_birth_{part}").bounding_box()
+        for part in ("day", "month", "year")
+    ]
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"], "day, month and year read in order"
+    expect(page.locator("#id_date_of_birth_month option").nth(4)).to_have_text("April")
+
+    # A mistake keeps what was typed and says what is wrong.
+    page.locator("#id_date_of_birth_day").fill("31")
+    page.locator("#id_date_of_birth_month").select_option("2")
+    page.locator("#id_date_of_birth_year").fill("90")
+    _continue(page)
+    expect(page.locator("#form-errors")).to_contain_text("Year must be 4 digits")
+    expect(page.locator("#id_date_of_birth_day")).to_have_value("31")
+    expect(page.locator("#id_date_of_birth_month")).to_have_value("2")
+    expect(page.locator("#id_date_of_birth_year")).to_have_value("90")
+    screenshot(page, "a11y-date-of-birth-error")
+
+    _answer(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+    page.goto("/book/screening/")  # back: the stored date comes back in the three fields
+    expect(page.locator("#id_date_of_birth_day")).to_have_value("23")
+    expect(page.locator("#id_date_of_birth_month")).to_have_value("4")
+    expect(page.locator("#id_date_of_birth_year")).to_have_value("1990")
+
+
+def _scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_no_sideways_scrolling_at_320_px_with_a_long_email(new_page, live_server, check_page):
+    page = new_page(viewport=NARROW)
+    _track_documents(page)
+    widths = {}
+    _to_screening(page)
+    widths["screening"] = _scroll_width(page)
+    _continue(page)
+    widths["screening-errors"] = _scroll_width(page)
+    _answer(page)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/time/"))
+    widths["time"] = _scroll_width(page)
+    page.locator("form.time-picker button[name=start]").first.click()
+    expect(page).to_have_url(re.compile(r"/book/details/$"))
+    widths["details"] = _scroll_width(page)
+    _fill_details(page, email=LONG_EMAIL)
+    page.get_by_label("Phone").fill("")
+    _continue(page)
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value(LONG_EMAIL)
+    widths["details-errors"] = _scroll_width(page)
+    _fill_details(page, email=LONG_EMAIL)
+    _continue(page)
+    expect(page).to_have_url(re.compile(r"/book/review/$"))
+    expect(page.locator(".review-list")).to_contain_text(LONG_EMAIL)
+    widths["review"] = _scroll_width(page)
+    check_page(page, "review-long-email")
+    _continue(page, "Confirm my appointment")
+    expect(page).to_have_url(re.compile(r"/book/done/$"))
+    expect(page.locator("main")).to_contain_text(LONG_EMAIL)
+    widths["done"] = _scroll_width(page)
+    check_page(page, "done-long-email")
+    page.get_by_role("link", name="View, change or cancel").click()
+    expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
+    widths["manage"] = _scroll_width(page)
+    check_page(page, "manage-narrow")
+    page.get_by_role("link", name="Choose another time").click()
+    widths["reschedule"] = _scroll_width(page)
+    too_wide = {name: width for name, width in widths.items() if width > NARROW["width"]}
+    assert not too_wide, f"pages wider than {NARROW['width']} px: {too_wide}"
 
 
 # --------------------------------------------------------------------------- vnu, once

@@ -295,7 +295,7 @@ def test_the_sitemap_lists_every_public_page_in_both_languages_with_alternates()
     assert sorted(locations) == sorted(
         f"{SITE}/{code}/{page}"
         for code in ("es", "en")
-        for page in ("", "treatments/", "contact/", "treatments/microneedling/")
+        for page in ("", "treatments/", "contact/", "privacy/", "treatments/microneedling/")
     )
     assert "secret-laser" not in xml
     for hreflang, href in [

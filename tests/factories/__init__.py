@@ -21,7 +21,7 @@ from tests.factories.booking import (
     WorkingHoursFactory,
     questionnaire,
 )
-from tests.factories.clinic import ClinicProfileFactory, TOTPDeviceFactory
+from tests.factories.clinic import ClinicProfileFactory, PrivacyNoticeFactory, TOTPDeviceFactory
 from tests.factories.treatments import (
     FAQFactory,
     SectionFactory,
@@ -42,6 +42,7 @@ __all__ = [
     "FAQFactory",
     "PatientEmailFactory",
     "PractitionerFactory",
+    "PrivacyNoticeFactory",
     "ScreeningAnswerFactory",
     "ScreeningFactory",
     "ScreeningQuestionFactory",

@@ -336,6 +336,7 @@ def book(port: int, data: dict) -> tuple[str, float, float]:
         "phone": "+1 619 555 0100",
         "consent_treatment": "on",
         "consent_privacy": "on",
+        "privacy_notice": "1",  # the version load_clinic_content publishes
     }
     response = client.post("/en/book/details/", details)
     assert response.status == 302, f"details step: HTTP {response.status}"

@@ -8,7 +8,13 @@ booking's content to the same transaction. Never overwrites what staff have edit
 from django.core.files.base import ContentFile
 
 from clinic.models import ClinicProfile
-from treatments.content import clinic, microneedling
+from treatments.content import clinic, microneedling, previous
+from treatments.content.fingerprints import (
+    Change,
+    bring_up_to_date,
+    fingerprint,
+    store_fingerprint,
+)
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, Treatment
 
@@ -31,14 +37,34 @@ PROFILE_TEXT_FIELDS = (
 
 
 class Report:
-    """What the command created and what it left as it was."""
+    """What the command created, corrected, and left as it was."""
 
     def __init__(self) -> None:
         self.created: list[str] = []
+        self.updated: list[str] = []
         self.kept: list[str] = []
+        self.staff_edits: list[str] = []
 
     def add(self, created: bool, what: str) -> None:
         (self.created if created else self.kept).append(what)
+
+    def change(self, change: Change, what: str) -> None:
+        """Record what `bring_up_to_date` did to `what` (nothing to say when unchanged)."""
+        if change == Change.UPDATED:
+            self.updated.append(what)
+        elif change == Change.KEPT:
+            self.staff_edits.append(what)
+
+
+def created_keys(treatment: Treatment) -> set[str]:
+    """The standard questions and FAQs the loader has ever created for `treatment`
+    ("question:<key>", "faq:<key>"): one staff deleted is not brought back."""
+    return set(treatment.loaded_content.get("created", []))
+
+
+def remember_created(treatment: Treatment, keys: set[str]) -> None:
+    treatment.loaded_content["created"] = sorted(created_keys(treatment) | keys)
+    Treatment.objects.filter(pk=treatment.pk).update(loaded_content=treatment.loaded_content)
 
 
 def profile_is_blank(profile: ClinicProfile) -> bool:
@@ -49,8 +75,7 @@ def profile_is_blank(profile: ClinicProfile) -> bool:
 
 
 def load_profile(report: Report) -> None:
-    # Typed by hand: django-modeltranslation's run-time manager hides the model from mypy.
-    profile: ClinicProfile | None = ClinicProfile.objects.filter(pk=1).first()  # type: ignore[assignment]
+    profile = ClinicProfile.objects.filter(pk=1).first()
     if profile is not None and not profile_is_blank(profile):
         report.add(False, "clinic profile")
         return
@@ -62,43 +87,136 @@ def load_profile(report: Report) -> None:
     report.add(True, "clinic profile")
 
 
+def treatment_values() -> dict[str, object]:
+    """The treatment's fields as shipped, each fingerprinted on its own."""
+    return {name: value for name, value in microneedling.TREATMENT.items() if name != "slug"}
+
+
 def load_treatment(report: Report) -> Treatment:
     treatment = Treatment.objects.filter(slug=microneedling.SLUG).first()
-    if treatment is not None:
-        report.add(False, f"treatment “{treatment.name}”")
+    wanted = treatment_values()
+    if treatment is None:
+        treatment = Treatment(**microneedling.TREATMENT)
+        treatment.loaded_content = {
+            "fields": {name: fingerprint({name: value}) for name, value in wanted.items()}
+        }
+        treatment.full_clean()
+        treatment.save()
+        report.add(True, f"treatment “{treatment.name}”")
         return treatment
-    treatment = Treatment(**microneedling.TREATMENT)
-    treatment.full_clean()
-    treatment.save()
-    report.add(True, f"treatment “{treatment.name}”")
+    report.add(False, f"treatment “{treatment.name}”")
+    stored = treatment.loaded_content.setdefault("fields", {})
+    before = dict(stored)
+    updated = []
+    for name, value in wanted.items():
+        change, stored[name] = bring_up_to_date(
+            treatment,
+            {name: value},
+            stored=stored.get(name, ""),
+            previous=previous.TREATMENT_FIELDS.get(name, ()),
+        )
+        report.change(change, f"treatment “{treatment.name}”: {name}")
+        if change == Change.UPDATED:
+            updated.append(name)
+    if updated:
+        treatment.full_clean(exclude=["hero_image"])  # the image is not the loader's to check
+    if updated or stored != before:
+        # Only these fields are written, so nothing an editor changes meanwhile is lost.
+        treatment.save(update_fields=[*updated, "loaded_content", "updated_at"])
     return treatment
 
 
+def section_values(title: str, body: str) -> dict[str, object]:
+    return {"title": title, "body": body}
+
+
 def load_sections(treatment: Treatment, report: Report) -> None:
-    existing = set(treatment.sections.values_list("kind", flat=True))
+    existing = {section.kind: section for section in treatment.sections.all()}
     created = 0
     for kind, title, body in microneedling.SECTIONS:
-        if kind in existing:
+        wanted = section_values(title, body)
+        section = existing.get(kind)
+        if section is None:
+            section = Section(treatment=treatment, kind=kind, **wanted)
+            section.loaded_fingerprint = fingerprint(wanted)
+            section.full_clean()
+            section.save()
+            created += 1
             continue
-        section = Section(treatment=treatment, kind=kind, title=title, body=body)
-        section.full_clean()
-        section.save()
-        created += 1
+        change, loaded = bring_up_to_date(
+            section,
+            wanted,
+            stored=section.loaded_fingerprint,
+            previous=previous.SECTIONS.get(kind, ()),
+        )
+        report.change(change, f"section “{section.title}”")
+        if change == Change.UPDATED:
+            section.loaded_fingerprint = loaded
+            section.full_clean()
+            section.save()
+        else:
+            store_fingerprint(section, loaded)
     if created:
         report.add(True, f"{created} sections")
     if existing:
         report.add(False, f"{len(existing)} sections")
 
 
+def faq_values(question: str, answer: str) -> dict[str, object]:
+    return {"question": question, "answer": answer}
+
+
+def identify_faqs(treatment: Treatment) -> list[FAQ]:
+    """Give the FAQs loaded before keys existed their key, recognised by their question
+    (as shipped now or before); returns the treatment's FAQs."""
+    faqs = list(treatment.faqs.all())
+    if not any(faq.content_key for faq in faqs) and faqs:
+        by_question = {
+            fingerprint({"question": question}): key for key, question, _ in microneedling.FAQS
+        } | previous.FAQ_QUESTIONS
+        for faq in faqs:
+            faq.content_key = by_question.get(fingerprint({"question": faq.question}), "")
+            FAQ.objects.filter(pk=faq.pk).update(content_key=faq.content_key)
+        # The loader of that time created all of them: one missing was removed by staff.
+        # If none is left, the FAQs are the clinic's own and nothing standard is added.
+        loaded = set(previous.FAQS)
+        if not any(faq.content_key for faq in faqs):
+            loaded |= {key for key, _question, _answer in microneedling.FAQS}
+        remember_created(treatment, {f"faq:{key}" for key in loaded})
+    return faqs
+
+
 def load_faqs(treatment: Treatment, report: Report) -> None:
-    if treatment.faqs.exists():
-        report.add(False, f"{treatment.faqs.count()} frequent questions")
-        return
-    for position, (question, answer) in enumerate(microneedling.FAQS, start=1):
-        faq = FAQ(treatment=treatment, question=question, answer=answer, position=position * 10)
-        faq.full_clean()
-        faq.save()
-    report.add(True, f"{len(microneedling.FAQS)} frequent questions")
+    by_key = {faq.content_key: faq for faq in identify_faqs(treatment) if faq.content_key}
+    already = created_keys(treatment)
+    created: set[str] = set()
+    for position, (key, question, answer) in enumerate(microneedling.FAQS, start=1):
+        wanted = faq_values(question, answer)
+        faq = by_key.get(key)
+        if faq is None:
+            if f"faq:{key}" in already:
+                continue  # staff deleted it
+            faq = FAQ(treatment=treatment, content_key=key, position=position * 10, **wanted)
+            faq.loaded_fingerprint = fingerprint(wanted)
+            faq.full_clean()
+            faq.save()
+            created.add(f"faq:{key}")
+            continue
+        change, loaded = bring_up_to_date(
+            faq, wanted, stored=faq.loaded_fingerprint, previous=previous.FAQS.get(key, ())
+        )
+        report.change(change, f"frequent question “{faq.question}”")
+        if change == Change.UPDATED:
+            faq.loaded_fingerprint = loaded
+            faq.full_clean()
+            faq.save()
+        else:
+            store_fingerprint(faq, loaded)
+    if created:
+        remember_created(treatment, created)
+        report.add(True, f"{len(created)} frequent questions")
+    if by_key:
+        report.add(False, f"{len(by_key)} frequent questions")
 
 
 def load_hero_image(treatment: Treatment, report: Report) -> None:

@@ -3,14 +3,26 @@
 Written for patients from the facts in the seed documents, with their
 contradictions resolved as PRODUCT.md asks: numbing cream 45–60 minutes,
 needling about 30 minutes, the whole visit up to about two hours; minimally
-invasive; discomfort is mild thanks to the numbing cream; pigment changes are a
-rare risk. Editors change all of this in admin afterwards.
+invasive; discomfort is mild thanks to the numbing cream.
+
+Corrected after a clinical read (issue 10, docs/clinical-content.md): claims kept to what
+the evidence supports, the pigment risk for darker skin and melasma, sterile products
+only on needled skin, and one sun-protection rule everywhere (``SUN_PROTECTION``).
+Editors change all of this in admin afterwards; ``load_clinic_content`` applies such
+corrections only to text nobody has edited.
 """
 
 from decimal import Decimal
 from typing import Any
 
 SLUG = "microneedling"
+
+# The one sun-protection rule, used word for word wherever the page, the instructions
+# and the emails mention it.
+SUN_PROTECTION = (
+    "For at least the first week after each session, keep the treated skin out of direct "
+    "sun and use a broad-spectrum SPF 30–50 sunscreen every day."
+)
 
 TREATMENT: dict[str, Any] = {
     "name": "Microneedling",
@@ -45,7 +57,7 @@ TREATMENT: dict[str, Any] = {
             "Allow up to about 2 hours for the whole visit.",
             "Avoid alcohol and hard exercise for 24 hours before your visit.",
             "Keep the area out of strong sun and away from tanning beds in the days before.",
-            "After your treatment, stay out of the sun and use SPF 50 sunscreen for several days.",
+            SUN_PROTECTION,
             "Bring a hat and sunscreen for the journey home.",
         ]
     ),
@@ -63,14 +75,15 @@ the skin. The needles open thousands of tiny, controlled channels in its surface
 Your skin treats these channels as small injuries and starts its natural repair process. \
 Part of that repair is making new **collagen** and **elastin**, the two proteins that \
 keep skin firm and supple. Over the following weeks the renewed skin tends to look \
-smoother and more even in tone and texture.
+smoother and finer in texture.
 
 A few things worth knowing:
 
 - The needle depth is set for your skin and for the concern being treated, so your plan \
 is made for you.
-- While the channels are open, a serum applied during the session can reach further into \
-the skin.
+- While the channels are open, products put on the skin reach further into it. That is why \
+we only use sterile products made for use on freshly needled skin: other serums and \
+creams have caused lasting lumps (granuloma-type reactions).
 - Because the change comes from your own skin's repair, improvement builds gradually \
 rather than appearing overnight.
 - The face is the most common area, but other areas can be treated too, for example \
@@ -78,19 +91,25 @@ stretch marks on the thighs or abdomen.
 """
 
 BENEFITS = """\
-Microneedling can improve the look of many common skin concerns. Results differ from \
-person to person, and your practitioner will tell you honestly what is realistic for \
-your skin.
+Microneedling can give a modest improvement in some common skin concerns. Results differ \
+from person to person, and your practitioner will tell you honestly what is realistic \
+for your skin.
 
-It may help to:
+The best evidence is for:
 
-- soften the look of acne scars and other scars, such as those from injuries or surgery
-- reduce the appearance of fine lines and wrinkles
+- softening the look of acne scars, especially rolling and boxcar scars, and some other \
+scars
+- smoothing rough or uneven skin texture
+- reducing the appearance of fine lines
+
+It may also help to:
+
 - make enlarged pores less visible
-- smooth rough or uneven skin texture
-- even out skin tone and fade dark spots (hyperpigmentation), including sun damage
-- improve firmness and elasticity where skin has become lax
 - reduce the appearance of stretch marks
+
+Results on dark spots and uneven colour vary: some people see them soften, and in others, \
+especially people with darker skin or melasma, the colour can get worse. Microneedling \
+does not tighten skin that has become loose.
 
 ### Why people choose it
 
@@ -100,7 +119,8 @@ people go back to their normal routine as soon as they feel comfortable.
 nothing is left in the skin.
 - **Made for you:** the areas treated and the depth of the needles are adjusted to your \
 skin and your goals.
-- **Suitable for many skin types**, after a check of your health history and your skin.
+- **Can be used on many skin types**, after a check of your health history and your skin. \
+With darker skin we take extra care over dark marks (see the risks below).
 """
 
 RISKS = """\
@@ -121,12 +141,17 @@ likely where the needles work deeper.
 
 - **Infection.** The needles are sterile, and the risk stays small when aftercare is \
 followed.
-- **Changes in skin colour**, such as darker or lighter patches, especially if the skin \
-gets sun while it heals.
+- **Changes in skin colour.** Darker patches after the skin has been inflamed \
+(post-inflammatory hyperpigmentation) are uncommon overall, but more likely in darker skin \
+types, in people with melasma and when the skin gets sun while it heals; lighter patches \
+are rarer. If this applies to you, we discuss it at your consultation and may suggest a \
+test patch or gentler settings first. These patches usually fade over weeks to months.
 - **Scarring**, which is rare.
 - **A cold sore outbreak** in people who get cold sores. If you have had them before, tell \
 us: the clinician may advise medicine to help prevent one.
-- **Irritation** from products used on the skin during or after the treatment.
+- **Irritation or a reaction to products** put on the skin during or straight after the \
+treatment. Lasting lumps (granuloma-type reactions) have been reported when products not \
+made for needled skin were used; we only use sterile products made for it.
 
 Careful technique by a trained practitioner and good aftercare keep these risks low. If \
 redness, swelling or pain gets worse instead of better after the first few days, or you \
@@ -151,7 +176,9 @@ microneedling. The questionnaire asks when you last took it.
 - **Skin care:** stop retinoids, retinol and exfoliating acids (such as glycolic or \
 salicylic acid) on the area 3 days before. If you are unsure about a product, ask us.
 - **Sun:** avoid tanning, sunbeds and strong sun on the area for several days. If you get \
-sunburnt there, we will need to move your appointment.
+sunburnt there, the questionnaire asks when, and your visit waits until it has healed.
+- **Hair removal:** do not wax, epilate or use hair-removal creams on the area in the 5 \
+days before. Shaving is fine.
 - **Healthy skin:** the area should be free of infection, cold sores, open wounds and \
 inflamed acne. If something flares up, contact us and we will find you a new time.
 
@@ -179,10 +206,10 @@ your skin, and agrees with you which areas to treat and how deep to work.
 2. **Cleansing.** The area is cleaned to remove any makeup, oil and impurities.
 3. **Numbing cream.** A numbing (topical anaesthetic) cream is applied and left on for \
 45–60 minutes while you relax.
-4. **Microneedling.** The cream is removed, a serum may be applied, and the device is \
-passed evenly over the skin, one small area at a time. This takes about 30 minutes. Most \
-people feel a light scratching or vibration; thanks to the numbing cream the discomfort \
-is mild. Keeping still helps, and you can ask for a pause at any time.
+4. **Microneedling.** The cream is removed, a sterile product made for needled skin may be \
+applied, and the device is passed evenly over the skin, one small area at a time. This \
+takes about 30 minutes. Most people feel a light scratching or vibration; thanks to the \
+numbing cream the discomfort is mild. Keeping still helps, and you can ask for a pause at any time.
 5. **Soothing and aftercare.** A calming product is applied, and we go through your \
 aftercare with you and give it to you in writing.
 
@@ -190,7 +217,7 @@ Straight afterwards your skin will look pink to red, like a mild sunburn, and ma
 warm and tight. You can go home as soon as you are ready.
 """
 
-AFTERCARE = """\
+AFTERCARE = f"""\
 Good aftercare helps your skin heal smoothly and keeps the risk of side effects low. Your \
 practitioner will give you instructions for your skin; these are the general rules.
 
@@ -204,12 +231,16 @@ wear coloured makeup on the area.
 ### The first 48 hours
 
 - Avoid saunas, tanning beds, hard exercise and alcohol.
-- Use a gentle, soothing moisturiser, for example one with panthenol or aloe vera.
+- Use only the products we give or recommend. For the first day or two, put nothing else on \
+the treated skin, not even serums you use at home: they are not made for skin with open \
+channels.
+- After that, use a gentle, soothing moisturiser, for example one with panthenol or aloe \
+vera.
 
 ### The first week
 
-- Protect the skin from the sun: it is more sensitive for a while. Use SPF 50 sunscreen \
-every day, stay in the shade and wear a hat.
+- Protect the skin from the sun: it is more sensitive for a while, and sun raises the \
+risk of dark marks. {SUN_PROTECTION} A hat helps too.
 - Leave out harsh products, such as retinoids, exfoliating acids and scrubs, until your \
 skin has fully settled.
 - Let any flaking skin come away by itself; do not pick or scrub it.
@@ -237,9 +268,10 @@ recommended.
 
 ### Realistic expectations
 
-Microneedling improves the look of the skin step by step. It softens scars and lines \
-rather than erasing them, and results vary from person to person. Daily sun protection \
-and a gentle skincare routine help you keep the improvement. At your first visit we will \
+Microneedling improves the look of the skin step by step, and the change is usually \
+modest. It softens scars and lines rather than erasing them, it does not lift loose \
+skin, and results vary from person to person. Sun protection and a gentle skincare \
+routine help you keep the improvement. At your first visit we will \
 talk through what you can expect for your skin.
 """
 
@@ -254,9 +286,11 @@ SECTIONS = [
     ("results", "Results and number of sessions", RESULTS),
 ]
 
-# (question, answer in Markdown), in the order they are shown.
+# (key, question, answer in Markdown), in the order they are shown. The key lets
+# load_clinic_content find a question again to correct it.
 FAQS = [
     (
+        "pain",
         "Does microneedling hurt?",
         "Most people describe it as a light scratching or vibrating feeling. Numbing cream "
         "goes on 45–60 minutes before the treatment, so the discomfort is mild. You can ask "
@@ -264,50 +298,60 @@ FAQS = [
         "sunburn, for a day or two.",
     ),
     (
+        "visit_length",
         "How long does the appointment take?",
         "Up to about two hours in total. The numbing cream needs 45–60 minutes to work, the "
         "microneedling itself takes about 30 minutes, and the rest of the time is for your "
         "skin check and aftercare.",
     ),
     (
+        "sessions",
         "How many sessions will I need?",
         "Most people have a course of 3 to 6 sessions, 4 to 6 weeks apart. Your practitioner "
         "will suggest a plan for your skin and goals. To keep the results, a maintenance "
         "session every 6 to 12 months is often recommended.",
     ),
     (
+        "results_timing",
         "When will I see results?",
         "Many people see a fresh glow within one to two days. Because new collagen forms "
         "gradually, the clearest improvement usually appears about a month after a session "
         "and keeps building with each session in your course.",
     ),
     (
+        "downtime",
         "How much time off will I need?",
         "Usually very little. Expect redness and mild swelling for one to three days. Wear no "
         "makeup for at least 24 hours, and avoid saunas, hard exercise and alcohol for 48 "
         "hours. Most people go back to work or school as soon as they feel comfortable.",
     ),
     (
+        "skin_types",
         "Is microneedling suitable for my skin type?",
-        "It can be used on many skin types. In rare cases the skin can become darker or "
-        "lighter in patches, which is more likely with sun exposure while it heals, so sun "
-        "protection afterwards matters. We check your health answers and your skin before "
-        "treating you.",
+        "It can be used on many skin types. Darker patches after treatment are more likely "
+        "in darker skin types, in people with melasma and with sun on the healing skin. If "
+        "that applies to you, we talk it through at your consultation and may suggest a test "
+        "patch or gentler settings first. We check your health answers and your skin before "
+        "treating you. " + SUN_PROTECTION,
     ),
     (
+        "pregnancy",
         "Can I have microneedling while pregnant or breastfeeding?",
-        "No. We do not offer microneedling during pregnancy or while breastfeeding; one "
-        "reason is that the numbing cream should not be used then. We will be happy to see "
-        "you afterwards.",
+        "No. We do not offer microneedling during pregnancy or while breastfeeding. There is "
+        "little information on its safety at this time, and the skin is more prone to dark "
+        "patches during pregnancy. We will be happy to see you afterwards.",
     ),
     (
+        "cold_sores",
         "I sometimes get cold sores. Can I still book?",
-        "Yes, as long as you do not have a cold sore now. Tell us in the questionnaire: a "
-        "clinician will look at your answers before your appointment is confirmed, and may "
+        "Yes, as long as you do not have a cold sore now. If your face is being treated, "
+        "tell us in the questionnaire: a clinician will look at your answers before your "
+        "appointment is confirmed, and may "
         "advise medicine to help prevent an outbreak after the treatment. If a cold sore "
         "appears before your visit, contact us to move your appointment.",
     ),
     (
+        "stop_before",
         "What should I stop taking or using before my visit?",
         "- Ibuprofen, naproxen or aspirin that a doctor did not prescribe: stop 3–5 days "
         "before.\n"
@@ -317,23 +361,27 @@ FAQS = [
         "Never stop a medicine your doctor prescribed without asking them first.",
     ),
     (
+        "areas",
         "Which areas can be treated?",
         "The face is the most common area. Other parts of the body can be treated too, for "
         "example the thighs or abdomen for stretch marks. Your practitioner will tell you "
         "what is suitable at your visit.",
     ),
     (
+        "makeup",
         "Can I wear makeup after the treatment?",
         "Please wait at least 24 hours, and keep coloured makeup off the area until your skin "
         "has settled. After that, makeup can cover any redness that is left.",
     ),
     (
+        "home_roller",
         "Is a home derma roller the same thing?",
         "No. Devices sold for home use work much more on the surface and do not give the "
         "same results as a professional treatment. If you are thinking of using anything "
         "like this between sessions, ask your practitioner first.",
     ),
     (
+        "travel",
         "I am travelling from the United States. What should I plan for?",
         "Appointment times on this site are Tijuana local time. Allow time for the border "
         "crossing and up to about two hours for the visit. Bring a hat and sunscreen for the "
@@ -341,6 +389,7 @@ FAQS = [
         "you get home, call or email us.",
     ),
     (
+        "review",
         "What happens if a clinician needs to review my answers?",
         "Some answers, such as taking blood-thinning medicine, mean a clinician looks at "
         "your questionnaire before your appointment is confirmed. Your time is kept for you "

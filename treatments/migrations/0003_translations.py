@@ -16,7 +16,7 @@ def copy_to_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treatments', '0001_initial'),
+        ('treatments', '0002_content_fingerprints'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ def booked_in_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0009_manager_administers_staff'),
+        ('booking', '0014_privacy_permissions'),
     ]
 
     operations = [
