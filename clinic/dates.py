@@ -19,6 +19,7 @@ FORMATS: dict[str, dict[str, str]] = {
         "date": r"l j \d\e F \d\e Y",
         "day_time": r"l j \d\e F, H:i",
         "day_month": r"j \d\e F \d\e Y",
+        "day_month_time": r"j \d\e F \d\e Y, H:i",
         "time": "H:i",
     },
     "en": {
@@ -27,6 +28,7 @@ FORMATS: dict[str, dict[str, str]] = {
         "date": "l j F Y",
         "day_time": "l j F, H:i",
         "day_month": "j F Y",
+        "day_month_time": "j F Y, H:i",
         "time": "H:i",
     },
 }
