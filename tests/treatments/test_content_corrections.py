@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from booking import screening
 from booking.choices import Outcome, QuestionKind
@@ -100,6 +101,14 @@ NEW_KEYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English texts (the Spanish, written next to them, has its own
+    tests in tests/treatments/test_spanish_content.py)."""
+    with translation.override("en"):
+        yield
+
+
 def load() -> str:
     out = io.StringIO()
     call_command("load_clinic_content", stdout=out)
@@ -108,6 +117,18 @@ def load() -> str:
 
 def by_key(key: str) -> ScreeningQuestion:
     return ScreeningQuestion.objects.get(content_key=key)
+
+
+def clear_spanish() -> None:
+    """No Spanish texts, as before the loader wrote them."""
+    ScreeningQuestion.objects.update(
+        **{f"{name}_es": "" for name in booking_loading.TRANSLATED_FIELDS}
+    )
+    FAQ.objects.update(question_es="", answer_es="", answer_html_es="")
+    Section.objects.update(title_es="", body_es="", body_html_es="")
+    Treatment.objects.update(
+        name_es="", summary_es="", seo_description_es="", visit_instructions_es=""
+    )
 
 
 def loaded_before_fingerprints() -> Treatment:
@@ -125,6 +146,7 @@ def loaded_before_fingerprints() -> Treatment:
     ScreeningQuestion.objects.update(content_key="", loaded_fingerprint="")
     FAQ.objects.update(content_key="", loaded_fingerprint="")
     Section.objects.update(loaded_fingerprint="")
+    clear_spanish()
     Treatment.objects.update(loaded_content={}, visit_instructions=OLD_VISIT_INSTRUCTIONS)
     questions = ScreeningQuestion.objects
     questions.filter(text__startswith="Are you pregnant").update(
