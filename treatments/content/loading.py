@@ -148,7 +148,7 @@ def load_treatment(report: Report) -> Treatment:
     report.add(False, f"treatment “{treatment.name}”")
     stored = treatment.loaded_content.setdefault("fields", {})
     before = dict(stored)
-    updated = []
+    updated: list[str] = []
     for name, values in wanted.items():
         change, stored[name] = bring_up_to_date(
             treatment,
