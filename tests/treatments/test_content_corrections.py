@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from booking import screening
 from booking.choices import Outcome, QuestionKind
@@ -99,14 +98,6 @@ NEW_KEYS = {
     "sunburn_date",
     "hair_removal_date",
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """These tests read the English texts (the Spanish, written next to them, has its own
-    tests in tests/treatments/test_spanish_content.py)."""
-    with translation.override("en"):
-        yield
 
 
 def load() -> str:

@@ -291,3 +291,53 @@ def test_a_spanish_booking_keeps_the_spanish_wording_the_patient_read(
     assert read.startswith("He leído la información")
     assert wordings[ConsentKind.TREATMENT] == read
     assert wordings[ConsentKind.PRIVACY].startswith("Otorgo mi consentimiento expreso")
+
+
+def test_the_privacy_notice_is_published_in_spanish_with_the_lfpdppp_terms():
+    load()
+
+    notice = PrivacyNotice.objects.current()
+    assert notice.version == 1
+    body = notice.body_es
+    for words in (
+        "Ley Federal de Protección de Datos Personales en Posesión de los\nParticulares (LFPDPPP)",
+        "Río Skin Clinic, con domicilio en Urban Center Building",
+        "**datos personales\nsensibles**",
+        "consentimiento expreso",
+        "derechos ARCO",
+        "**acceso**",
+        "**rectificación**",
+        "**cancelación**",
+        "**oposición**",
+        "**revocar su consentimiento**",
+        "**limitemos su uso o divulgación**",
+        "20 días hábiles",
+        "15\ndías hábiles",
+        "hello@rioskinclinic.example",
+    ):
+        assert words in body, words
+    assert notice.body_html_es.startswith("<p>Este aviso de privacidad")
+    assert notice.changes_es == "Primera versión."
+    assert "kept:    privacy notice\n" in load()
+
+
+def test_a_standard_notice_published_in_english_only_gets_a_version_with_spanish():
+    load()
+    PrivacyNotice.objects.update(body_es="", body_html_es="", changes_es="")
+
+    report = load()
+
+    assert "created: privacy notice, version 2" in report
+    notice = PrivacyNotice.objects.current()
+    assert notice.body_es.startswith("Este aviso de privacidad")
+    assert notice.body_en == PrivacyNotice.objects.get(version=1).body_en
+    assert PrivacyNotice.objects.get(version=1).body_es == ""  # published: never changed
+    assert "kept:    privacy notice\n" in load()
+
+
+def test_a_notice_staff_wrote_gets_no_spanish_version():
+    load()
+    PrivacyNotice.objects.update(body_en="Our own notice.", body_es="")
+
+    assert "kept:    privacy notice\n" in load()
+    assert PrivacyNotice.objects.count() == 1
