@@ -223,15 +223,23 @@ class ScreeningForm(forms.Form):
             _("For example, %(date)s.")
             % {"date": date_format(timezone.localdate() - dt.timedelta(days=60), "j F Y")}
         )
+        previous_parent: int | None = None
         for question in questions:
             help_text = question.help_text
             if question.parent_id:
+                # Shown without the page's script: the question a run of follow-ups
+                # depends on is quoted once, at the first of them.
+                condition = (
+                    _("Only if you answered “%(answer)s” to the same question as the one above.")
+                    if question.parent_id == previous_parent
+                    else _("Only if you answered “%(answer)s” to: %(question)s")
+                )
                 help_text = " ".join(
                     filter(
                         None,
                         [
                             str(
-                                _("Only if you answered “%(answer)s” to: %(question)s")
+                                condition
                                 % {
                                     "answer": question.get_parent_answer_display(),
                                     "question": question.parent.text if question.parent else "",
@@ -241,6 +249,7 @@ class ScreeningForm(forms.Form):
                         ],
                     )
                 )
+            previous_parent = question.parent_id
             field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
                 field = DateAnswerField(

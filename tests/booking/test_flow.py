@@ -417,10 +417,12 @@ def test_without_javascript_each_follow_up_says_when_it_applies(client, with_rec
     page = client.get(step_url("screening")).content.decode()
 
     # Shown to everyone (the page's script hides them until "Yes"), each says when to
-    # answer it.
+    # answer it: the question they follow is quoted once, at the first of them.
     recent = with_recent_treatments["recent"]
     hint = "Only if you answered “Yes” to: In the past 6 months, any of these?"
-    assert page.count(hint) == 2
+    assert page.count(hint) == 1
+    assert page.count("Only if you answered “Yes” to the same question as the one above.") == 1
+    assert page.index(hint) < page.index(f"question_{with_recent_treatments['laser'].pk}")
     assert page.count(f'data-follow-up-of="question_{recent.pk}"') == 2
     assert "hidden" not in re.search(r'<div class="question" data-follow-up-of[^>]*>', page)[0]
 
