@@ -541,7 +541,7 @@ def test_yes_to_recent_treatments_needs_at_least_one_date(assess_loaded):
             for entry in screening_content.QUESTIONS
             if entry.get("parent") == "recent_treatments"
         )
-        <= 183
+        <= 181  # any six months hold at least 181 days
     )
 
 
