@@ -321,6 +321,28 @@ def test_the_dates_go_behind_one_question_where_staff_have_not_edited_them(monke
 
 
 @pytest.mark.django_db
+def test_with_every_date_question_edited_or_deleted_the_question_before_them_is_not_added(
+    monkeypatch,
+):
+    monkeypatch.setattr(screening_content, "QUESTIONS", questions_at_830f9d2())
+    load()
+    monkeypatch.undo()
+    by_key("filler_botox_date").delete()
+    ScreeningQuestion.objects.filter(content_key__in=DATE_KEYS).update(help_text="Our own words.")
+
+    output = load()
+
+    assert not ScreeningQuestion.objects.filter(content_key="recent_treatments").exists()
+    assert "created:" not in output
+    edited = ScreeningQuestion.objects.filter(content_key__in=DATE_KEYS)
+    assert edited.count() == 6
+    assert all(q.parent is None and q.help_text == "Our own words." for q in edited)
+    # Remembered: a later run does not add it either.
+    assert "created:" not in load()
+    assert not ScreeningQuestion.objects.filter(content_key="recent_treatments").exists()
+
+
+@pytest.mark.django_db
 def test_a_question_staff_edited_keeps_its_edit_when_a_correction_ships(monkeypatch):
     load()
     edited = by_key("diabetes")
