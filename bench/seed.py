@@ -81,9 +81,9 @@ from booking.models import (
 )
 from clinic import page_cache
 from clinic.models import ClinicProfile
+from clinic.rendering import markdown_to_safe_html
 from treatments.images import make_renditions
 from treatments.models import FAQ, Section, SectionKind, Treatment
-from treatments.rendering import markdown_to_safe_html
 
 SEED = 20_26
 BATCH = 5_000

@@ -2,12 +2,25 @@ import datetime as dt
 import re
 
 from django import forms
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import ConsentKind, Practitioner, QuestionKind, ScreeningQuestion, YesNo
+from booking import screening
+from booking.models import (
+    ConsentKind,
+    DataRequestKind,
+    Practitioner,
+    QuestionKind,
+    ScreeningQuestion,
+    YesNo,
+)
+from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
 # The exact words a patient agrees to. Change the version whenever the words change:
@@ -20,14 +33,40 @@ CONSENTS = {
             "effects and aftercare, and I answered the health questions truthfully."
         ),
     ),
+    # "%(notice)s" is the privacy notice: a link on the page, "privacy notice (version N)"
+    # in the wording kept; the consent also keeps which version (Consent.privacy_notice).
     ConsentKind.PRIVACY: (
-        "2026-11",
+        "2027-01",
         _(
-            "I agree that the clinic keeps my details and my answers to the health questions "
-            "to prepare and carry out my treatment, as described in the privacy notice."
+            "I give my express consent for the clinic to keep and use my details and my "
+            "answers to the health questions, which are health data, to prepare and carry out "
+            "my treatment, as described in the %(notice)s."
         ),
     ),
 }
+
+
+class OneValueEach(forms.Form):
+    """A form that takes one value per field: a request that sends a field twice
+    (``pregnant=yes&pregnant=no``) is refused with a message on that field, never read
+    as one of its values. Every booking form is one."""
+
+    repeated_message = _(
+        "We received more than one answer here. Please choose or type just one and send "
+        "the form again."
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            if len(self.data.getlist(self.add_prefix(name))) > 1:
+                # The one problem worth saying about this field.
+                self.errors.pop(name, None)
+                self.add_error(name, self.repeated_message)
 
 
 ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -170,7 +209,7 @@ class YesNoAnswerField(FollowUp, forms.ChoiceField):
     pass
 
 
-class TreatmentChoiceForm(forms.Form):
+class TreatmentChoiceForm(OneValueEach):
     treatment = forms.ModelChoiceField(
         label=_("Treatment"),
         queryset=Treatment.objects.published(),
@@ -198,7 +237,7 @@ class TreatmentChoiceForm(forms.Form):
         return data
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(OneValueEach):
     """The questionnaire: date of birth, then one field per active question (`question_<pk>`)."""
 
     date_of_birth = DatePartsField(
@@ -293,8 +332,12 @@ class ScreeningForm(forms.Form):
         for question in self.questions:
             name = self.field_name(question)
             value = data.get(name)
-            if question.kind == QuestionKind.DATE and isinstance(value, dt.date) and value > today:
-                self.add_error(name, _("This date cannot be in the future."))
+            if question.kind == QuestionKind.DATE and isinstance(value, dt.date):
+                problem = screening.date_answer_problem(
+                    value, date_of_birth=data.get("date_of_birth"), today=today
+                )
+                if problem:
+                    self.add_error(name, problem)
             parent = by_id.get(question.parent_id) if question.parent_id else None
             if not parent or data.get(self.field_name(parent)) != question.parent_answer:
                 continue  # not asked
@@ -337,7 +380,7 @@ class RecheckForm(ScreeningForm):
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-.]{7,25}$")
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(OneValueEach):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -366,9 +409,10 @@ class DetailsForm(forms.Form):
         error_messages={"required": _("Please confirm you have read the treatment information.")},
     )
     consent_privacy = forms.BooleanField(
-        label=CONSENTS[ConsentKind.PRIVACY][1],
         error_messages={"required": _("Please agree to the privacy notice to book online.")},
     )
+    # The version of the privacy notice the page showed: the one the patient agrees to.
+    privacy_notice = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and assistive technology) by CSS, filled in by bots.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -376,6 +420,48 @@ class DetailsForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, notice: PrivacyNotice | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+        shown = notice.version if notice else None
+        self.fields["consent_privacy"].label = self._privacy_label(notice)
+        self.initial["privacy_notice"] = shown
+        # Agreed to another version than the one in force (it changed meanwhile, or the
+        # field was tampered with): ask again, showing the version in force.
+        self.notice_changed = self.is_bound and self.data.get("privacy_notice", "") != str(
+            shown or ""
+        )
+        if self.notice_changed:
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["privacy_notice"] = "" if shown is None else str(shown)
+            self.data = data
+
+    @staticmethod
+    def _privacy_label(notice: PrivacyNotice | None):
+        url = notice.get_absolute_url() if notice else reverse("privacy")
+        # A new tab, so that nothing typed on this page is lost by reading the notice.
+        link = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
+            "({})</span></a>",
+            url,
+            _("privacy notice"),
+            _("opens in a new tab"),
+        )
+        return mark_safe(
+            conditional_escape(str(CONSENTS[ConsentKind.PRIVACY][1])) % {"notice": link}
+        )
+
+    def clean_consent_privacy(self):
+        if self.notice_changed:
+            raise forms.ValidationError(
+                _(
+                    "Our privacy notice has just been updated. Please read the new version "
+                    "and tick the box again."
+                )
+            )
+        return self.cleaned_data["consent_privacy"]
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -398,10 +484,19 @@ class DetailsForm(forms.Form):
 
     def consents(self) -> list[tuple[str, str, str]]:
         """(kind, exact wording, version) of each consent given."""
-        return [(kind, str(text), version) for kind, (version, text) in CONSENTS.items()]
+        notice = (
+            _("privacy notice (version %(version)s)") % {"version": self.notice.version}
+            if self.notice
+            else _("privacy notice")
+        )
+        wording = {
+            ConsentKind.TREATMENT: str(CONSENTS[ConsentKind.TREATMENT][1]),
+            ConsentKind.PRIVACY: str(CONSENTS[ConsentKind.PRIVACY][1]) % {"notice": notice},
+        }
+        return [(kind, wording[kind], version) for kind, (version, _text) in CONSENTS.items()]
 
 
-class SlotForm(forms.Form):
+class SlotForm(OneValueEach):
     start = forms.CharField(max_length=40, error_messages={"required": _("Please choose a time.")})
 
     def clean_start(self):
@@ -412,3 +507,9 @@ class SlotForm(forms.Form):
             return value.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             raise forms.ValidationError(_("Please choose one of the times shown.")) from None
+
+
+class DataRequestForm(forms.Form):
+    """A patient's request about their data, from the manage link (one button per kind)."""
+
+    kind = forms.ChoiceField(choices=DataRequestKind.choices)

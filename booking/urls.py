@@ -9,6 +9,7 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
     path("manage/<str:token>/reschedule/", views.manage_reschedule, name="manage_reschedule"),
+    path("manage/<str:token>/data/", views.manage_data_request, name="manage_data_request"),
     path("manage/<str:token>/recheck/", views.manage_recheck, name="manage_recheck"),
     path(
         "manage/<str:token>/recheck/questions/",

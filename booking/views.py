@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -13,8 +14,8 @@ from django_ratelimit.core import is_ratelimited
 from booking import flow, services
 from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
 from booking.flow_state import BookingState, Context
-from booking.forms import RecheckForm, SlotForm
-from booking.models import Appointment, RecheckResult, ScreeningQuestion
+from booking.forms import DataRequestForm, RecheckForm, SlotForm
+from booking.models import Appointment, DataRequestKind, RecheckResult, ScreeningQuestion
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
 from treatments.models import Treatment
 
@@ -131,8 +132,49 @@ def manage(request, appointment: Appointment, token: str):
             "can_change": appointment.can_be_changed_by_patient(now),
             "is_past": appointment.is_past(now),
             "can_recheck": appointment.can_be_rechecked(now),
+            "data_requests": appointment.data_requests.all(),
+            "request_kinds": DataRequestKind,
         },
     )
+
+
+DATA_REQUEST_RECEIVED = {
+    DataRequestKind.COPY: gettext_lazy(
+        "We have your request for a copy of your data. We will send it to the email address "
+        "you booked with within 20 business days."
+    ),
+    DataRequestKind.DELETE_HEALTH_ANSWERS: gettext_lazy(
+        "We have your request to delete your answers to the health questions. We will "
+        "confirm by email within 20 business days."
+    ),
+}
+
+
+@never_cache
+@require_POST
+@rate_limited("manage")
+@with_manage_link
+def manage_data_request(request, appointment: Appointment, token: str):
+    """A copy of the patient's data, or the deletion of their health answers: recorded
+    once, the manager told (booking/notifications.py), the patient shown it on the page."""
+    form = DataRequestForm(request.POST)
+    if not form.is_valid() or not appointment.patient_email:
+        messages.error(request, _("Please choose one of the requests on this page."))
+        return redirect("booking:manage", token=token)
+    kind = DataRequestKind(form.cleaned_data["kind"])
+    data_request, created = services.request_patient_data(appointment, kind)
+    if created:
+        messages.success(request, DATA_REQUEST_RECEIVED[kind])
+    else:
+        messages.info(
+            request,
+            _(
+                "We already have this request, made on %(date)s. We will answer within 20 "
+                "business days."
+            )
+            % {"date": formats.date_format(timezone.localtime(data_request.created_at), "j F Y")},
+        )
+    return redirect("booking:manage", token=token)
 
 
 @never_cache

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, PrivacyNotice
 from clinic.signals import log_lockout_lifted
 from clinic.staff import (
     administrable_accounts,
@@ -76,6 +76,81 @@ class ClinicProfileAdmin(SingletonModelAdmin):
         (_("Contact and hours"), {"fields": ["phone", "email", "opening_hours"]}),
         (_("Settings"), {"fields": ["time_zone", "currency"]}),
     ]
+
+
+# --- The privacy notice: drafts are edited, published versions never change -------------
+
+
+class PrivacyNoticeForm(forms.ModelForm):
+    publish = forms.BooleanField(
+        label=_("Publish this version now"),
+        required=False,
+        help_text=_(
+            "It becomes the notice in force at /privacy/ and in the booking's consent, as the "
+            "next version. Published versions can no longer be changed; earlier ones stay "
+            "readable, so what each patient agreed to can always be shown."
+        ),
+    )
+
+    class Meta:
+        model = PrivacyNotice
+        fields = ["body", "changes"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """Write a draft (a new one starts from the notice in force), then publish it.
+
+    A published version is read-only and cannot be deleted: consents point to it.
+    """
+
+    form = PrivacyNoticeForm
+    # No "delete selected": it would not ask whether each row is published.
+    actions = None
+    list_display = ["__str__", "state", "published_at", "changes"]
+    readonly_fields = ["version", "published_at", "view_on_site_link"]
+
+    @admin.display(description=_("state"))
+    def state(self, notice: PrivacyNotice) -> str:
+        if not notice.is_published:
+            return gettext("draft")
+        current = PrivacyNotice.objects.current()
+        return gettext("in force") if current and current.pk == notice.pk else gettext("earlier")
+
+    @admin.display(description=_("on the site"))
+    def view_on_site_link(self, notice: PrivacyNotice) -> str:
+        if not notice.is_published:
+            return "—"
+        return format_html('<a href="{0}">{0}</a>', notice.get_absolute_url())
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return ["version", "published_at", "view_on_site_link", "changes", "body"]
+        return ["body", "changes", "publish"]
+
+    def get_changeform_initial_data(self, request):
+        current = PrivacyNotice.objects.current()
+        return {"body": current.body} if current else {}
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("publish"):
+            obj.publish()
+            self.message_user(
+                request,
+                gettext("Published as version %(version)s.") % {"version": obj.version},
+                level=messages.SUCCESS,
+            )
 
 
 # --- Staff accounts, two-factor devices and lockouts -------------------------------------

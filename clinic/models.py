@@ -1,3 +1,4 @@
+import datetime as dt
 import zoneinfo
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -7,10 +8,12 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import class_prepared
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.cache_versions import InvalidatingQuerySet, layout_fingerprint
 from clinic.redis_cache import forget_after_outage
+from clinic.rendering import markdown_to_safe_html
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -209,3 +212,84 @@ class ClinicProfile(SingletonModel):
     @property
     def phone_href(self) -> str:
         return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+class PrivacyNoticeQuerySet(InvalidatingQuerySet["PrivacyNotice"]):
+    def published(self) -> "PrivacyNoticeQuerySet":
+        """Versions patients have been shown: published, never changed again."""
+        return self.filter(published_at__isnull=False)
+
+    def current(self) -> "PrivacyNotice | None":
+        """The notice in force: the latest published version (None before the first)."""
+        return self.published().order_by("-version").first()
+
+
+class PublishedNoticeIsFinal(Exception):
+    """A published privacy notice is never changed: publish a new version instead."""
+
+
+class PrivacyNotice(models.Model):
+    """The clinic's privacy notice (*aviso de privacidad*, Mexico's LFPDPPP), versioned.
+
+    Editors write a draft and publish it; publishing gives it the next version number and
+    the notice in force is the latest published one. A published version is never
+    changed or deleted, so what a patient agreed to (``booking.Consent``) can always be
+    shown again at ``/privacy/v/<version>/``.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"), null=True, blank=True, unique=True, editable=False
+    )
+    body = models.TextField(
+        _("notice"),
+        help_text=_(
+            "Markdown: a blank line between paragraphs, “## ” for a heading, “- ” for a list, "
+            "**bold**. Say who is responsible (name, address, contact), which data and why, "
+            "how to exercise access, rectification, cancellation and opposition rights, and "
+            "how long data is kept."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    changes = models.CharField(
+        _("what changed"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence shown with the notice, e.g. “We now send reminders by SMS.”"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    objects = PrivacyNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("version").desc(nulls_first=True), "-created_at"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self) -> str:
+        if self.version is None:
+            return str(_("Privacy notice (draft)"))
+        return str(_("Privacy notice, version %(version)s")) % {"version": self.version}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists():
+            raise PublishedNoticeIsFinal(str(self))
+        self.body_html = markdown_to_safe_html(self.body, top_heading=2)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        if self.version is None:
+            return reverse("privacy")
+        return reverse("privacy_version", kwargs={"version": self.version})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def publish(self, now: dt.datetime | None = None) -> None:
+        """Make this draft the notice in force, as the next version."""
+        with transaction.atomic():
+            latest = type(self).objects.select_for_update().published().order_by("-version").first()
+            self.version = (latest.version or 0) + 1 if latest else 1
+            self.published_at = now or timezone.now()
+            self.save()

@@ -39,6 +39,7 @@ CONTENT_VERSION = CacheVersion(
     VERSION_KEY,
     depends_on=[
         "clinic.ClinicProfile",
+        "clinic.PrivacyNotice",
         "treatments.Treatment",
         "treatments.Section",
         "treatments.FAQ",

@@ -440,6 +440,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RETENTION_HEALTH_DATA_DAYS = env_int("RETENTION_HEALTH_DATA_DAYS", 365)
 RETENTION_PATIENT_DETAILS_DAYS = env_int("RETENTION_PATIENT_DETAILS_DAYS", 3 * 365)
 RETENTION_ABANDONED_HOURS = env_int("RETENTION_ABANDONED_HOURS", 24)
+# Who is told of a patient's data request (a copy, deleting health answers); empty: the
+# clinic profile's email.
+PRIVACY_REQUESTS_EMAIL = os.environ.get("PRIVACY_REQUESTS_EMAIL", "")
 
 # Rate limits (django-ratelimit) per client address. They count in the default cache:
 # Redis in production (shared by every app server); local memory in development.

@@ -17,6 +17,8 @@ def favicon(request):
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/v/<int:version>/", views.privacy_version, name="privacy_version"),
     path("treatments/", include("treatments.urls")),
     path("book/", include("booking.urls")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.static import serve
 
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, PrivacyNotice
 from clinic.page_cache import cache_public_page
 from treatments.models import Treatment
 
@@ -30,6 +30,23 @@ def media(request, path: str):
 def contact(request):
     context = {"clinic_data": ClinicProfile.load().structured_data()}
     return render(request, "clinic/contact.html", context)
+
+
+@cache_public_page
+def privacy(request):
+    """The privacy notice in force (before the first is published: how to ask for it)."""
+    notice = PrivacyNotice.objects.current()
+    return render(request, "clinic/privacy.html", {"notice": notice, "current": notice})
+
+
+@cache_public_page
+def privacy_version(request, version: int):
+    """One published version, as patients who agreed to it saw it."""
+    notice = PrivacyNotice.objects.published().filter(version=version).first()
+    if notice is None:
+        raise Http404
+    current = PrivacyNotice.objects.current()
+    return render(request, "clinic/privacy.html", {"notice": notice, "current": current})
 
 
 def bench_baseline(request):

@@ -103,6 +103,7 @@ def _staff_groups(request):
         import_module("booking.migrations.0009_manager_administers_staff").grant_to_manager(
             apps, None
         )
+        import_module("booking.migrations.0014_privacy_permissions").grant(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clinic.cache_versions import InvalidatingQuerySet
+from clinic.rendering import markdown_to_safe_html
 from treatments.images import delete_renditions, make_renditions, validate_image_file
-from treatments.rendering import markdown_to_safe_html
 
 
 class TreatmentQuerySet(InvalidatingQuerySet["Treatment"]):

@@ -18,6 +18,7 @@ Django's admin autodiscovery does, registers them all.
 
 from booking.admin import (  # noqa: F401  (imported to register the pages)
     appointments,
+    data_requests,
     policy,
     practitioners,
     review_queue,

@@ -2,13 +2,12 @@
 service that re-checks what it must and records who did it."""
 
 from django.contrib import admin, messages
-from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.admin.filters import StatusFilter
-from booking.admin.helpers import REVIEW_PERMISSION
+from booking.admin.helpers import REVIEW_PERMISSION, one_patient_email, patient_data_download
 from booking.models import AccessRecord, Status, Transition
 
 
@@ -112,28 +111,14 @@ class AppointmentActions(admin.ModelAdmin):
 
     def _one_patient_email(self, request, queryset) -> str | None:
         """The email of the one patient the selected appointments belong to, or a message."""
-        emails = {a.patient_email for a in queryset if a.patient_email}
-        if len(emails) == 1:
-            return emails.pop()
-        self.message_user(
-            request,
-            gettext("Select appointments of exactly one patient (one email address)."),
-            level=messages.ERROR,
-        )
-        return None
+        return one_patient_email(self, request, (a.patient_email for a in queryset))
 
     @admin.action(description=_("Export the patient's data (JSON)"), permissions=["patient_data"])
     def export_patient_data(self, request, queryset):
         email = self._one_patient_email(request, queryset)
         if email is None:
             return None
-        data = services.export_patient_data(email)
-        services.record_access(
-            request.user, services.patient_appointments(email), AccessRecord.Action.EXPORTED
-        )
-        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-        response["Content-Disposition"] = 'attachment; filename="patient-data.json"'
-        return response
+        return patient_data_download(request, email)
 
     @admin.action(
         description=_("Erase the patient's data on request (keeps an anonymised row)"),

@@ -1,11 +1,17 @@
-"""What several back-office pages share: permissions, the clinic's time, the status badge."""
+"""What several back-office pages share: permissions, the clinic's time, the status badge,
+a patient's data as a download."""
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.contrib import messages
+from django.http import JsonResponse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
-from booking.models import Appointment
+from booking import services
+from booking.models import AccessRecord, Appointment
 from clinic.models import ClinicProfile
 
 HEALTH_PERMISSION = "booking.view_health_answers"
@@ -37,3 +43,28 @@ def status_badge(appointment: Appointment):
         label,
         short,
     )
+
+
+def one_patient_email(modeladmin, request, emails: Iterable[str]) -> str | None:
+    """The one patient's email among the selected rows, or None after telling staff to
+    select rows of exactly one patient."""
+    distinct = {email.lower() for email in emails if email}
+    if len(distinct) == 1:
+        return distinct.pop()
+    modeladmin.message_user(
+        request,
+        gettext("Select appointments of exactly one patient (one email address)."),
+        level=messages.ERROR,
+    )
+    return None
+
+
+def patient_data_download(request, email: str) -> JsonResponse:
+    """Everything kept about the patient, as a JSON file; recorded as an export."""
+    data = services.export_patient_data(email)
+    services.record_access(
+        request.user, services.patient_appointments(email), AccessRecord.Action.EXPORTED
+    )
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="patient-data.json"'
+    return response

@@ -6,7 +6,8 @@
 - ``statuses``: an appointment's statuses and the one table of how they change;
 - ``appointments``: appointments, consents, the history of changes;
 - ``outbox``: emails to patients;
-- ``access``: who on the staff saw what.
+- ``access``: who on the staff saw what;
+- ``data_requests``: what patients asked about their data, and how it was handled.
 
 Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``QuestionKind``,
 ``YesNo``, ``RecheckResult``) is defined in ``booking/choices.py`` so the pure rules can share it.
@@ -24,6 +25,12 @@ from booking.models.appointments import (
     Consent,
     ConsentKind,
     new_reference,
+)
+from booking.models.data_requests import (
+    DataRequest,
+    DataRequestKind,
+    DataRequestQuerySet,
+    DataRequestStatus,
 )
 from booking.models.outbox import EmailKind, PatientEmail, PatientEmailQuerySet
 from booking.models.policy import BookingPolicy
@@ -71,6 +78,10 @@ __all__ = [
     "ClosureSource",
     "Consent",
     "ConsentKind",
+    "DataRequest",
+    "DataRequestKind",
+    "DataRequestQuerySet",
+    "DataRequestStatus",
     "EmailKind",
     "Outcome",
     "PatientEmail",

@@ -21,6 +21,7 @@ class AccessRecord(models.Model):
         LISTED_ANSWERS = "listed_answers", _("saw the answers in the review queue")
         EXPORTED = "exported", _("exported the patient's data")
         ERASED = "erased", _("erased the patient's data")
+        DELETED_ANSWERS = "deleted_answers", _("deleted the health answers on request")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -92,6 +92,17 @@ class Appointment(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     hold_expires_at = models.DateTimeField(_("hold expires"), null=True, blank=True)
+    time_offered_at = models.DateTimeField(
+        _("time offered"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When this time was last found bookable for the patient (chosen, moved, or "
+            "confirmed after its hold ran out). Confirming a live hold and approving a "
+            "request measure the minimum notice and the horizon from then."
+        ),
+    )
     screening = models.OneToOneField(
         Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
     )
@@ -253,6 +264,15 @@ class Consent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     wording = models.TextField(_("wording shown"))
     version = models.CharField(_("version"), max_length=20)
+    privacy_notice = models.ForeignKey(
+        "clinic.PrivacyNotice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice agreed to"),
+        help_text=_("The version of the privacy notice the patient was shown and agreed to."),
+    )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
 
     class Meta:

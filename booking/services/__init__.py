@@ -3,11 +3,13 @@ concern, as pretix does (``pretix/base/services/``):
 
 - ``slots``: the booking window and the free times (read-only);
 - ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
+- ``gate``: the one check before a visit is planned (confirming, approving);
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``recheck``: the health re-check before the visit, through the private link;
-- ``patient_data``: retention, a patient's export and erasure, who saw what;
+- ``patient_data``: retention, a patient's export and erasure and their requests for
+  them, who saw what;
 - ``holidays``: public holidays kept as clinic closures (``manage.py load_holidays``);
 - ``diary``: putting an appointment at a time, and its history (shared by the above);
 - ``locking``: the lock order and the retry on a conflict; read its docstring before
@@ -20,20 +22,25 @@ other directly.
 
 from booking.services.answers import (
     assess_answers,
+    keep_answers,
     reassess,
     record_screening,
-    replace_screening,
     rules_for,
     snapshot_rule,
 )
+from booking.services.diary import is_taken
 from booking.services.errors import (
     TIME_JUST_TAKEN,
     AlreadyHoldingAnotherTime,
+    AnswersArrivedTooLate,
+    BeforeEarliestDate,
     BookingError,
     BusyNetwork,
+    DetailsMissing,
     NotAllowed,
     ScreeningBlocksBooking,
     SlotUnavailable,
+    TimeNoLongerOffered,
     TooManyHolds,
 )
 from booking.services.holds import (
@@ -52,14 +59,22 @@ from booking.services.locking import (
 from booking.services.patient_changes import cancel_by_patient, reschedule_by_patient
 from booking.services.patient_data import (
     ERASED,
+    close_data_requests,
+    erase_health_answers,
     erase_patient,
     export_patient_data,
     patient_appointments,
     purge_patient_data,
     record_access,
+    request_patient_data,
 )
 from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
-from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
+from booking.services.slots import (
+    booking_opens_on,
+    booking_window,
+    free_slots_for,
+    practitioners_free_at,
+)
 from booking.services.staff import (
     approve_request,
     cancel_appointment,
@@ -73,26 +88,35 @@ __all__ = [
     "ERASED",
     "TIME_JUST_TAKEN",
     "AlreadyHoldingAnotherTime",
+    "AnswersArrivedTooLate",
+    "BeforeEarliestDate",
     "BookingError",
     "BusyNetwork",
+    "DetailsMissing",
     "HolidayRefresh",
     "NotAllowed",
     "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
+    "TimeNoLongerOffered",
     "TooManyHolds",
     "approve_request",
     "assess_answers",
+    "booking_opens_on",
     "booking_window",
     "cancel_appointment",
     "cancel_by_patient",
     "confirm_booking",
     "decline_request",
+    "close_data_requests",
+    "erase_health_answers",
     "erase_patient",
     "export_patient_data",
     "free_slots_for",
     "hash_session_key",
     "hold_slot",
+    "is_taken",
+    "keep_answers",
     "lock_appointment",
     "lock_practitioners",
     "mark_completed",
@@ -105,8 +129,8 @@ __all__ = [
     "record_access",
     "recheck_answers",
     "reconfirm_unchanged",
+    "request_patient_data",
     "record_screening",
-    "replace_screening",
     "reschedule_by_patient",
     "retry_on_conflict",
     "rules_for",

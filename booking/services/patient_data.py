@@ -1,5 +1,6 @@
-"""Patients' data: what is kept how long, and a patient's rights to see and erase it;
-who on the staff saw what.
+"""Patients' data: what is kept how long, and a patient's rights to see and erase it
+(asked from the manage link as a `DataRequest`, handled by the manager); who on the staff
+saw what.
 
 Health data is found, never listed: every encrypted field (clinic/encryption.py) of an
 appointment, its screening and the answers is exported under its field name, and
@@ -10,17 +11,24 @@ module (tests/booking/test_health_data_coverage.py checks each one).
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from booking import notifications
 from booking.models import (
     AccessRecord,
     Actor,
     Appointment,
     AppointmentQuerySet,
     Consent,
+    DataRequest,
+    DataRequestKind,
+    DataRequestQuerySet,
+    DataRequestStatus,
     Screening,
     Status,
     Transition,
@@ -36,7 +44,8 @@ ERASED = "(erased)"
 
 def _anonymise(appointments: AppointmentQuerySet) -> int:
     """Blank the patient's details and health data, keeping the row so the schedule's
-    history stays true."""
+    history stays true (and their data requests, without the email address)."""
+    DataRequest.objects.filter(appointment__in=appointments).update(patient_email="")
     return appointments.update(
         patient_name=ERASED,
         patient_email="",
@@ -107,7 +116,7 @@ def export_patient_data(email: str) -> dict[str, object]:
     appointments = (
         patient_appointments(email)
         .select_related("treatment", "practitioner", "screening")
-        .prefetch_related("consents", "screening__answers")
+        .prefetch_related("consents__privacy_notice", "screening__answers")
     )
     return {"email": email, "appointments": [_exported(a) for a in appointments]}
 
@@ -129,6 +138,9 @@ def _exported(appointment: Appointment) -> dict[str, object]:
                 "kind": consent.kind,
                 "wording": consent.wording,
                 "version": consent.version,
+                "privacy_notice_version": (
+                    consent.privacy_notice.version if consent.privacy_notice else None
+                ),
                 "given_at": consent.given_at.isoformat(),
             }
             for consent in appointment.consents.all()
@@ -185,3 +197,79 @@ def record_access(user: "User", appointments: Iterable[Appointment], action: str
         )
         for appointment in appointments
     )
+
+
+def request_patient_data(
+    appointment: Appointment, kind: DataRequestKind, *, now: dt.datetime | None = None
+) -> tuple[DataRequest, bool]:
+    """Record a patient's request from their manage link and tell the manager.
+
+    Asking again while the same request is open returns it (created False) and sends
+    nothing: a double submit, or two at once (the partial unique constraint decides).
+    The manager's email says only the kind and the reference, never health data.
+    """
+    now = now or timezone.now()
+    open_requests = DataRequest.objects.open().filter(appointment=appointment, kind=kind)
+    existing = open_requests.first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            request = DataRequest.objects.create(
+                appointment=appointment,
+                reference=appointment.reference,
+                patient_email=appointment.patient_email,
+                kind=kind,
+                created_at=now,
+            )
+            log_change(
+                appointment,
+                "data request",
+                actor=Actor.PATIENT,
+                note=f"asked for: {request.get_kind_display()}",
+            )
+            transaction.on_commit(partial(notifications.hand_over_data_request, request.pk))
+    except IntegrityError:
+        return open_requests.get(), False
+    return request, True
+
+
+def close_data_requests(
+    requests: DataRequestQuerySet,
+    *,
+    by: "User | None",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """Mark these requests done (those still open), by whom and when; `note`, when
+    given, replaces the request's note."""
+    done: dict[str, object] = {"note": note} if note else {}
+    return requests.open().update(
+        status=DataRequestStatus.DONE, handled_by=by, handled_at=now or timezone.now(), **done
+    )
+
+
+def erase_health_answers(email: str, *, by: "User | None" = None) -> int:
+    """Delete the patient's health answers on request, keeping the appointments.
+
+    The screening (answers, date of birth) goes, as the retention purge deletes it, and
+    every encrypted field of the appointments (the instructions derived from the
+    answers) is emptied. Returns the number of appointments whose answers went.
+    """
+    with transaction.atomic():
+        appointments = patient_appointments(email)
+        ids = list(appointments.values_list("pk", flat=True))
+        screenings = list(appointments.exclude(screening=None).values_list("screening", flat=True))
+        Appointment.objects.filter(pk__in=ids).update(
+            screening=None, **_emptied_health_data(Appointment)
+        )
+        Screening.objects.filter(pk__in=screenings).delete()
+        for appointment in Appointment.objects.filter(pk__in=ids):
+            log_change(
+                appointment,
+                "health answers deleted",
+                actor=Actor.STAFF,
+                by=by,
+                note="on the patient's request",
+            )
+    return len(screenings)

@@ -23,7 +23,7 @@ BUDGET = {
     "treatment GET": 3,
     "screening GET": 2,
     "time GET": 5,
-    "details GET": 3,
+    "details GET": 4,  # + the privacy notice in force, linked from the consent
     "review GET": 5,
 }
 

@@ -19,6 +19,7 @@ PAGES = {
     "treatments": "/treatments/",
     "microneedling": "/treatments/microneedling/",
     "contact": "/contact/",
+    "privacy": "/privacy/",
     "not-found": "/no-such-page/",
     # A control character in the query string: the kind 400 page.
     "bad-address": "/treatments/?ref=%00",

@@ -41,6 +41,7 @@ from clinic.models import ClinicProfile
 from tests.factories import (
     ClinicProfileFactory,
     FAQFactory,
+    PrivacyNoticeFactory,
     SectionFactory,
     TreatmentFactory,
     TreatmentImageFactory,
@@ -50,13 +51,17 @@ from treatments.models import SectionKind
 pytestmark = pytest.mark.django_db
 
 # The URL arguments of each cached page that takes some, filled from `site` below.
-PAGE_ARGUMENTS = {"treatments:detail": lambda site: {"slug": site.treatment.slug}}
+PAGE_ARGUMENTS = {
+    "treatments:detail": lambda site: {"slug": site.treatment.slug},
+    "privacy_version": lambda site: {"version": 1},
+}
 
 
 @pytest.fixture
 def site():
     """A row in every table a public page or the calendar could read."""
     ClinicProfileFactory()
+    PrivacyNoticeFactory()
     BookingPolicy.load()
     treatment = TreatmentFactory(with_hero=True)
     SectionFactory(treatment=treatment, kind=SectionKind.RISKS)

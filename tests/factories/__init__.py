@@ -19,9 +19,10 @@ from tests.factories.booking import (
     ScreeningFactory,
     ScreeningQuestionFactory,
     WorkingHoursFactory,
+    filler_question,
     questionnaire,
 )
-from tests.factories.clinic import ClinicProfileFactory, TOTPDeviceFactory
+from tests.factories.clinic import ClinicProfileFactory, PrivacyNoticeFactory, TOTPDeviceFactory
 from tests.factories.treatments import (
     FAQFactory,
     SectionFactory,
@@ -42,6 +43,7 @@ __all__ = [
     "FAQFactory",
     "PatientEmailFactory",
     "PractitionerFactory",
+    "PrivacyNoticeFactory",
     "ScreeningAnswerFactory",
     "ScreeningFactory",
     "ScreeningQuestionFactory",
@@ -50,6 +52,7 @@ __all__ = [
     "TreatmentFactory",
     "TreatmentImageFactory",
     "WorkingHoursFactory",
+    "filler_question",
     "image_bytes",
     "image_upload",
     "questionnaire",

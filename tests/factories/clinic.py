@@ -3,7 +3,7 @@
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, PrivacyNotice
 
 
 class ClinicProfileFactory(factory.django.DjangoModelFactory):
@@ -45,3 +45,27 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
 
     name = "phone"
     confirmed = True
+
+
+class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
+    """A published privacy notice, the next version (``published=False``: a draft)."""
+
+    class Meta:
+        model = PrivacyNotice
+
+    body = factory.Sequence(
+        lambda n: (
+            f"## Who is responsible\n\nClínica Rosa, notice text number {n}.\n\n"
+            "## Your rights\n\n- **access**\n- **rectification**\n"
+        )
+    )
+    changes = "First version."
+    published = True
+
+    @classmethod
+    def _create(cls, model_class, *args, published=True, **kwargs):
+        notice = model_class(*args, **kwargs)
+        notice.save()
+        if published:
+            notice.publish()
+        return notice

@@ -176,7 +176,7 @@ class Site:
         else:
             self.sqlite_path = work / "clinic.sqlite3"
             database_url = f"sqlite:///{self.sqlite_path}"
-        env = bench.bench_env(types.SimpleNamespace(db="sqlite", redis_db=0))
+        env = bench.bench_env(types.SimpleNamespace(db="sqlite"))
         env.update(
             DATABASE_URL=database_url,
             STATIC_ROOT=str(work / "static"),
@@ -334,6 +334,7 @@ def book(port: int, data: dict) -> tuple[str, float, float]:
         "phone": "+1 619 555 0100",
         "consent_treatment": "on",
         "consent_privacy": "on",
+        "privacy_notice": "1",  # the version load_clinic_content publishes
     }
     response = client.post("/book/details/", details)
     assert response.status == 302, f"details step: HTTP {response.status}"

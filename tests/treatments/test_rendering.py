@@ -3,9 +3,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from clinic.rendering import markdown_to_safe_html
 from tests.factories import FAQFactory, SectionFactory, TreatmentFactory
 from treatments.models import FAQ, Section
-from treatments.rendering import markdown_to_safe_html
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -174,7 +174,7 @@ def test_the_page_shows_stored_html_without_rendering_markdown_again(client, mon
     def fail(*args, **kwargs):
         raise AssertionError("Markdown was rendered during a page request")
 
-    monkeypatch.setattr("treatments.rendering.markdown.markdown", fail)
+    monkeypatch.setattr("clinic.rendering.markdown.markdown", fail)
     monkeypatch.setattr("treatments.models.markdown_to_safe_html", fail)
     response = client.get(treatment.get_absolute_url())
 

@@ -1,4 +1,5 @@
-"""Load the clinic's starting content: profile, microneedling page, screening, practitioners.
+"""Load the clinic's starting content: profile, privacy notice, microneedling page,
+screening, practitioners.
 
 Safe to run again at any time: it creates what is missing, brings the standard content up
 to date where nobody has edited it, and never overwrites what staff have edited in admin
@@ -11,6 +12,7 @@ from django.db import transaction
 
 from booking.content.loading import load_booking_content
 from booking.management.commands.load_holidays import load_holidays, print_refresh
+from clinic.content.loading import load_privacy_notice
 from treatments.content.loading import Report, load_site_content
 
 
@@ -20,16 +22,17 @@ def load_clinic_content() -> Report:
     nothing."""
     report = Report()
     treatment = load_site_content(report)
+    load_privacy_notice(report.add)  # after the profile: it names the clinic
     load_booking_content(treatment, report)
     return report
 
 
 class Command(BaseCommand):
     help = (
-        "Load the clinic profile, the microneedling page, its screening questions, demo "
-        "practitioners, the booking policy and the public holidays. Creates what is missing "
-        "and corrects the standard content where nobody has edited it; never overwrites edits "
-        "made in admin."
+        "Load the clinic profile, the privacy notice, the microneedling page, its screening "
+        "questions, demo practitioners, the booking policy and the public holidays. Creates "
+        "what is missing and corrects the standard content where nobody has edited it; never "
+        "overwrites edits made in admin."
     )
 
     def handle(self, *args, **options) -> None:
