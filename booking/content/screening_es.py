@@ -253,10 +253,21 @@ QUESTIONS: dict[str, dict[str, str]] = {
             "respuestas antes de confirmar su cita."
         ),
     },
+    "recent_treatments": {
+        "text": (
+            "En los últimos 6 meses, ¿se ha hecho en la zona a tratar alguno de estos: relleno "
+            "o toxina botulínica, peeling químico, tratamiento con láser o luz, o depilación "
+            "con cera u otro método, o se ha quemado con el sol ahí?"
+        ),
+        "help_text": (
+            "Rasurarse no cuenta. Si responde “Sí”, indique la fecha de los que se hizo (una "
+            "fecha aproximada está bien)."
+        ),
+    },
     "filler_botox_date": {
         "text": (
             "¿Cuándo fue la última vez que se aplicó relleno o toxina botulínica (por ejemplo "
-            "Botox) en la zona? Déjelo vacío si no fue en el último mes."
+            "Botox) en la zona? Déjelo vacío si no se lo aplicó."
         ),
         "public_label": (
             "Se aplicó relleno o toxina botulínica en la zona en las últimas dos semanas"
@@ -270,7 +281,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "light_peel_date": {
         "text": (
             "¿Cuándo fue su último peeling químico superficial en la zona? Déjelo vacío si no "
-            "fue en el último mes."
+            "se lo hizo."
         ),
         "help_text": (
             "Un peeling superficial deja la piel rosada o con descamación unos días como "
@@ -288,7 +299,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "deep_peel_date": {
         "text": (
             "¿Cuándo fue su último peeling químico medio o profundo en la zona? Déjelo vacío "
-            "si no fue en los últimos 6 meses."
+            "si no se lo hizo."
         ),
         "help_text": (
             "Por ejemplo un peeling de TCA o de fenol, con una semana o más de descamación o "
@@ -306,7 +317,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "ablative_laser_date": {
         "text": (
             "¿Cuándo fue su último láser de rejuvenecimiento ablativo (como láser de CO2 o de "
-            "erbio) en la zona? Déjelo vacío si no fue en los últimos 6 meses."
+            "erbio) en la zona? Déjelo vacío si no se lo hizo."
         ),
         "help_text": (
             "Los láseres ablativos retiran una capa de piel y la dejan en carne viva o con "
@@ -322,7 +333,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "other_laser_date": {
         "text": (
             "¿Cuándo fue su último tratamiento con otro láser o luz en la zona (como IPL o "
-            "depilación láser)? Déjelo vacío si no fue en los últimos 2 meses."
+            "depilación láser)? Déjelo vacío si no se lo hizo."
         ),
         "help_text": "Tratamientos que no abren la piel y la dejan roja uno o dos días.",
         "public_label": "Se hizo un tratamiento con láser o luz en la zona en el último mes",
@@ -335,7 +346,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "sunburn_date": {
         "text": (
             "¿Cuándo fue la última vez que se quemó con el sol en la zona a tratar? Déjelo "
-            "vacío si no fue en el último mes."
+            "vacío si no se quemó."
         ),
         "instruction": (
             "No exponga al sol la zona a tratar antes de su cita. Si ese día la piel sigue "
@@ -345,7 +356,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "hair_removal_date": {
         "text": (
             "¿Cuándo fue la última vez que usó cera, depiladora eléctrica o crema depilatoria "
-            "en la zona a tratar? Déjelo vacío si no fue en las últimas 2 semanas."
+            "en la zona a tratar? Déjelo vacío si no lo hizo."
         ),
         "help_text": "Rasurarse no cuenta.",
         "instruction": (

@@ -287,7 +287,7 @@ FINGERPRINTS_830F9D2 = {
 def test_the_old_date_wording_here_is_what_830f9d2_shipped():
     old = {entry["key"]: entry for entry in questions_at_830f9d2()}
     for key in DATE_KEYS:
-        printed = fingerprint(booking_loading.question_values(old[key]))
+        printed = fingerprint(booking_loading.english_question_values(old[key]))
         assert printed == FINGERPRINTS_830F9D2[key], key
 
 
