@@ -144,8 +144,8 @@ QUESTIONS: dict[str, dict[str, str]] = {
     },
     "allergy": {
         "text": (
-            "¿Es alérgica o alérgico a algún metal (como el níquel) o a cremas anestésicas "
-            "(como la lidocaína)?"
+            "¿Tiene alergia a algún metal (como el níquel) o a cremas anestésicas (como la "
+            "lidocaína)?"
         ),
         "public_label": "Tiene alergia a metales o a cremas anestésicas como la lidocaína",
         "patient_message": (
@@ -155,7 +155,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
     },
     "face_area": {
         "text": "¿La zona a tratar está en la cara?",
-        "help_text": "Responda “No” si solo se tratarán otras zonas, como muslos o abdomen.",
+        "help_text": "Responda «No» si solo se tratarán otras zonas, como muslos o abdomen.",
     },
     "cold_sore_history": {
         "text": "¿Alguna vez le han salido fuegos (herpes labial)?",
@@ -260,7 +260,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
             "con cera u otro método, o se ha quemado con el sol ahí?"
         ),
         "help_text": (
-            "Rasurarse no cuenta. Si responde “Sí”, indique la fecha de los que se hizo (una "
+            "Rasurarse no cuenta. Si responde «Sí», indique la fecha de los que se hizo (una "
             "fecha aproximada está bien)."
         ),
     },
