@@ -78,8 +78,8 @@ qué es realista esperar en su caso.
 
 La mejor evidencia es para:
 
-- suavizar el aspecto de las cicatrices de acné, sobre todo las onduladas y las de bordes \
-definidos (en "caja"), y de algunas otras cicatrices
+- suavizar el aspecto de las cicatrices de acné, sobre todo las onduladas y las cicatrices \
+en caja (boxcar), y de algunas otras cicatrices
 - emparejar la textura áspera o irregular
 - disminuir el aspecto de las líneas finas
 
@@ -115,7 +115,7 @@ especialista los revisará con usted antes de la primera sesión.
 - **Enrojecimiento e hinchazón leve**, parecidos a una quemadura de sol leve, que suelen \
 bajar en uno a tres días.
 - **Calor, tirantez, comezón o sensibilidad** durante uno o dos días.
-- **Puntitos de sangrado** durante el tratamiento y, de vez en cuando, **moretones \
+- **Pequeños puntos de sangrado** durante el tratamiento y, de vez en cuando, **moretones \
 pequeños**, más probables donde las agujas trabajan a mayor profundidad.
 - **Resequedad y descamación ligera** en los días siguientes, mientras la piel se renueva.
 
