@@ -120,7 +120,7 @@ def main() -> int:
 
 
 def audit(args) -> int:
-    env = bench.bench_env(args)
+    env = bench.bench_env(args, args.redis_url)
     env.update(CACHE_KEY_PREFIX="audit")
     log(f"fresh {args.db} database")
     bench.fresh_database(args)

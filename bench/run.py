@@ -56,7 +56,8 @@ def log(message: str) -> None:
 # --- environment and database ------------------------------------------------------------
 
 
-def bench_env(args) -> dict:
+def bench_env(args, redis_url: str | None = None) -> dict:
+    """The production-like environment of a measured server (no Redis without `redis_url`)."""
     env = dict(os.environ)
     if args.db == "postgres":
         database_url = f"postgres://postgres@{HOST}:5432/{PG_NAME}"
@@ -69,7 +70,6 @@ def bench_env(args) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=f"{HOST},testserver",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback; everything else as in production
-        REDIS_URL=args.redis_url,
         CACHE_KEY_PREFIX="bench",
         SERVE_MEDIA="1",
         BENCH_BASELINE="1",
@@ -84,6 +84,9 @@ def bench_env(args) -> dict:
         RATE_LIMIT_BOOKING="1000/m",
     )
     env.pop("EMAIL_HOST", None)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -589,7 +592,7 @@ def main() -> int:
 
 def measure(args) -> int:
     global PORT
-    env = bench_env(args)
+    env = bench_env(args, args.redis_url)
     log(f"fresh {args.db} database")
     fresh_database(args)
     django_setup(env)

@@ -126,28 +126,32 @@ class ScreeningStep(Step):
         if not form.is_valid():
             return self.render(ctx, {"form": form}, status=400)
         answers = form.answers()
+        date_of_birth = form.cleaned_data["date_of_birth"]
         assessment = services.assess_answers(
-            ctx.treatment,
-            questions,
-            answers,
-            form.cleaned_data["date_of_birth"],
-            timezone.localdate(),
+            ctx.treatment, questions, answers, date_of_birth, timezone.localdate()
         )
-        if assessment.blocks_booking:
+        try:
+            record = services.keep_answers(
+                ctx.treatment,
+                questions,
+                answers,
+                date_of_birth,
+                assessment,
+                appointment_id=ctx.state.appointment,
+                previous_screening_id=ctx.state.screening,
+            )
+        except services.AnswersArrivedTooLate as error:
+            form.add_error(None, str(error))
+            return self.render(ctx, {"form": form}, status=409)
+        ctx.state.screening = record.pk if record else None
+        ctx.state.save(ctx.request)
+        if record is None:
             # Nothing of these answers is stored: the page is the only place they show.
-            ctx.state.screening = None
-            ctx.state.save(ctx.request)
             return render(
                 ctx.request,
                 "booking/blocked.html",
                 {"assessment": assessment, "treatment": ctx.treatment} | progress(self),
             )
-        record = services.record_screening(
-            ctx.treatment, questions, answers, form.cleaned_data["date_of_birth"], assessment
-        )
-        services.replace_screening(ctx.state.appointment, ctx.state.screening, record)
-        ctx.state.screening = record.pk
-        ctx.state.save(ctx.request)
         return redirect(self.next_url())
 
 
@@ -161,12 +165,25 @@ class TimeStep(Step):
         return appointment is not None and appointment.is_hold
 
     def incomplete_message(self, ctx):
-        if ctx.appointment is not None and ctx.appointment.status == Status.EXPIRED:
+        appointment = ctx.appointment
+        if appointment is None or appointment.status != Status.EXPIRED:
+            return None
+        if services.is_taken(
+            appointment.practitioner_id,
+            appointment.starts_at,
+            appointment.occupied_until,
+            ctx.now,
+            exclude_pk=appointment.pk,
+        ):
             return _(
                 "Sorry, the time you chose was taken by someone else after we stopped holding "
                 "it. Please choose another time: your details are kept."
             )
-        return None
+        # No longer offered, or let go when the answers changed.
+        return _(
+            "The time you chose is no longer held for you. Please choose a time again: "
+            "your details are kept."
+        )
 
     def slot_context(self, ctx, *, form=None, status=200) -> HttpResponse:
         return self.render(
@@ -180,7 +197,15 @@ class TimeStep(Step):
                 held=ctx.appointment,
                 form=form,
             )
-            | {"screening": ctx.screening},
+            | {
+                "screening": ctx.screening,
+                "booking_opens": services.booking_opens_on(
+                    BookingPolicy.load(),
+                    ctx.now,
+                    ctx.screening.earliest_date,
+                    ClinicProfile.load().tzinfo,
+                ),
+            },
             status=status,
         )
 
@@ -276,21 +301,25 @@ class ReviewStep(Step):
         )
 
     def post(self, ctx):
+        """Confirm through the gate; a refusal sends the patient back to the step to do
+        again, with its reason, keeping what they typed (answers, details)."""
         try:
             appointment = services.confirm_booking(ctx.appointment.pk, now=ctx.now)
-        except services.SlotUnavailable as error:
-            messages.error(ctx.request, str(error))
-            return redirect(TimeStep().url())
-        except services.ScreeningBlocksBooking:
-            ctx.state.screening = None
-            ctx.state.save(ctx.request)
-            messages.error(ctx.request, _("Please answer the health questions again."))
-            return redirect(ScreeningStep().url())
         except services.BookingError as error:
             messages.error(ctx.request, str(error))
-            return redirect(TimeStep().url())
+            return redirect(step_to_redo(error).url())
         BookingState(done=appointment.pk).save(ctx.request)
         return redirect(self.next_url())
+
+
+def step_to_redo(error: services.BookingError) -> Step:
+    """Where a patient whose confirmation was refused goes: their answers, their details,
+    or (for anything about the time) the choice of a time."""
+    if isinstance(error, services.ScreeningBlocksBooking):
+        return ScreeningStep()
+    if isinstance(error, services.DetailsMissing):
+        return DetailsStep()
+    return TimeStep()
 
 
 STEPS: tuple[Step, ...] = (

@@ -11,6 +11,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from booking import screening
 from booking.models import (
     ConsentKind,
     DataRequestKind,
@@ -45,6 +46,29 @@ CONSENTS = {
         ),
     ),
 }
+
+
+class OneValueEach(forms.Form):
+    """A form that takes one value per field: a request that sends a field twice
+    (``pregnant=yes&pregnant=no``) is refused with a message on that field, never read
+    as one of its values. Every booking form is one."""
+
+    repeated_message = _(
+        "We received more than one answer here. Please choose or type just one and send "
+        "the form again."
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            if len(self.data.getlist(self.add_prefix(name))) > 1:
+                # The one problem worth saying about this field.
+                self.errors.pop(name, None)
+                self.add_error(name, self.repeated_message)
 
 
 ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -187,7 +211,7 @@ class YesNoAnswerField(FollowUp, forms.ChoiceField):
     pass
 
 
-class TreatmentChoiceForm(forms.Form):
+class TreatmentChoiceForm(OneValueEach):
     treatment = forms.ModelChoiceField(
         label=_("Treatment"),
         queryset=Treatment.objects.published(),
@@ -215,7 +239,7 @@ class TreatmentChoiceForm(forms.Form):
         return data
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(OneValueEach):
     """The questionnaire: date of birth, then one field per active question (`question_<pk>`)."""
 
     date_of_birth = DatePartsField(
@@ -306,8 +330,12 @@ class ScreeningForm(forms.Form):
         for question in self.questions:
             name = self.field_name(question)
             value = data.get(name)
-            if question.kind == QuestionKind.DATE and isinstance(value, dt.date) and value > today:
-                self.add_error(name, _("This date cannot be in the future."))
+            if question.kind == QuestionKind.DATE and isinstance(value, dt.date):
+                problem = screening.date_answer_problem(
+                    value, date_of_birth=data.get("date_of_birth"), today=today
+                )
+                if problem:
+                    self.add_error(name, problem)
             if question.parent_id and not value and name not in self.errors:
                 parent = by_id.get(question.parent_id)
                 if parent and data.get(self.field_name(parent)) == question.parent_answer:
@@ -330,7 +358,7 @@ class RecheckForm(ScreeningForm):
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-.]{7,25}$")
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(OneValueEach):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -446,7 +474,7 @@ class DetailsForm(forms.Form):
         return [(kind, wording[kind], version) for kind, (version, _text) in CONSENTS.items()]
 
 
-class SlotForm(forms.Form):
+class SlotForm(OneValueEach):
     start = forms.CharField(max_length=40, error_messages={"required": _("Please choose a time.")})
 
     def clean_start(self):

@@ -100,6 +100,29 @@ def _is_plain_date(value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
+# No answer about the patient's own past is older than this, whatever their date of birth.
+EARLIEST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
+
+
+def date_answer_problem(
+    answer: dt.date, *, date_of_birth: dt.date | None, today: dt.date
+) -> str | None:
+    """Why a date answer (a last dose, a last treatment) cannot be true, or None.
+
+    It must lie between the patient's birth (1 January 1900 when that is not known or
+    earlier) and today. The form says this to the patient; ``assess`` treats such an
+    answer as unanswered, so a forged one never shortens a waiting period.
+    """
+    if answer > today:
+        return _("This date cannot be in the future.")
+    if date_of_birth is not None and EARLIEST_PLAUSIBLE_DATE <= date_of_birth <= today:
+        if answer < date_of_birth:
+            return _("This date is before your date of birth. Please check the year.")
+    elif answer < EARLIEST_PLAUSIBLE_DATE:
+        return _("Please check the year of this date.")
+    return None
+
+
 def waiting_ends(rule: Rule, answer: Answer) -> dt.date | None:
     """For a date question: the first day the patient may be treated."""
     if rule.kind != QuestionKind.DATE or not isinstance(answer, dt.date) or not rule.waiting_days:
@@ -145,7 +168,11 @@ def assess(
         if rule.kind == QuestionKind.DATE and answer is not None and not _is_plain_date(answer):
             result.unanswered.append(rule.id)
             continue
-        if rule.kind == QuestionKind.DATE and isinstance(answer, dt.date) and answer > today:
+        if (
+            rule.kind == QuestionKind.DATE
+            and isinstance(answer, dt.date)
+            and date_answer_problem(answer, date_of_birth=date_of_birth, today=today)
+        ):
             result.unanswered.append(rule.id)
             continue
         does_apply = applies(rule, answer, today)

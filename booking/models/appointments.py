@@ -92,6 +92,17 @@ class Appointment(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     hold_expires_at = models.DateTimeField(_("hold expires"), null=True, blank=True)
+    time_offered_at = models.DateTimeField(
+        _("time offered"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When this time was last found bookable for the patient (chosen, moved, or "
+            "confirmed after its hold ran out). Confirming a live hold and approving a "
+            "request measure the minimum notice and the horizon from then."
+        ),
+    )
     screening = models.OneToOneField(
         Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
     )

@@ -3,6 +3,7 @@ concern, as pretix does (``pretix/base/services/``):
 
 - ``slots``: the booking window and the free times (read-only);
 - ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
+- ``gate``: the one check before a visit is planned (confirming, approving);
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, completed, no-show (the back office);
 - ``patient_changes``: cancelling or moving through the private link;
@@ -21,20 +22,25 @@ other directly.
 
 from booking.services.answers import (
     assess_answers,
+    keep_answers,
     reassess,
     record_screening,
-    replace_screening,
     rules_for,
     snapshot_rule,
 )
+from booking.services.diary import is_taken
 from booking.services.errors import (
     TIME_JUST_TAKEN,
     AlreadyHoldingAnotherTime,
+    AnswersArrivedTooLate,
+    BeforeEarliestDate,
     BookingError,
     BusyNetwork,
+    DetailsMissing,
     NotAllowed,
     ScreeningBlocksBooking,
     SlotUnavailable,
+    TimeNoLongerOffered,
     TooManyHolds,
 )
 from booking.services.holds import (
@@ -63,7 +69,12 @@ from booking.services.patient_data import (
     request_patient_data,
 )
 from booking.services.recheck import Recheck, recheck_answers, reconfirm_unchanged
-from booking.services.slots import booking_window, free_slots_for, practitioners_free_at
+from booking.services.slots import (
+    booking_opens_on,
+    booking_window,
+    free_slots_for,
+    practitioners_free_at,
+)
 from booking.services.staff import (
     approve_request,
     cancel_appointment,
@@ -77,16 +88,21 @@ __all__ = [
     "ERASED",
     "TIME_JUST_TAKEN",
     "AlreadyHoldingAnotherTime",
+    "AnswersArrivedTooLate",
+    "BeforeEarliestDate",
     "BookingError",
     "BusyNetwork",
+    "DetailsMissing",
     "HolidayRefresh",
     "NotAllowed",
     "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
+    "TimeNoLongerOffered",
     "TooManyHolds",
     "approve_request",
     "assess_answers",
+    "booking_opens_on",
     "booking_window",
     "cancel_appointment",
     "cancel_by_patient",
@@ -99,6 +115,8 @@ __all__ = [
     "free_slots_for",
     "hash_session_key",
     "hold_slot",
+    "is_taken",
+    "keep_answers",
     "lock_appointment",
     "lock_practitioners",
     "mark_completed",
@@ -113,7 +131,6 @@ __all__ = [
     "reconfirm_unchanged",
     "request_patient_data",
     "record_screening",
-    "replace_screening",
     "reschedule_by_patient",
     "retry_on_conflict",
     "rules_for",

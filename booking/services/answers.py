@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import screening
 from booking.models import (
+    UNFINISHED_STATUSES,
     Appointment,
     BookingPolicy,
     QuestionKind,
@@ -21,7 +22,8 @@ from booking.models import (
     Transition,
     YesNo,
 )
-from booking.services.errors import ScreeningBlocksBooking
+from booking.services.errors import AnswersArrivedTooLate, ScreeningBlocksBooking
+from booking.services.locking import lock_appointment_row
 from treatments.models import Treatment
 
 
@@ -99,22 +101,58 @@ def record_screening(
     return record
 
 
-def replace_screening(
-    appointment_id: int | None, old_screening_id: int | None, record: Screening
-) -> None:
-    """A patient answered the questions again: the new answers replace the old ones.
+def keep_answers(
+    treatment: Treatment,
+    questions: list[ScreeningQuestion],
+    answers: Mapping[int, screening.Answer],
+    date_of_birth: dt.date,
+    assessment: screening.Assessment,
+    *,
+    appointment_id: int | None,
+    previous_screening_id: int | None,
+) -> Screening | None:
+    """A patient answered the questions (again): their booking goes on from these answers.
 
-    A time they were holding is released, since the earliest date may have moved;
-    the appointment row, with any details they typed, is kept for their next choice.
+    Serialized with confirming on the appointment's row lock (``lock_appointment_row``;
+    see ``locking``): under it, the booking in progress gets the new answers, its held
+    time is let go (the earliest date may have moved; the row, with any details they
+    typed, stays for their next choice), and the previous answers are deleted. Answers
+    that block booking are not stored at all (README, "Health data"), and the appointment
+    is left with none, so it cannot be confirmed on answers the patient has since
+    contradicted. Returns the stored screening, or None for blocking answers.
+
+    Raises ``AnswersArrivedTooLate`` when the booking was confirmed or requested first:
+    nothing is stored, and the visit stays as it was judged.
     """
     with transaction.atomic():
+        appointment = None
         if appointment_id:
+            try:
+                appointment = lock_appointment_row(appointment_id)
+            except Appointment.DoesNotExist:  # deleted meanwhile (retention)
+                pass
+        if appointment is not None and appointment.status not in UNFINISHED_STATUSES:
+            raise AnswersArrivedTooLate(
+                _(
+                    "Your booking was confirmed before these answers reached us, so they were "
+                    "not saved. If anything about your health has changed, please contact us "
+                    "before your visit."
+                )
+            )
+        record = None
+        if not assessment.blocks_booking:
+            record = record_screening(treatment, questions, answers, date_of_birth, assessment)
+        if appointment is not None:
             # A held time is free again (the update makes the calendar stale).
-            Appointment.objects.filter(pk=appointment_id).apply_transition(
+            Appointment.objects.filter(pk=appointment.pk).apply_transition(
                 Transition.EXPIRE, screening=record, hold_expires_at=None
             )
-        if old_screening_id and old_screening_id != record.pk:
-            Screening.objects.filter(pk=old_screening_id, appointment__isnull=True).delete()
+        # The answers they replace: the ones this page knew of, and the ones attached now.
+        replaced = {previous_screening_id, appointment.screening_id if appointment else None}
+        replaced -= {None, record.pk if record else None}
+        if replaced:
+            Screening.objects.filter(pk__in=replaced, appointment__isnull=True).delete()
+    return record
 
 
 def snapshot_rule(question: ScreeningQuestion) -> dict[str, object]:

@@ -59,6 +59,22 @@ def slot_is_free(
     exclude_pk: int | None = None,
 ) -> bool:
     """No appointment that occupies its time and no closure meets this time in the diary."""
+    closed = Closure.objects.overlapping(start, occupied_until).filter(
+        Q(practitioner__isnull=True) | Q(practitioner_id=practitioner_id)
+    )
+    return not is_taken(practitioner_id, start, occupied_until, now, exclude_pk) and not (
+        closed.exists()
+    )
+
+
+def is_taken(
+    practitioner_id: int,
+    start: dt.datetime,
+    occupied_until: dt.datetime,
+    now: dt.datetime,
+    exclude_pk: int | None = None,
+) -> bool:
+    """Another appointment that occupies its time meets this time in the diary."""
     clashes = (
         Appointment.objects.occupying(now)
         .filter(practitioner_id=practitioner_id)
@@ -66,10 +82,7 @@ def slot_is_free(
     )
     if exclude_pk:
         clashes = clashes.exclude(pk=exclude_pk)
-    closed = Closure.objects.overlapping(start, occupied_until).filter(
-        Q(practitioner__isnull=True) | Q(practitioner_id=practitioner_id)
-    )
-    return not clashes.exists() and not closed.exists()
+    return clashes.exists()
 
 
 def place(
@@ -88,6 +101,7 @@ def place(
     appointment.practitioner_id = practitioner_id
     appointment.starts_at, appointment.ends_at = start, end
     appointment.occupied_until = occupied_until
+    appointment.time_offered_at = now
     try:
         with transaction.atomic():
             appointment.save()

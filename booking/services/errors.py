@@ -8,7 +8,15 @@ class BookingError(Exception):
 
 
 class SlotUnavailable(BookingError):
-    pass
+    """The time cannot be booked: the patient chooses another (their details are kept)."""
+
+
+class TimeNoLongerOffered(SlotUnavailable):
+    """The clinic no longer offers the time: hours, closures, notice or horizon."""
+
+
+class BeforeEarliestDate(SlotUnavailable):
+    """The time is before the first day the patient may be treated (a waiting period)."""
 
 
 class TooManyHolds(BookingError):
@@ -50,6 +58,14 @@ class ScreeningBlocksBooking(BookingError):
 
 class NotAllowed(BookingError):
     pass
+
+
+class DetailsMissing(NotAllowed):
+    """The patient's details or consent are missing: they give them again."""
+
+
+class AnswersArrivedTooLate(NotAllowed):
+    """New answers reached a booking that had meanwhile been confirmed or requested."""
 
 
 TIME_JUST_TAKEN = _("That time was just taken. Please choose another.")

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from booking import emails
+from booking import emails, screening
 from booking.models import (
     Actor,
     Appointment,
@@ -19,14 +19,14 @@ from booking.models import (
     Screening,
     Transition,
 )
-from booking.services.answers import reassess
-from booking.services.diary import log_change, place, release_stale_holds, slot_is_free
+from booking.services import gate
+from booking.services.diary import log_change, place, release_stale_holds
 from booking.services.errors import (
     TIME_JUST_TAKEN,
     AlreadyHoldingAnotherTime,
     BusyNetwork,
+    DetailsMissing,
     NotAllowed,
-    ScreeningBlocksBooking,
     SlotUnavailable,
 )
 from booking.services.locking import lock_appointment, lock_practitioners, retry_on_conflict
@@ -101,6 +101,11 @@ def hold_slot(
             policy, now, session_hash, client_ip, own=appointment.pk if appointment else None
         )
         if appointment is None or not appointment.can(Transition.HOLD):
+            # The answers the page was shown with, unless the patient replaced them
+            # meanwhile (``answers.keep_answers`` deletes them under this row lock).
+            answers = Screening.objects.select_for_update(no_key=True).filter(pk=record.pk)
+            if not list(answers.values_list("pk", flat=True)):
+                raise SlotUnavailable(_("Your answers changed meanwhile. Please choose again."))
             appointment = Appointment(treatment=treatment, screening=record)
         appointment.apply_transition(Transition.HOLD)
         appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
@@ -179,52 +184,66 @@ def save_patient_details(
 def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> Appointment:
     """Turn a patient's hold into a confirmed appointment or a request for review.
 
-    Re-assesses the stored answers, re-checks the slot under the database's
-    guarantee, and queues the email (the worker sends it once this commits).
+    Passes the gate (``gate.judge``) under the appointment's lock: the outcome is derived
+    again from the answers attached at that moment, and the time must still be one the
+    clinic offers to this patient, and free. A live hold keeps the time as it was offered
+    when the patient chose it; a hold that ran out is judged as a new choice, now. Then
+    the time is taken under the database's guarantee and the email is queued (the worker
+    sends it once this commits).
+
+    A refusal about the time lets the hold go (the time is back in the calendar) and
+    keeps the patient's details; one about the answers changes nothing.
     """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = lock_appointment(appointment_id)
         if not appointment.can(Transition.CONFIRM):
             raise NotAllowed(_("This booking is already finished."))
-        if appointment.screening is None:
-            raise ScreeningBlocksBooking(_("The health questionnaire is missing."))
-        assessment = reassess(appointment.screening, now.date())
-        if assessment.blocks_booking:
-            raise ScreeningBlocksBooking(_("Your answers do not allow online booking."))
+        offered_at = appointment.time_offered_at if appointment.is_held(now) else now
+        verdict = gate.judge(appointment, now=now, offered_at=offered_at)
+        refusal = verdict.refusal
+        if refusal is not None and refusal.about_answers:
+            raise gate.patient_error(refusal)
         if not (appointment.patient_name and appointment.patient_email):
-            raise NotAllowed(_("Your details are missing."))
+            raise DetailsMissing(_("Please give your details again."))
         if not appointment.consents.exists():
-            raise NotAllowed(_("Your consent is missing."))
-        release_stale_holds(
-            appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
-        )
-        if not slot_is_free(
-            appointment.practitioner_id,
-            appointment.starts_at,
-            appointment.occupied_until,
-            now,
-            exclude_pk=appointment.pk,
-        ):
-            appointment.apply_transition(Transition.EXPIRE)
-            appointment.save(update_fields=["status"])
-            raise SlotUnavailable(
-                _(
-                    "Sorry, the time you chose was taken by someone else after we stopped "
-                    "holding it. Please choose another time: your details are kept."
-                )
-            )
-        review = assessment.needs_review
-        change = Transition.REQUEST if review else Transition.CONFIRM
-        previous = appointment.apply_transition(change)
-        appointment.hold_expires_at = None
-        appointment.confirmed_at = None if review else now
-        appointment.instructions = "\n".join(assessment.instructions)
-        try:
-            with transaction.atomic():
-                appointment.save()
-        except IntegrityError:
-            raise SlotUnavailable(_("Sorry, someone else has just booked that time.")) from None
-        log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
-        emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)
+            raise DetailsMissing(_("Please give your consent again."))
+        if refusal is not None:
+            if appointment.can(Transition.EXPIRE):
+                appointment.apply_transition(Transition.EXPIRE)
+                appointment.hold_expires_at = None
+                appointment.save(update_fields=["status", "hold_expires_at"])
+        else:
+            assert verdict.assessment is not None
+            _confirm(appointment, verdict.assessment, now=now, offered_at=offered_at)
+    if refusal is not None:
+        raise gate.patient_error(refusal)
     return appointment
+
+
+def _confirm(
+    appointment: Appointment,
+    assessment: screening.Assessment,
+    *,
+    now: dt.datetime,
+    offered_at: dt.datetime | None,
+) -> None:
+    """Take the time the gate let through: confirmed, or a request for a clinician."""
+    release_stale_holds(
+        appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
+    )
+    review = assessment.needs_review
+    change = Transition.REQUEST if review else Transition.CONFIRM
+    previous = appointment.apply_transition(change)
+    appointment.hold_expires_at = None
+    appointment.confirmed_at = None if review else now
+    appointment.instructions = "\n".join(assessment.instructions)
+    # A request is approved later within the window measured from this moment.
+    appointment.time_offered_at = offered_at
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError:
+        raise SlotUnavailable(_("Sorry, someone else has just booked that time.")) from None
+    log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
+    emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)

@@ -37,9 +37,20 @@ own ``retry_on_conflict``.
 
 Writes that only take an appointment out of the diary (cancel, decline, complete,
 no-show, answering the questions again) take no practitioner lock and no retry: they
-lock just that appointment's row, freeing time never clashes in the constraint, and
-after that row they wait for nothing a booking write holds, so they cannot close a
-cycle.
+lock just that appointment's row (``lock_appointment_row``), freeing time never clashes
+in the constraint, and after that row they wait for nothing a booking write holds, so
+they cannot close a cycle.
+
+The answers an appointment is judged on
+---------------------------------------
+The appointment's row lock is also the one that orders a change of answers and the
+gate that plans the visit (``gate.judge``, in confirming and approving). Whatever
+attaches other answers to an appointment (``answers.keep_answers``: the patient
+answering again) takes ``lock_appointment_row`` first, refuses if the visit is already
+planned, and attaches the new answers in that transaction; confirming and approving
+read the attached screening only after ``lock_appointment``. So whichever comes second
+sees the other's outcome: a confirmation after the change judges the new answers, and
+answers after the confirmation are refused (the patient is told to contact the clinic).
 """
 
 import functools
@@ -169,11 +180,21 @@ def lock_appointment(appointment_id: int, *, practitioners: Iterable[int] = ()) 
     )
     locked = {current, *practitioners}
     lock_practitioners(locked)
+    # No join with the screening: another transaction may have attached new answers
+    # while this one waited for the lock, and PostgreSQL re-checks only the locked row.
+    # Read the screening after this (``gate.judge`` does).
     appointment = (
         Appointment.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("treatment", "screening")
+        .select_related("treatment")
         .get(pk=appointment_id)
     )
     if appointment.practitioner_id not in locked:
         raise _AppointmentMoved
     return appointment
+
+
+def lock_appointment_row(appointment_id: int) -> Appointment:
+    """Just the appointment's row, locked for the rest of the transaction: for the writes
+    that take it out of the diary or change the answers it is judged on (see the module
+    docstring). Raises ``Appointment.DoesNotExist`` if there is no such appointment."""
+    return Appointment.objects.select_for_update(no_key=True).get(pk=appointment_id)

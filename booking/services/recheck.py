@@ -38,6 +38,7 @@ from booking.models import (
 from booking.services.answers import assess_answers, record_screening
 from booking.services.diary import log_change
 from booking.services.errors import NotAllowed
+from booking.services.locking import lock_appointment_row
 from booking.services.staff import cancel_appointment
 from clinic.models import ClinicProfile
 
@@ -64,8 +65,9 @@ class Recheck:
 
 
 def _lock(appointment_id: int, now: dt.datetime) -> Appointment:
-    # Only the appointment's own row: nothing here puts a visit into a diary.
-    appointment = Appointment.objects.select_for_update(no_key=True).get(pk=appointment_id)
+    # The row lock answer changes and the gate take (booking/services/locking.py), so a
+    # re-check and a clinician's approval never judge different answers.
+    appointment = lock_appointment_row(appointment_id)
     if not appointment.can_be_rechecked(now):
         raise NotAllowed(CANNOT_RECHECK)
     return appointment

@@ -18,16 +18,40 @@ from treatments.models import Treatment
 
 
 def booking_window(
-    policy: BookingPolicy, now: dt.datetime, earliest_date: dt.date | None, tz: ZoneInfo
+    policy: BookingPolicy,
+    now: dt.datetime,
+    earliest_date: dt.date | None,
+    tz: ZoneInfo,
+    *,
+    offered_at: dt.datetime | None = None,
 ) -> tuple[dt.datetime, dt.datetime]:
-    """The first and last start time a patient may book now."""
-    earliest = now + dt.timedelta(hours=policy.minimum_notice_hours)
+    """The first and last start time a patient may book now.
+
+    The minimum notice and the horizon are measured from ``offered_at`` when given (the
+    moment a time was offered to the patient and kept for them since: a live hold, a
+    request awaiting review), from ``now`` otherwise; a start is never in the past.
+    """
+    since = min(offered_at, now) if offered_at is not None else now
+    earliest = max(since + dt.timedelta(hours=policy.minimum_notice_hours), now)
     if earliest_date:
         earliest_date_start = availability.wall_time_to_utc(earliest_date, dt.time(0, 0), tz)
         if earliest_date_start:
             earliest = max(earliest, earliest_date_start)
-    latest = now + dt.timedelta(days=policy.horizon_days)
+    latest = since + dt.timedelta(days=policy.horizon_days)
     return earliest, latest
+
+
+def booking_opens_on(
+    policy: BookingPolicy, now: dt.datetime, earliest_date: dt.date | None, tz: ZoneInfo
+) -> dt.date | None:
+    """When a waiting period ends beyond the horizon: the day online booking opens for its
+    first day (the horizon then reaches it). None when that day can be booked now."""
+    if earliest_date is None:
+        return None
+    earliest, latest = booking_window(policy, now, earliest_date, tz)
+    if earliest <= latest:
+        return None
+    return earliest_date - dt.timedelta(days=policy.horizon_days)
 
 
 def free_slots_for(
@@ -38,16 +62,20 @@ def free_slots_for(
     earliest_date: dt.date | None = None,
     ignore_appointment_id: int | None = None,
     only_start: dt.datetime | None = None,
+    offered_at: dt.datetime | None = None,
 ) -> list[availability.Slot]:
     """Free slots for a treatment with one practitioner or any.
 
     The calendar is shared through the cache until the schedule changes
     (booking/free_times.py). With `only_start`, just that start is considered (is it
-    still offered?), read afresh from the database: the check before a hold.
+    still offered?), read afresh from the database: the check before a hold, and the
+    gate at confirmation (with `offered_at`, see ``booking_window``).
     """
     policy = BookingPolicy.load()
     tz = ClinicProfile.load().tzinfo
-    earliest, latest = booking_window(policy, now, earliest_date, tz)
+    earliest, latest = booking_window(
+        policy, now, earliest_date, tz, offered_at=offered_at if only_start else None
+    )
     if only_start is not None:
         earliest, latest = max(earliest, only_start), min(latest, only_start)
     if earliest > latest:
@@ -193,8 +221,11 @@ def practitioners_free_at(
     now: dt.datetime,
     earliest_date: dt.date | None,
     ignore_appointment_id: int | None = None,
+    offered_at: dt.datetime | None = None,
 ) -> list[int]:
-    """Practitioners for whom this start is an offered, free slot (display order)."""
+    """Practitioners for whom this start is an offered, free slot (display order): the one
+    answer to "is this start offered to this patient?" (hours, closures, notice, horizon,
+    the earliest date after a waiting period, and free)."""
     slots = free_slots_for(
         treatment,
         practitioner_id=practitioner_id,
@@ -202,5 +233,6 @@ def practitioners_free_at(
         earliest_date=earliest_date,
         ignore_appointment_id=ignore_appointment_id,
         only_start=start,
+        offered_at=offered_at,
     )
     return list(slots[0].practitioner_ids) if slots else []

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import emails
 from booking.models import Actor, Appointment, EmailKind, Transition
-from booking.services.diary import log_change, slot_is_free
-from booking.services.errors import NotAllowed, SlotUnavailable
-from booking.services.locking import lock_appointment, retry_on_conflict
+from booking.services import gate
+from booking.services.diary import log_change
+from booking.services.errors import NotAllowed
+from booking.services.locking import lock_appointment, lock_appointment_row, retry_on_conflict
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -35,7 +36,7 @@ def _change_status(
     """A change that only takes the appointment out of the diary (or keeps it out)."""
     with transaction.atomic():
         # Only ever out of the diary: the appointment's own row is the one lock needed.
-        appointment = Appointment.objects.select_for_update(no_key=True).get(pk=appointment_id)
+        appointment = lock_appointment_row(appointment_id)
         if not appointment.can(transition):
             raise NotAllowed(_not_allowed_message(appointment))
         previous = appointment.apply_transition(transition)
@@ -52,33 +53,28 @@ def _change_status(
 def approve_request(
     appointment_id: int, *, by: "User | None", now: dt.datetime | None = None
 ) -> Appointment:
-    """A clinician approves a request: re-checked under the overlap guarantee, then confirmed."""
+    """A clinician approves a request: through the same gate as a patient's confirmation
+    (``gate.judge``: the answers attached now, and a time the clinic still offers to this
+    patient, free), then confirmed under the overlap guarantee.
+
+    The minimum notice and the horizon are those of the moment the patient's time was
+    offered to them (the request kept it since), so a late review does not void it.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = lock_appointment(appointment_id)
         if not appointment.can(Transition.APPROVE):
             raise NotAllowed(_not_allowed_message(appointment))
-        if not slot_is_free(
-            appointment.practitioner_id,
-            appointment.starts_at,
-            appointment.occupied_until,
-            now,
-            exclude_pk=appointment.pk,
-        ):
-            raise SlotUnavailable(
-                _("%(reference)s: another appointment overlaps it.")
-                % {"reference": appointment.reference}
-            )
+        verdict = gate.judge(appointment, now=now, offered_at=appointment.time_offered_at)
+        if verdict.refusal is not None:
+            raise gate.staff_error(verdict.refusal, appointment.reference)
         previous = appointment.apply_transition(Transition.APPROVE)
         appointment.confirmed_at = now
         try:
             with transaction.atomic():
                 appointment.save(update_fields=["status", "confirmed_at"])
         except IntegrityError:
-            raise SlotUnavailable(
-                _("%(reference)s: another appointment overlaps it.")
-                % {"reference": appointment.reference}
-            ) from None
+            raise gate.staff_error(gate.Refusal.TAKEN, appointment.reference) from None
         log_change(
             appointment,
             Transition.APPROVE.logged_as,

@@ -37,9 +37,9 @@ def treatment(db) -> Treatment:
 
 @pytest.fixture
 def practitioner(treatment):
-    """Dr. Ana Ruiz, who gives the treatment (no working hours: nothing here is booked
-    through the free times)."""
-    return PractitionerFactory(title="Aesthetic physician", treatments=[treatment], hours=[])
+    """Dr. Ana Ruiz, who gives the treatment and works every day, 9:00–13:00 and
+    14:00–18:00 (approving a request checks the time is still within her hours)."""
+    return PractitionerFactory(title="Aesthetic physician", treatments=[treatment])
 
 
 @pytest.fixture

@@ -24,3 +24,15 @@ def first_offered_start(client) -> dt.datetime:
     picker = client.get(url).context["picker"]
     assert picker.times, "the time step offers no time on its first day"
     return picker.times[0].start
+
+
+def shows_date(page: str, name: str, iso: str) -> bool:
+    """Whether the page shows the date `iso` (YYYY-MM-DD) kept in the three fields of
+    `name` (day, month list, year), as typed."""
+    year, month, day = iso.split("-")
+    day_kept = any(f'name="{name}_day" value="{d}"' in page for d in (day, str(int(day))))
+    return (
+        day_kept
+        and f'<option value="{int(month)}" selected>' in page
+        and f'name="{name}_year" value="{year}"' in page
+    )

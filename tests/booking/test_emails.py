@@ -379,6 +379,8 @@ def test_a_failing_mail_server_loses_nothing(
     confirmed_appointment, settings, caplog, django_capture_on_commit_callbacks
 ):
     appointment = with_status(confirmed_appointment, EmailKind.REQUEST_RECEIVED)
+    appointment.screening = ScreeningFactory(treatment=appointment.treatment)
+    appointment.save(update_fields=["screening"])
     settings.EMAIL_BACKEND = FAILING
 
     with django_capture_on_commit_callbacks(execute=True):

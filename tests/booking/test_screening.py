@@ -548,3 +548,42 @@ def test_a_28_february_birthday_is_not_moved_by_a_leap_year():
     born = dt.date(2010, 2, 28)
     assert age_on(born, dt.date(2028, 2, 27)) == 17
     assert age_on(born, dt.date(2028, 2, 28)) == 18
+
+
+# --- Date answers lie between the patient's birth and today -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "impossible", [dt.date(1, 1, 1), ADULT - dt.timedelta(days=1), dt.date(1899, 12, 31)]
+)
+def test_a_dose_date_before_the_patients_birth_blocks_as_unanswered(impossible):
+    """0001-01-01 would otherwise end any waiting period long ago."""
+    result = run(MICRONEEDLING, {**ALL_NO, 4: "yes", 5: impossible})
+    assert result.unanswered == [5]
+    assert not result.can_book
+
+
+@QUICK
+@given(
+    answer=st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(2100, 12, 31)),
+    date_of_birth=st.one_of(
+        st.none(), st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2010, 1, 1))
+    ),
+)
+def test_a_date_answer_is_possible_only_between_birth_and_today(answer, date_of_birth):
+    problem = screening.date_answer_problem(answer, date_of_birth=date_of_birth, today=TODAY)
+    floor = date_of_birth if date_of_birth and date_of_birth >= dt.date(1900, 1, 1) else None
+    floor = floor or dt.date(1900, 1, 1)
+    assert (problem is None) == (floor <= answer <= TODAY)
+
+
+def test_date_answer_problems_say_what_to_check():
+    def problem(answer, date_of_birth=ADULT):
+        return screening.date_answer_problem(answer, date_of_birth=date_of_birth, today=TODAY)
+
+    assert problem(TODAY) is None
+    assert problem(ADULT) is None
+    assert "future" in problem(TODAY + dt.timedelta(days=1))
+    assert "before your date of birth" in problem(dt.date(1, 1, 1))
+    assert "check the year" in problem(dt.date(1899, 12, 31), date_of_birth=None)
+    assert problem(dt.date(1900, 1, 1), date_of_birth=None) is None

@@ -19,6 +19,7 @@ from tests.factories.booking import (
     ScreeningFactory,
     ScreeningQuestionFactory,
     WorkingHoursFactory,
+    filler_question,
     questionnaire,
 )
 from tests.factories.clinic import ClinicProfileFactory, PrivacyNoticeFactory, TOTPDeviceFactory
@@ -51,6 +52,7 @@ __all__ = [
     "TreatmentFactory",
     "TreatmentImageFactory",
     "WorkingHoursFactory",
+    "filler_question",
     "image_bytes",
     "image_upload",
     "questionnaire",

@@ -152,6 +152,20 @@ def questionnaire(treatment) -> dict[str, ScreeningQuestion]:
     return questions
 
 
+def filler_question(treatment) -> ScreeningQuestion:
+    """A top-level date question with a 14-day waiting period that needs review ("when
+    did you last have a filler injection?", empty if never): added to `questionnaire`
+    by the tests of waiting periods (tests/booking/test_gate*.py)."""
+    return ScreeningQuestionFactory(
+        treatment=treatment,
+        text="When did you last have a filler injection? Leave empty if never.",
+        kind=QuestionKind.DATE,
+        outcome=Outcome.NEEDS_REVIEW,
+        waiting_days=14,
+        position=6,
+    )
+
+
 class ScreeningFactory(factory.django.DjangoModelFactory):
     """A patient's answered questionnaire (born 1 January 1990) that changed nothing."""
 

@@ -150,7 +150,7 @@ def site(tmp_path_factory):
         database_url = f"sqlite:///{work / 'faults.sqlite3'}"
     redis_server = RedisServer().start()
 
-    env = bench.bench_env(types.SimpleNamespace(db="sqlite", redis_db=0))
+    env = bench.bench_env(types.SimpleNamespace(db="sqlite"))
     env.update(
         DATABASE_URL=database_url,
         REDIS_URL=redis_server.url,

@@ -176,7 +176,7 @@ class Site:
         else:
             self.sqlite_path = work / "clinic.sqlite3"
             database_url = f"sqlite:///{self.sqlite_path}"
-        env = bench.bench_env(types.SimpleNamespace(db="sqlite", redis_db=0))
+        env = bench.bench_env(types.SimpleNamespace(db="sqlite"))
         env.update(
             DATABASE_URL=database_url,
             STATIC_ROOT=str(work / "static"),
