@@ -39,7 +39,6 @@ def hash_session_key(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
 
 
-@retry_on_conflict()
 def patient_language(language: str | None = None) -> str:
     """One of settings.LANGUAGES: ``language``, else the one active (the page's)."""
     code = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -49,6 +48,7 @@ def patient_language(language: str | None = None) -> str:
         return settings.LANGUAGE_CODE
 
 
+@retry_on_conflict()
 def hold_slot(
     *,
     appointment: Appointment | None,
