@@ -268,17 +268,25 @@ class ScreeningForm(OneValueEach):
                 )
             }
         )
+        previous_parent: int | None = None
         for question in questions:
             # In the patient's language, or the fallback marked with its lang.
             label = marked_translation(question, "text")
             help_text: str = marked_translation(question, "help_text")
             if question.parent_id:
+                # Shown without the page's script: the question a run of follow-ups
+                # depends on is quoted once, at the first of them.
+                condition = (
+                    _("Only if you answered “%(answer)s” to the same question as the one above.")
+                    if question.parent_id == previous_parent
+                    else _("Only if you answered “%(answer)s” to: %(question)s")
+                )
                 help_text = " ".join(
                     filter(
                         None,
                         [
                             str(
-                                _("Only if you answered “%(answer)s” to: %(question)s")
+                                condition
                                 % {
                                     "answer": question.get_parent_answer_display(),
                                     "question": question.parent.text if question.parent else "",
@@ -288,6 +296,7 @@ class ScreeningForm(OneValueEach):
                         ],
                     )
                 )
+            previous_parent = question.parent_id
             field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
                 field = DateAnswerField(
@@ -327,6 +336,7 @@ class ScreeningForm(OneValueEach):
         data = super().clean()
         today = timezone.localdate()
         by_id = {q.pk: q for q in self.questions}
+        dates_after: dict[int, list[ScreeningQuestion]] = {}  # date follow-ups by parent
         for question in self.questions:
             name = self.field_name(question)
             value = data.get(name)
@@ -336,10 +346,30 @@ class ScreeningForm(OneValueEach):
                 )
                 if problem:
                     self.add_error(name, problem)
-            if question.parent_id and not value and name not in self.errors:
-                parent = by_id.get(question.parent_id)
-                if parent and data.get(self.field_name(parent)) == question.parent_answer:
-                    self.add_error(name, _("Please answer this question."))
+            parent = by_id.get(question.parent_id) if question.parent_id else None
+            if not parent or data.get(self.field_name(parent)) != question.parent_answer:
+                continue  # not asked
+            if question.kind == QuestionKind.DATE:
+                dates_after.setdefault(parent.pk, []).append(question)
+            elif not value and name not in self.errors:
+                self.add_error(name, _("Please answer this question."))
+        # As the rules have it (booking/screening.py): one date follow-up must be given;
+        # of several after the same answer, at least one.
+        for dates in dates_after.values():
+            names = [self.field_name(question) for question in dates]
+            if any(data.get(name) for name in names) or any(n in self.errors for n in names):
+                continue
+            if len(dates) == 1:
+                self.add_error(names[0], _("Please answer this question."))
+            else:
+                self.add_error(
+                    names[0],
+                    _(
+                        "You answered “%(answer)s”: please enter at least one of these dates "
+                        "(an approximate date is fine), or change that answer."
+                    )
+                    % {"answer": dates[0].get_parent_answer_display()},
+                )
         return data
 
     def answers(self) -> dict[int, str | dt.date | None]:

@@ -96,6 +96,20 @@ def asked_rules(rules: Iterable[Rule], answers: Mapping[int, Answer]) -> list[Ru
     return [rule for rule in rules if is_asked(rule)]
 
 
+def parents_without_a_date(asked: Iterable[Rule], answers: Mapping[int, Answer]) -> set[int]:
+    """The questions whose answer asked for dates (their date follow-ups) and got none.
+
+    One date follow-up must be filled in; of several after the same answer, at least one:
+    the patient said "yes" to having had something, so a clinician needs to know when.
+    """
+    asked_dates: dict[int, bool] = {}
+    for rule in asked:
+        if rule.kind == QuestionKind.DATE and rule.parent_id is not None:
+            given = answers.get(rule.id) is not None
+            asked_dates[rule.parent_id] = asked_dates.get(rule.parent_id, False) or given
+    return {parent_id for parent_id, given in asked_dates.items() if not given}
+
+
 def _is_plain_date(value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
@@ -154,14 +168,17 @@ def assess(
     """
     result = Assessment()
     earliest: dt.date | None = None
-    for rule in asked_rules(rules, answers):
+    asked = asked_rules(rules, answers)
+    undated = parents_without_a_date(asked, answers)
+    for rule in asked:
         answer = answers.get(rule.id)
         if rule.kind == QuestionKind.YES_NO and answer not in YesNo.values:
             result.unanswered.append(rule.id)
             continue
-        # A date asked as a follow-up ("yes, I took it: when?") must be given; a top-level
-        # date question may be left empty ("leave empty if never").
-        if rule.kind == QuestionKind.DATE and answer is None and rule.parent_id is not None:
+        # A follow-up date ("yes, I took it: when?") must be given; with several dates
+        # after one answer ("yes, some of these: which, when?") at least one of them. A
+        # top-level date question may be left empty ("leave empty if never").
+        if rule.kind == QuestionKind.DATE and answer is None and rule.parent_id in undated:
             result.unanswered.append(rule.id)
             continue
         # A datetime is a date too, but cannot be compared with one: garbage as well.

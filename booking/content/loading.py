@@ -70,6 +70,17 @@ def identify_questions(treatment: Treatment) -> list[ScreeningQuestion]:
     return questions
 
 
+def unfollowed_new_parents(rows: dict[str, ScreeningQuestion], created: set[str]) -> list[str]:
+    """The standard questions created in this run only to be followed by others (say,
+    `recent_treatments`) that none of those follows."""
+    parents = {entry["parent"] for entry in screening.QUESTIONS if entry.get("parent")}
+    return [
+        key
+        for key in sorted(parents)
+        if f"question:{key}" in created and not rows[key].follow_ups.exists()
+    ]
+
+
 def load_screening(treatment: Treatment, report: Report) -> None:
     """Add the standard questions not created before, correct the ones nobody edited,
     and stop asking the ones no longer in the standard set if nobody edited them."""
@@ -116,6 +127,13 @@ def load_screening(treatment: Treatment, report: Report) -> None:
         else:
             store_fingerprint(question, loaded)
         last_position = question.position
+    for key in unfollowed_new_parents(rows, created):
+        # Added for its follow-ups, and staff deleted or edited every one of them (an
+        # edited one stays where they put it): nothing would follow it. Remembered as
+        # created, so a later run does not add it again.
+        rows.pop(key).delete()
+        created.discard(f"question:{key}")
+        remember_created(treatment, {f"question:{key}"})
     standard = {entry["key"] for entry in screening.QUESTIONS}
     for key, question in rows.items():
         if key in standard or not question.is_active:

@@ -308,16 +308,34 @@ QUESTIONS: list[dict[str, Any]] = [
             "answers before your appointment is confirmed."
         ),
     },
-    # Recent treatments on the area: a date each, with its own waiting period (see the
-    # module docstring). PRODUCT.md's wording says "anti-wrinkle injections"; "treatment
-    # (for example Botox)" says the same without the word the site avoids next to
-    # microneedling.
+    # Recent treatments on the area: one yes/no question, then a date for each, with its
+    # own waiting period (see the module docstring). The seven dates follow the "Yes":
+    # with it, at least one date is needed (booking/screening.py), so a clinician knows
+    # which waiting period runs. "Past 6 months" covers the longest wait (laser
+    # resurfacing, 180 days). PRODUCT.md's wording says "anti-wrinkle injections";
+    # "treatment (for example Botox)" says the same without the word the site avoids next
+    # to microneedling.
+    {
+        "key": "recent_treatments",
+        "text": (
+            "In the past 6 months, have you had any of these on the area to be treated: "
+            "filler or anti-wrinkle treatment, a chemical peel, laser or light treatment, "
+            "sunburn, or waxing or other hair removal?"
+        ),
+        "help_text": (
+            "Shaving does not count. If you answer “Yes”, give the date of the ones you had "
+            "(an approximate date is fine)."
+        ),
+        "outcome": NONE,
+    },
     {
         "key": "filler_botox_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
             "When did you last have filler or anti-wrinkle treatment (for example Botox) in "
-            "the area? Leave empty if not in the last month."
+            "the area? Leave empty if you did not have any."
         ),
         "outcome": REVIEW,
         "waiting_days": 14,
@@ -332,10 +350,12 @@ QUESTIONS: list[dict[str, Any]] = [
     },
     {
         "key": "light_peel_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
-            "When did you last have a light chemical peel on the area? Leave empty if not in "
-            "the last month."
+            "When did you last have a light chemical peel on the area? Leave empty if you "
+            "did not have one."
         ),
         "help_text": (
             "A light peel leaves the skin pink or flaky for a few days at most, for example a "
@@ -351,10 +371,12 @@ QUESTIONS: list[dict[str, Any]] = [
     },
     {
         "key": "deep_peel_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
             "When did you last have a medium or deep chemical peel on the area? Leave empty "
-            "if not in the last 6 months."
+            "if you did not have one."
         ),
         "help_text": (
             "For example a TCA or phenol peel, with a week or more of peeling or crusting. If "
@@ -371,10 +393,12 @@ QUESTIONS: list[dict[str, Any]] = [
     },
     {
         "key": "ablative_laser_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
             "When did you last have laser resurfacing (such as CO2 or erbium laser) on the "
-            "area? Leave empty if not in the last 6 months."
+            "area? Leave empty if you did not have it."
         ),
         "help_text": (
             "Resurfacing lasers remove a layer of skin and leave it raw or crusted for "
@@ -391,10 +415,12 @@ QUESTIONS: list[dict[str, Any]] = [
     },
     {
         "key": "other_laser_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
             "When did you last have another laser or light treatment on the area (such as "
-            "IPL or laser hair removal)? Leave empty if not in the last 2 months."
+            "IPL or laser hair removal)? Leave empty if you did not have one."
         ),
         "help_text": "Treatments that leave the skin intact, with redness for a day or two.",
         "outcome": REVIEW,
@@ -406,14 +432,14 @@ QUESTIONS: list[dict[str, Any]] = [
             "before confirming."
         ),
     },
-    # Answers that add an instruction to the confirmation (a date one also sets the
-    # earliest date).
+    # These two add an instruction to the confirmation (and set the earliest date).
     {
         "key": "sunburn_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
-            "When did you last have sunburn on the area to be treated? Leave empty if not in "
-            "the last month."
+            "When did you last have sunburn on the area to be treated? Leave empty if you did not."
         ),
         "outcome": INSTRUCTION,
         "waiting_days": 14,
@@ -424,10 +450,12 @@ QUESTIONS: list[dict[str, Any]] = [
     },
     {
         "key": "hair_removal_date",
+        "parent": "recent_treatments",
+        "parent_answer": YesNo.YES,
         "kind": QuestionKind.DATE,
         "text": (
             "When did you last wax, use an epilator or use a hair-removal cream on the area "
-            "to be treated? Leave empty if not in the last 2 weeks."
+            "to be treated? Leave empty if you did not."
         ),
         "help_text": "Shaving does not count.",
         "outcome": INSTRUCTION,

@@ -9,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import services
+from booking.choices import Outcome, QuestionKind
 from booking.models import Appointment, Screening, ScreeningAnswer, Status
 from tests.booking.pages import answers, first_offered_start
-from tests.factories import PractitionerFactory, ScreeningFactory, TreatmentFactory, questionnaire
+from tests.factories import (
+    PractitionerFactory,
+    ScreeningFactory,
+    ScreeningQuestionFactory,
+    TreatmentFactory,
+    questionnaire,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +352,79 @@ def test_the_confirmation_email_carries_no_health_answer(client, clinic_setup):
         text = message.subject + message.body
         assert "keloid" not in text.lower()
         assert "1990" not in text
+
+
+def _recent_treatments(treatment, questions):
+    """One yes/no question and two dates after its "Yes", as the standard questionnaire
+    asks about recent treatments on the area."""
+    questions["recent"] = ScreeningQuestionFactory(
+        treatment=treatment, text="In the past 6 months, any of these?", position=6
+    )
+    for key, text, days in (("peel", "When was the peel?", 14), ("laser", "When the laser?", 180)):
+        questions[key] = ScreeningQuestionFactory(
+            treatment=treatment,
+            text=text,
+            kind=QuestionKind.DATE,
+            outcome=Outcome.NEEDS_REVIEW,
+            waiting_days=days,
+            parent=questions["recent"],
+            parent_answer="yes",
+            position=7,
+        )
+    return questions
+
+
+@pytest.fixture
+def with_recent_treatments(client, clinic_setup):
+    """The screening step, with the recent-treatments question and its dates asked."""
+    treatment, _, questions = clinic_setup
+    questions = _recent_treatments(treatment, questions)
+    choose_treatment(client, treatment)
+    return questions
+
+
+def test_yes_to_recent_treatments_needs_at_least_one_of_their_dates(client, with_recent_treatments):
+    questions = with_recent_treatments
+
+    response = screen(client, questions, recent="yes")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "please enter at least one of these dates" in page
+    assert page.count("please enter at least one of these dates") == 2  # summary and field
+    form = response.context["form"]
+    assert list(form.errors) == [f"question_{questions['peel'].pk}"]
+    assert form[f"question_{questions['recent'].pk}"].value() == "yes"  # kept as typed
+    assert Screening.objects.count() == 0
+
+    laser = timezone.localdate() - dt.timedelta(days=100)
+    response = screen(client, questions, recent="yes", laser=laser.isoformat())
+
+    assert response.status_code == 302
+    screening = Screening.objects.get()
+    assert screening.outcome == Outcome.NEEDS_REVIEW
+    assert screening.earliest_date == laser + dt.timedelta(days=180)
+
+
+def test_no_to_recent_treatments_asks_for_no_date(client, with_recent_treatments):
+    response = screen(client, with_recent_treatments, recent="no")
+
+    assert response.status_code == 302
+    assert Screening.objects.get().outcome == Outcome.NONE
+
+
+def test_without_javascript_each_follow_up_says_when_it_applies(client, with_recent_treatments):
+    page = client.get(step_url("screening")).content.decode()
+
+    # Shown to everyone (the page's script hides them until "Yes"), each says when to
+    # answer it: the question they follow is quoted once, at the first of them.
+    recent = with_recent_treatments["recent"]
+    hint = "Only if you answered “Yes” to: In the past 6 months, any of these?"
+    assert page.count(hint) == 1
+    assert page.count("Only if you answered “Yes” to the same question as the one above.") == 1
+    assert page.index(hint) < page.index(f"question_{with_recent_treatments['laser'].pk}")
+    assert page.count(f'data-follow-up-of="question_{recent.pk}"') == 2
+    assert "hidden" not in re.search(r'<div class="question" data-follow-up-of[^>]*>', page)[0]
 
 
 def test_a_follow_up_date_must_be_given_when_it_applies(client, clinic_setup):

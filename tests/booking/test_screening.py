@@ -114,11 +114,13 @@ def model_applies(rule: Rule, answer) -> bool:
     return answer + dt.timedelta(days=rule.waiting_days) > TODAY
 
 
-def is_valid(rule: Rule, answer) -> bool:
+def is_valid(rule: Rule, answer, dated: set) -> bool:
     if rule.kind == YES_NO:
         return answer in ("yes", "no")
     if answer is None:
-        return rule.parent_id is None  # only a top-level date may be left empty
+        # A top-level date may be left empty; so may a follow-up date when another date
+        # after the same answer is given (`dated`: the parents with a date given).
+        return rule.parent_id is None or rule.parent_id in dated
     return isinstance(answer, dt.date) and answer <= TODAY
 
 
@@ -129,7 +131,13 @@ def applying(rules: list[Rule], answers: dict) -> list[Rule]:
 
 def all_valid(rules: list[Rule], answers: dict) -> bool:
     asked = asked_ids(rules, answers)
-    return all(is_valid(r, answers.get(r.id)) for r in rules if r.id in asked)
+    dated = {
+        r.parent_id
+        for r in rules
+        if r.id in asked and r.kind == DATE and r.parent_id is not None
+        if answers.get(r.id) is not None
+    }
+    return all(is_valid(r, answers.get(r.id), dated) for r in rules if r.id in asked)
 
 
 def run(rules, answers, *, date_of_birth=ADULT, today=TODAY, minimum_age=18):
@@ -482,6 +490,38 @@ def test_a_missing_date_follow_up_blocks():
     result = run(MICRONEEDLING, {**ALL_NO, 4: "yes"})
     assert not result.can_book
     assert result.unanswered == [5]
+
+
+def test_of_several_dates_after_one_answer_at_least_one_must_be_given():
+    # "Yes, some of these in the past 6 months": which one, and when, decides the wait.
+    rules = [
+        Rule(id=1, text="Any of these recently?"),
+        *[
+            Rule(
+                id=rule_id,
+                text=f"When was treatment {rule_id}?",
+                kind=DATE,
+                outcome=NEEDS_REVIEW,
+                waiting_days=days,
+                parent_id=1,
+                parent_answer="yes",
+            )
+            for rule_id, days in ((2, 14), (3, 180))
+        ],
+    ]
+    none_given = run(rules, {1: "yes"})
+    assert not none_given.can_book
+    assert none_given.unanswered == [2, 3]
+    # One given, the other left empty: nothing missing; the one given sets the wait.
+    one_given = run(rules, {1: "yes", 3: TODAY - dt.timedelta(days=30)})
+    assert one_given.unanswered == []
+    assert one_given.needs_review
+    assert one_given.earliest_date == TODAY + dt.timedelta(days=150)
+    over = run(rules, {1: "yes", 2: TODAY - dt.timedelta(days=30)})
+    assert (over.unanswered, over.outcome) == ([], NONE)
+    # "No": the dates are not asked, and one sent anyway does not count.
+    assert run(rules, {1: "no", 3: TODAY}).outcome == NONE
+    assert run(rules, {1: "no"}).unanswered == []
 
 
 @pytest.mark.parametrize("garbage", ["maybe", 123, "", None, "Yes", True])

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.oath import totp
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -227,9 +228,9 @@ def test_keyboard_only_from_treatment_page_to_confirmed_appointment(
     ids = _question_ids()
     for key in _yes_no_keys():
         name = f"question_{ids[key]}"
-        # Up to 7 optional date questions (3 stops each: month, day, year) lie between two
-        # yes/no questions.
-        _tab_to(page, f"el.name === {name!r}", limit=30, what=name)
+        # One Tab from each question to the next: the date follow-ups (three stops each)
+        # stay hidden until the answer they follow is "Yes".
+        _tab_to(page, f"el.name === {name!r}", limit=1, what=name)
         # Tab lands on "Yes" (the first radio); the arrow key moves to "No" and selects it.
         page.keyboard.press("ArrowDown")
         assert _focused(page, "el.value === 'no' && el.checked"), key
@@ -577,8 +578,28 @@ def test_with_javascript_days_swap_in_place_and_follow_ups_follow_their_parent(
     expect(follow_up).to_be_visible()
     page.locator(f'input[name="{parent}"][value="no"]').check()
     expect(follow_up).to_be_hidden()
+    # The seven dates of recent treatments on the area follow one "Yes".
+    recent = f"question_{ids['recent_treatments']}"
+    dates = page.locator(f'[data-follow-up-of="{recent}"]')
+    expect(dates).to_have_count(7)
+    for index in range(7):
+        expect(dates.nth(index)).to_be_hidden()
+    page.locator(f'input[name="{recent}"][value="yes"]').check()
+    for index in range(7):
+        expect(dates.nth(index)).to_be_visible()
 
-    _answer(page)
+    _answer(page, yes=("recent_treatments",))
+    _continue(page)
+    # "Yes" without a date: asked for one; the answers stay, the dates still shown.
+    expect(page.locator(".invalid-feedback").first).to_contain_text("at least one of these dates")
+    expect(page.locator(f'input[name="{recent}"][value="yes"]')).to_be_checked()
+    expect(dates.first).to_be_visible()
+    _fill_date_of_birth(page)
+    long_ago = timezone.localdate() - dt.timedelta(days=100)
+    peel = f"#id_question_{ids['light_peel_date']}"
+    page.locator(f"{peel}_day").fill(str(long_ago.day))
+    page.locator(f"{peel}_month").select_option(str(long_ago.month))
+    page.locator(f"{peel}_year").fill(str(long_ago.year))
     _continue(page)
     expect(page).to_have_url(re.compile(r"/book/time/"))
     legend = page.locator("#times-heading")

@@ -223,10 +223,20 @@ def test_the_questions_have_the_right_outcomes():
     assert cold_sores.text == "Have you ever had cold sores?"
     assert (cold_sores.parent_answer, cold_sores.outcome) == ("yes", Outcome.NEEDS_REVIEW)
 
+    # The dates of recent treatments on the area, behind one yes/no question whose window
+    # covers the longest waiting period (180 days).
+    recent = question("In the past 6 months, have you had any of these on the area")
+    assert (recent.kind, recent.outcome, recent.parent) == (QuestionKind.YES_NO, Outcome.NONE, None)
+    assert not questions.filter(kind=QuestionKind.DATE, parent=None).exists()
+    assert set(recent.follow_ups.values_list("parent_answer", flat=True)) == {"yes"}
+    assert all("Leave empty if you did not" in q.text for q in recent.follow_ups.all())
     waits = {
         q.text.split("?")[0]: (q.outcome, q.waiting_days)
-        for q in questions.filter(kind=QuestionKind.DATE, parent=None)
+        for q in recent.follow_ups.filter(kind=QuestionKind.DATE)
     }
+    assert (
+        max(days for _outcome, days in waits.values()) <= 181
+    )  # any six months hold at least 181 days
     review = Outcome.NEEDS_REVIEW
     assert waits == {
         "When did you last have filler or anti-wrinkle treatment (for example Botox) in the area": (
@@ -275,6 +285,14 @@ def test_the_screening_rules_read_the_loaded_questions():
     )
     assert recent.needs_review
     assert recent.earliest_date == today + dt.timedelta(days=150)
+    had_some = ("In the past 6 months, have you had any of these", "yes")
+    laser = assess(
+        a=had_some, b=("When did you last have laser resurfacing", today - dt.timedelta(days=100))
+    )
+    assert laser.needs_review
+    assert laser.earliest_date == today + dt.timedelta(days=80)
+    # "Yes" without a single date: the clinic cannot tell which waiting period runs.
+    assert assess(a=had_some).blocks_booking
     nsaids = assess(a=("Do you take anti-inflammatory", "yes"))
     assert nsaids.outcome == Outcome.INSTRUCTION
     assert nsaids.instructions

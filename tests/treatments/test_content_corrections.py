@@ -83,13 +83,9 @@ OLD_VISIT_INSTRUCTIONS = "\n".join(
         "Bring a hat and sunscreen for the journey home.",
     ]
 )
-NEW_KEYS = {
-    "changing_mole",
-    "face_area",
-    "pigment_history",
-    "vitiligo_psoriasis",
-    "tattoo",
-    "implants",
+# The date questions as commit 830f9d2 shipped them, each asked on its own, before they
+# followed one yes/no question (`recent_treatments`): how their text ended then.
+DATE_KEYS = [
     "filler_botox_date",
     "light_peel_date",
     "deep_peel_date",
@@ -97,7 +93,41 @@ NEW_KEYS = {
     "other_laser_date",
     "sunburn_date",
     "hair_removal_date",
+]
+NEW_KEYS = {
+    "changing_mole",
+    "face_area",
+    "pigment_history",
+    "vitiligo_psoriasis",
+    "tattoo",
+    "implants",
+    "recent_treatments",
+    *DATE_KEYS,
 }
+OLD_DATE_ENDINGS = {
+    "filler_botox_date": "Leave empty if not in the last month.",
+    "light_peel_date": "Leave empty if not in the last month.",
+    "deep_peel_date": "Leave empty if not in the last 6 months.",
+    "ablative_laser_date": "Leave empty if not in the last 6 months.",
+    "other_laser_date": "Leave empty if not in the last 2 months.",
+    "sunburn_date": "Leave empty if not in the last month.",
+    "hair_removal_date": "Leave empty if not in the last 2 weeks.",
+}
+
+
+def questions_at_830f9d2() -> list[dict]:
+    """The standard questionnaire of commit 830f9d2: no `recent_treatments`, the dates
+    asked on their own with their old wording."""
+    old = []
+    for entry in screening_content.QUESTIONS:
+        if entry["key"] == "recent_treatments":
+            continue
+        if entry["key"] in OLD_DATE_ENDINGS:
+            text = entry["text"].split(" Leave empty")[0] + " " + OLD_DATE_ENDINGS[entry["key"]]
+            entry = {k: v for k, v in entry.items() if k not in ("parent", "parent_answer")}
+            entry["text"] = text
+        old.append(entry)
+    return old
 
 
 def load() -> str:
@@ -191,7 +221,7 @@ def test_a_database_loaded_before_fingerprints_gets_the_corrections():
     assert set(ScreeningQuestion.objects.active().values_list("content_key", flat=True)) == {
         entry["key"] for entry in screening_content.QUESTIONS
     }
-    assert "created: 13 screening questions" in output
+    assert "created: 14 screening questions" in output
     # The staff edit is kept, and said so.
     keloids.refresh_from_db()
     assert keloids.patient_message == "Edited by staff before fingerprints existed."
@@ -221,7 +251,95 @@ def test_new_questions_go_after_the_standard_question_before_them():
         .values_list("content_key", flat=True)
     )
     assert order.index("face_area") + 1 == order.index("cold_sore_history")
-    assert order.index("filler_botox_date") < order.index("sunburn_date") < order.index("nsaids")
+    assert order.index("implants") + 1 == order.index("recent_treatments")
+    assert order[order.index("recent_treatments") + 1 :][:7] == DATE_KEYS
+    assert order.index("hair_removal_date") + 1 == order.index("nsaids")
+    assert {by_key(key).parent for key in DATE_KEYS} == {by_key("recent_treatments")}
+
+
+# `scripts/content_fingerprints.py 830f9d2` printed these. They are not in
+# booking/content/previous.py: every database holding these questions was loaded by a
+# loader that stores fingerprints, and that module's keys are the questions of 1425f8d.
+FINGERPRINTS_830F9D2 = {
+    "filler_botox_date": "abecb42514e03cae6bdad9967aace5216c4713b734f840cb351e82500d0aa1a3",
+    "light_peel_date": "59e79cd6f4b1f416578bf01290cb1d177306fde812a9df2267e07b59faa5a96c",
+    "deep_peel_date": "b0b21221d673568aa34652b024052f17dfd605d88daa1a040f473874345b1619",
+    "ablative_laser_date": "78cd9d6d59edc13e8ae7413e78ed8c80fe4754776dd21c372cc511b6d5663388",
+    "other_laser_date": "75652be880469ebebcdba62321c555a426613d4f2feda5aa3f794c960385d0d7",
+    "sunburn_date": "3bc43b5aa797a1b70c61f93e5088c6ab9312f26390fde14db069d53891d260b7",
+    "hair_removal_date": "61421ce1c7ce84ddbb14e9fa51cebcf4c3e01cb53f45357c9518e89cdd4d42e6",
+}
+
+
+def test_the_old_date_wording_here_is_what_830f9d2_shipped():
+    old = {entry["key"]: entry for entry in questions_at_830f9d2()}
+    for key in DATE_KEYS:
+        printed = fingerprint(booking_loading.question_values(old[key]))
+        assert printed == FINGERPRINTS_830F9D2[key], key
+
+
+@pytest.mark.django_db
+def test_the_dates_go_behind_one_question_where_staff_have_not_edited_them(monkeypatch):
+    """A database loaded at 830f9d2: seven date questions asked one after the other."""
+    monkeypatch.setattr(screening_content, "QUESTIONS", questions_at_830f9d2())
+    load()
+    monkeypatch.undo()
+    edited = by_key("sunburn_date")
+    edited.text = "When were you last sunburnt on the area? Leave empty if not this month."
+    edited.save()
+    nsaids_position = by_key("nsaids").position
+
+    output = load()
+
+    parent = by_key("recent_treatments")
+    assert "created: 1 screening questions" in output
+    assert (parent.kind, parent.outcome, parent.parent) == (QuestionKind.YES_NO, Outcome.NONE, None)
+    assert "past 6 months" in parent.text
+    assert parent.position == by_key("implants").position + 1
+    moved = [key for key in DATE_KEYS if key != "sunburn_date"]
+    for key in moved:
+        question = by_key(key)
+        assert (question.parent, question.parent_answer) == (parent, "yes"), key
+        assert question.text == _entry(key)["text"], key
+        assert parent.position < question.position < nsaids_position, key
+        assert f"updated: screening question “{question.text}”" in output
+    # The staff edit stays as it is, asked on its own, where staff left it.
+    edited.refresh_from_db()
+    assert edited.text.startswith("When were you last sunburnt")
+    assert (edited.parent, edited.parent_answer) == (None, "")
+    assert "kept staff edit: screening question “When were you last sunburnt" in output
+    order = list(
+        ScreeningQuestion.objects.active()
+        .order_by("position", "id")
+        .values_list("content_key", flat=True)
+    )
+    assert order[order.index("recent_treatments") + 1 :][:6] == moved
+    # Done once: the next run has nothing left to do.
+    again = load()
+    assert "updated:" not in again
+    assert "created:" not in again
+
+
+@pytest.mark.django_db
+def test_with_every_date_question_edited_or_deleted_the_question_before_them_is_not_added(
+    monkeypatch,
+):
+    monkeypatch.setattr(screening_content, "QUESTIONS", questions_at_830f9d2())
+    load()
+    monkeypatch.undo()
+    by_key("filler_botox_date").delete()
+    ScreeningQuestion.objects.filter(content_key__in=DATE_KEYS).update(help_text="Our own words.")
+
+    output = load()
+
+    assert not ScreeningQuestion.objects.filter(content_key="recent_treatments").exists()
+    assert "created:" not in output
+    edited = ScreeningQuestion.objects.filter(content_key__in=DATE_KEYS)
+    assert edited.count() == 6
+    assert all(q.parent is None and q.help_text == "Our own words." for q in edited)
+    # Remembered: a later run does not add it either.
+    assert "created:" not in load()
+    assert not ScreeningQuestion.objects.filter(content_key="recent_treatments").exists()
 
 
 @pytest.mark.django_db
@@ -412,25 +530,57 @@ def test_each_procedure_has_its_own_waiting_period(assess_loaded):
         "other_laser_date": 30,
     }
     for key, days in expected.items():
-        result = assess_loaded(**{key: ten_days_ago})
+        result = assess_loaded(recent_treatments="yes", **{key: ten_days_ago})
         assert result.needs_review, key
         assert result.earliest_date == ten_days_ago + dt.timedelta(days=days), key
     # A light peel 20 days ago is over; a deep one is not.
     twenty_days_ago = assess_loaded.today - dt.timedelta(days=20)
-    assert assess_loaded(light_peel_date=twenty_days_ago).outcome == Outcome.NONE
-    assert assess_loaded(deep_peel_date=twenty_days_ago).needs_review
+    assert assess_loaded(recent_treatments="yes", light_peel_date=twenty_days_ago).outcome == (
+        Outcome.NONE
+    )
+    assert assess_loaded(recent_treatments="yes", deep_peel_date=twenty_days_ago).needs_review
+    # "No" to the question before them: the dates are not asked, whatever was sent.
+    assert assess_loaded(recent_treatments="no", deep_peel_date=twenty_days_ago).outcome == (
+        Outcome.NONE
+    )
+
+
+@pytest.mark.django_db
+def test_yes_to_recent_treatments_needs_at_least_one_date(assess_loaded):
+    yes_without_a_date = assess_loaded(recent_treatments="yes")
+    assert yes_without_a_date.blocks_booking
+    assert {by_key(key).pk for key in DATE_KEYS} == set(yes_without_a_date.unanswered)
+    # One date is enough; the others stay empty ("leave empty if you did not have it").
+    long_ago = assess_loaded.today - dt.timedelta(days=100)
+    assert assess_loaded(recent_treatments="yes", filler_botox_date=long_ago).outcome == (
+        Outcome.NONE
+    )
+    # The window asked about covers the longest waiting period.
+    assert "past 6 months" in by_key("recent_treatments").text
+    assert (
+        max(
+            entry.get("waiting_days") or 0
+            for entry in screening_content.QUESTIONS
+            if entry.get("parent") == "recent_treatments"
+        )
+        <= 181  # any six months hold at least 181 days
+    )
 
 
 @pytest.mark.django_db
 def test_sunburn_and_waxing_wait_for_the_skin_without_stopping_online_booking(assess_loaded):
     five_days_ago = assess_loaded.today - dt.timedelta(days=5)
-    sunburn = assess_loaded(sunburn_date=five_days_ago)
+    sunburn = assess_loaded(recent_treatments="yes", sunburn_date=five_days_ago)
     assert sunburn.outcome == Outcome.INSTRUCTION
     assert sunburn.earliest_date == five_days_ago + dt.timedelta(days=14)
     assert sunburn.instructions == [by_key("sunburn_date").instruction]
-    waxed = assess_loaded(hair_removal_date=assess_loaded.today - dt.timedelta(days=2))
+    waxed = assess_loaded(
+        recent_treatments="yes", hair_removal_date=assess_loaded.today - dt.timedelta(days=2)
+    )
     assert waxed.earliest_date == assess_loaded.today + dt.timedelta(days=3)
-    assert assess_loaded(hair_removal_date=five_days_ago).outcome == Outcome.NONE
+    assert assess_loaded(recent_treatments="yes", hair_removal_date=five_days_ago).outcome == (
+        Outcome.NONE
+    )
 
 
 # ------------------------------------------------------------- the page
