@@ -195,7 +195,7 @@ def _edit_a_section_title(port: int, data: dict) -> str:
     parser.feed(form_page.body)
     fields = parser.fields
     index, old_title = next(
-        (i, v) for i, (n, v) in enumerate(fields) if re.fullmatch(r"sections-\d+-title", n)
+        (i, v) for i, (n, v) in enumerate(fields) if re.fullmatch(r"sections-\d+-title_en", n)
     )
     new_title = f"{old_title} (edited while Redis was away)"
     fields[index] = (fields[index][0], new_title)

@@ -11,7 +11,7 @@ def booked_in_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0014_privacy_permissions'),
+        ('booking', '0015_appointment_time_offered_at'),
     ]
 
     operations = [

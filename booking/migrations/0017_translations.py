@@ -16,7 +16,7 @@ def copy_to_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0015_appointment_language'),
+        ('booking', '0016_appointment_language'),
     ]
 
     operations = [
