@@ -203,7 +203,7 @@ puede pedir una pausa en cualquier momento.
 usted los cuidados posteriores y se los damos por escrito.
 
 Justo después, su piel se verá de rosada a roja, como con una quemadura de sol leve, y puede \
-sentirse caliente y tirante. Puede irse a casa en cuanto se sienta lista o listo.
+sentirse caliente y tirante. Puede irse a casa en cuanto se sienta bien.
 """
 
 AFTERCARE = f"""\
