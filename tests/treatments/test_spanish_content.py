@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -261,7 +262,7 @@ def test_a_spanish_booking_keeps_the_spanish_wording_the_patient_read(
         step = lambda name: reverse("booking:step", kwargs={"step": name})  # noqa: E731
         client.post(step("treatment"), {"treatment": treatment.pk, "practitioner": ""})
         no_dates = {key: "" for key, q in questions.items() if q.kind == QuestionKind.DATE}
-        response = client.post(step("screening"), answers(questions, **no_dates))
+        response = client.post(step("screening"), answers(questions, nsaids="yes", **no_dates))
         assert response.status_code == 302
         start = first_offered_start(client)
         client.post(step("time"), {"start": start.isoformat()})
@@ -291,6 +292,13 @@ def test_a_spanish_booking_keeps_the_spanish_wording_the_patient_read(
     assert read.startswith("He leído la información")
     assert wordings[ConsentKind.TREATMENT] == read
     assert wordings[ConsentKind.PRIVACY].startswith("Otorgo mi consentimiento expreso")
+    # The instruction the answers add, and the email, are in Spanish too.
+    nsaids = screening_es.QUESTIONS["nsaids"]["instruction"]
+    assert appointment.instructions == nsaids
+    (message,) = mail.outbox
+    assert nsaids in message.body
+    assert "Llegue unos 10 minutos antes" in message.body
+    assert "Arrive about" not in message.body
 
 
 def test_the_privacy_notice_is_published_in_spanish_with_the_lfpdppp_terms():
