@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1
 
-.PHONY: help install lock upgrade run test test-postgres browser-deps lint fmt typecheck check content clean
+.PHONY: help install lock upgrade run test test-postgres browser-deps lint fmt typecheck check content clean messages
 
 help:
 	@echo "make run            install, migrate, load the clinic's content, serve http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make typecheck      mypy (strict on the pure modules and booking/services/)"
 	@echo "make lock           pin what pyproject.toml asks for (after changing a dependency)"
 	@echo "make upgrade        the newest releases pyproject.toml allows, pinned"
+	@echo "make messages       collect the strings to translate into locale/es/, compile them (needs gettext)"
 
 # Installs exactly what requirements-dev.lock pins (hashes checked): runtime and dev
 # dependencies. Production installs requirements.lock (README, Deploying).
@@ -52,6 +53,18 @@ upgrade: $(VENV)/bin/uv
 content: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_clinic_content
+
+# Translations (README, "Languages"). Collects every marked string of the product into
+# locale/es/LC_MESSAGES/django.po (without source locations, so that moving code does not
+# change the file) and compiles django.mo, which is committed: a fresh clone and a
+# production install are in Spanish without gettext. Needs gettext (apt-get install gettext).
+# CI runs it and fails if it changes anything (.ci/run).
+MAKEMESSAGES := $(DEV_ENV) $(PY) manage.py makemessages --locale es --no-location --no-obsolete \
+	--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'test-artifacts/*' --ignore 'tests/*' \
+	--ignore 'bench/*' --ignore 'scripts/*' --ignore 'staticfiles/*' --ignore 'media/*'
+messages: install
+	$(MAKEMESSAGES)
+	$(DEV_ENV) $(PY) manage.py compilemessages --locale es --ignore '.venv/*'
 
 # The web server and, next to it, the worker that sends the emails (the console backend
 # prints them here). Ctrl-C stops both; the worker also stops when the server does.

@@ -144,9 +144,9 @@ def audit(args) -> int:
         base = f"http://{bench.HOST}:{port}"
         booking = bench.booking_session(port, hold=False)
         pages = [
-            ("home", "/", ""),
-            ("treatment", f"/treatments/{bench.TREATMENT_SLUG}/", ""),
-            ("time step", "/book/time/", booking.cookie_header()),
+            ("home", "/en/", ""),
+            ("treatment", f"/en/treatments/{bench.TREATMENT_SLUG}/", ""),
+            ("time step", "/en/book/time/", booking.cookie_header()),
         ]
         for name, path, cookie in pages:
             log(f"lighthouse {name} ({path})")

@@ -275,17 +275,17 @@ def booking_session(port: int, *, hold: bool) -> Http:
 
     treatment = Treatment.objects.get(slug=TREATMENT_SLUG)
     client = Http(port)
-    client.get(f"/book/?treatment={TREATMENT_SLUG}")
-    response = client.post("/book/treatment/", {"treatment": treatment.pk, "practitioner": ""})
+    client.get(f"/en/book/?treatment={TREATMENT_SLUG}")
+    response = client.post("/en/book/treatment/", {"treatment": treatment.pk, "practitioner": ""})
     expect(response, 302, "treatment step")
-    response = client.post("/book/screening/", screening_answers(treatment))
+    response = client.post("/en/book/screening/", screening_answers(treatment))
     expect(response, 302, "screening step")
-    page = expect(client.get("/book/time/"), 200, "time step").body
+    page = expect(client.get("/en/book/time/"), 200, "time step").body
     if hold:
         start = re.search(r'name="start" value="([^"]+)"', page)
         if not start:
             raise SystemExit("the time step offered no free time to hold")
-        response = client.post("/book/time/", {"start": start.group(1)})
+        response = client.post("/en/book/time/", {"start": start.group(1)})
         expect(response, 302, "holding a time")
         details = {
             "name": "Bench Patient",
@@ -295,8 +295,8 @@ def booking_session(port: int, *, hold: bool) -> Http:
             "consent_privacy": "on",
             "privacy_notice": "1",  # the version load_clinic_content publishes
         }
-        expect(client.post("/book/details/", details), 302, "details step")
-        expect(client.get("/book/review/"), 200, "review step")
+        expect(client.post("/en/book/details/", details), 302, "details step")
+        expect(client.get("/en/book/review/"), 200, "review step")
     return client
 
 
@@ -612,10 +612,10 @@ def measure(args) -> int:
         server = start_gunicorn(env, PORT, args.workers)
         targets = [
             Target("baseline", "/bench/baseline/", public=False),
-            Target("home", "/"),
-            Target("treatment", f"/treatments/{TREATMENT_SLUG}/"),
-            Target("time step", "/book/time/", booking_session(PORT, hold=False)),
-            Target("review step", "/book/review/", booking_session(PORT, hold=True)),
+            Target("home", "/en/"),
+            Target("treatment", f"/en/treatments/{TREATMENT_SLUG}/"),
+            Target("time step", "/en/book/time/", booking_session(PORT, hold=False)),
+            Target("review step", "/en/book/review/", booking_session(PORT, hold=True)),
             Target("admin list", "/admin/booking/appointment/", admin_session(PORT), public=False),
         ]
         for target in targets:
@@ -657,7 +657,7 @@ def measure(args) -> int:
             seconds_per_100k = max(
                 seconds_per_100k or 0, (time.monotonic() - began) * 100_000 / max(size, 1)
             )
-            step = Target("time step", "/book/time/", booking_session(PORT, hold=False))
+            step = Target("time step", "/en/book/time/", booking_session(PORT, hold=False))
             run_wrk(PORT, step, args.duration)
             count_queries(step)
             measure_cold_calendar(step)

@@ -546,6 +546,7 @@ class Seeder:
                     f"Patient {number}",
                     f"patient{number}@example.invalid",
                     "+52 664 000 0000",
+                    "en" if number % 3 == 0 else "es",  # most patients read Spanish first
                     secrets.token_urlsafe(16),
                     "",
                     created,
@@ -636,6 +637,7 @@ APPOINTMENT_COLUMNS = (
     "patient_name",
     "patient_email",
     "patient_phone",
+    "language",
     "manage_key",
     "session_key_hash",
     "created_at",

@@ -35,7 +35,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     tz = clinic.tzinfo
     treatment = appointment.treatment
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(appointment.language):  # the patient's, whoever asks
         summary = _("%(treatment)s at %(clinic)s") % {
             "treatment": treatment.name,
             "clinic": clinic.name,

@@ -221,7 +221,9 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
 def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternatives:
     """The message for a queued email, rendered now from its appointment."""
     appointment = email.appointment
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the patient's language, whoever sends it (the worker, a clinician approving in
+    # an English admin): subject, bodies, dates, the manage link and the calendar file.
+    with translation.override(appointment.language):
         context = email_context(appointment, email.kind, now)
         method = calendar_method(email)
         context["calendar_attached"] = method is not None
@@ -229,6 +231,9 @@ def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternativ
         subject = " ".join(rendered_subject.split())  # one line, whatever the template's spaces
         text = render_to_string(f"emails/{email.kind}.txt", context)
         html = render_to_string(f"emails/{email.kind}.html", context)
+        calendar = (
+            appointment_ics(appointment, cancelled=method == "CANCEL").decode() if method else ""
+        )
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -238,11 +243,7 @@ def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternativ
     )
     message.attach_alternative(html, "text/html")
     if method:
-        message.attach(
-            f"{appointment.reference}.ics",
-            appointment_ics(appointment, cancelled=method == "CANCEL").decode(),
-            f"text/calendar; method={method}",
-        )
+        message.attach(f"{appointment.reference}.ics", calendar, f"text/calendar; method={method}")
     return message
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,7 @@ from treatments.models import Treatment
 
 class Step:
     identifier = ""
-    label = gettext_lazy("")
+    label: "str | Promise" = ""  # gettext_lazy("…") in each step
     template_name = ""
 
     def is_completed(self, ctx: Context) -> bool:

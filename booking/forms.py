@@ -20,6 +20,8 @@ from booking.models import (
     ScreeningQuestion,
     YesNo,
 )
+from clinic.dates import localised_format
+from clinic.languages import marked_translation
 from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
@@ -260,11 +262,17 @@ class ScreeningForm(OneValueEach):
         # A date question's hint: a recent past date, written as the fields read it.
         example = str(
             _("For example, %(date)s.")
-            % {"date": date_format(timezone.localdate() - dt.timedelta(days=60), "j F Y")}
+            % {
+                "date": date_format(
+                    timezone.localdate() - dt.timedelta(days=60), localised_format("j F Y")
+                )
+            }
         )
         previous_parent: int | None = None
         for question in questions:
-            help_text = question.help_text
+            # In the patient's language, or the fallback marked with its lang.
+            label = marked_translation(question, "text")
+            help_text: str = marked_translation(question, "help_text")
             if question.parent_id:
                 # Shown without the page's script: the question a run of follow-ups
                 # depends on is quoted once, at the first of them.
@@ -284,7 +292,7 @@ class ScreeningForm(OneValueEach):
                                     "question": question.parent.text if question.parent else "",
                                 }
                             ),
-                            help_text,
+                            question.help_text,
                         ],
                     )
                 )
@@ -292,13 +300,13 @@ class ScreeningForm(OneValueEach):
             field: DateAnswerField | YesNoAnswerField
             if question.kind == QuestionKind.DATE:
                 field = DateAnswerField(
-                    label=question.text,
+                    label=label,
                     required=False,
                     help_text=" ".join(filter(None, [help_text, example])),
                 )
             else:
                 field = YesNoAnswerField(
-                    label=question.text,
+                    label=label,
                     choices=YesNo.choices,
                     widget=forms.RadioSelect,
                     required=question.parent_id is None,

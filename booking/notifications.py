@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django_tasks import task
 
 from booking.models import DataRequest
+from clinic.dates import localised_format
 from clinic.models import ClinicProfile
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ def send_data_request_notice(request_id: int) -> str:
             "kind": request.get_kind_display(),
             "reference": request.reference,
             "asked_at": formats.date_format(
-                timezone.localtime(request.created_at, ClinicProfile.load().tzinfo), "j F Y, H:i"
+                timezone.localtime(request.created_at, ClinicProfile.load().tzinfo),
+                localised_format("j F Y, H:i"),
             ),
             "admin_url": settings.SITE_URL + request.get_admin_url(),
         }

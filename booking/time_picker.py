@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from booking.availability import Slot, group_by_day
+from clinic.dates import localised_format
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def picker(
     return Picker(
         days=day_choices,
         chosen_day=chosen_day,
-        chosen_day_label=formats.date_format(chosen_day, "l j F") if chosen_day else "",
+        chosen_day_label=formats.date_format(chosen_day, localised_format("l j F"))
+        if chosen_day
+        else "",
         times=times,
     )

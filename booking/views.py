@@ -17,6 +17,7 @@ from booking.flow_state import BookingState, Context
 from booking.forms import DataRequestForm, RecheckForm, SlotForm
 from booking.models import Appointment, DataRequestKind, RecheckResult, ScreeningQuestion
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
+from clinic.dates import localised_format
 from treatments.models import Treatment
 
 
@@ -172,7 +173,11 @@ def manage_data_request(request, appointment: Appointment, token: str):
                 "We already have this request, made on %(date)s. We will answer within 20 "
                 "business days."
             )
-            % {"date": formats.date_format(timezone.localtime(data_request.created_at), "j F Y")},
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(data_request.created_at), localised_format("j F Y")
+                )
+            },
         )
     return redirect("booking:manage", token=token)
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -20,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+from modeltranslation.admin import TranslationAdmin
 
 from clinic.models import ClinicProfile, PrivacyNotice
 from clinic.signals import log_lockout_lifted
@@ -52,7 +54,7 @@ class SingletonModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(SingletonModelAdmin):
+class ClinicProfileAdmin(TranslationAdmin, SingletonModelAdmin):
     """One profile only: it can be edited, never added twice or deleted."""
 
     # Django 6 will assume https:// for a link typed without a scheme; say so now
@@ -81,6 +83,11 @@ class ClinicProfileAdmin(SingletonModelAdmin):
 # --- The privacy notice: drafts are edited, published versions never change -------------
 
 
+def translated(field: str) -> list[str]:
+    """A translated field's columns, one per language (django-modeltranslation)."""
+    return [f"{field}_{code}" for code, _name in settings.LANGUAGES]
+
+
 class PrivacyNoticeForm(forms.ModelForm):
     publish = forms.BooleanField(
         label=_("Publish this version now"),
@@ -94,11 +101,11 @@ class PrivacyNoticeForm(forms.ModelForm):
 
     class Meta:
         model = PrivacyNotice
-        fields = ["body", "changes"]
+        fields = [*translated("body"), *translated("changes")]
 
 
 @admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(admin.ModelAdmin):
+class PrivacyNoticeAdmin(TranslationAdmin):
     """Write a draft (a new one starts from the notice in force), then publish it.
 
     A published version is read-only and cannot be deleted: consents point to it.
@@ -125,12 +132,20 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
-            return ["version", "published_at", "view_on_site_link", "changes", "body"]
-        return ["body", "changes", "publish"]
+            return [
+                "version",
+                "published_at",
+                "view_on_site_link",
+                *translated("changes"),
+                *translated("body"),
+            ]
+        return [*translated("body"), *translated("changes"), "publish"]
 
     def get_changeform_initial_data(self, request):
         current = PrivacyNotice.objects.current()
-        return {"body": current.body} if current else {}
+        if current is None:
+            return {}
+        return {column: getattr(current, column) for column in translated("body")}
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_published:

@@ -36,6 +36,15 @@ class ClinicConfig(AppConfig):
         request_started.connect(begin_request_memo, dispatch_uid="clinic.singletons.begin")
         request_finished.connect(end_request_memo, dispatch_uid="clinic.singletons.end")
 
+        # The singletons' cache keys again, now that django-modeltranslation (ready before
+        # every app) has added each translated field's columns: they are layout too.
+        from django.apps import apps
+
+        from clinic.models import name_the_cache_key
+
+        for model in apps.get_models():
+            name_the_cache_key(model)
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the clinic's own site (name in the header)."""

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 from django.utils import formats
 from django.utils.translation import gettext
 
+from clinic.dates import localised_format
+
 PACIFIC = ZoneInfo("America/Los_Angeles")
 _HOUR = dt.timedelta(hours=1)
 
@@ -82,11 +84,12 @@ def zone_label(tz: ZoneInfo, at: dt.datetime | None = None) -> str:
 
 
 def time_label(value: dt.datetime, tz: ZoneInfo, fmt: str = "l j F Y, H:i") -> str:
-    """The time on the clinic's clock, formatted with `fmt` (Django's date format), and
-    whose clock it is: "Tuesday 12 January 2027, 10:00 Tijuana time (Pacific Standard
+    """The time on the clinic's clock, formatted with `fmt` (Django's date format, written
+    in English and given the active language's word order by clinic/dates.py), and whose
+    clock it is: "Tuesday 12 January 2027, 10:00 Tijuana time (Pacific Standard
     Time, PST — same as San Diego)"."""
     local = value.astimezone(tz)
     return gettext("%(time)s %(zone)s") % {
-        "time": formats.date_format(local, fmt),
+        "time": formats.date_format(local, localised_format(fmt)),
         "zone": zone_label(tz, local),
     }

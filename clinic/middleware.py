@@ -75,13 +75,16 @@ class NoStoreMiddleware:
     """``Cache-Control: no-store`` (Django's never_cache) for pages with patient data.
 
     Applies to every response under ``settings.NO_STORE_PATH_PREFIXES`` (the booking
-    flow, the manage links and the admin). A view elsewhere that shows patient details
-    uses ``django.views.decorators.cache.never_cache`` itself.
+    flow, the manage links and the admin), in every language: ``/book/`` covers
+    ``/es/book/`` and ``/en/book/``. A view elsewhere that shows patient details uses
+    ``django.views.decorators.cache.never_cache`` itself.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefixes = tuple(getattr(settings, "NO_STORE_PATH_PREFIXES", ()))
+        prefixes = tuple(getattr(settings, "NO_STORE_PATH_PREFIXES", ()))
+        languages = [f"/{code}" for code, _name in settings.LANGUAGES]
+        self.prefixes = prefixes + tuple(lang + p for lang in languages for p in prefixes)
 
     def __call__(self, request):
         response = self.get_response(request)

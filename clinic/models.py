@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.cache_versions import InvalidatingQuerySet, layout_fingerprint
+from clinic.languages import render_markdown
 from clinic.redis_cache import forget_after_outage
-from clinic.rendering import markdown_to_safe_html
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -94,7 +94,7 @@ class SingletonModel(models.Model):
         return instance
 
 
-def _name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
+def name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
     if issubclass(sender, SingletonModel) and not sender._meta.proxy:
         sender.CACHE_KEY = f"{sender._meta.label_lower}:{layout_fingerprint(sender)}"
         # A write while Redis is away cannot forget the cached row: forget it when Redis
@@ -102,7 +102,7 @@ def _name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
         forget_after_outage(sender.CACHE_KEY)
 
 
-class_prepared.connect(_name_the_cache_key, dispatch_uid="clinic.singleton-cache-key")
+class_prepared.connect(name_the_cache_key, dispatch_uid="clinic.singleton-cache-key")
 
 
 class ClinicProfile(SingletonModel):
@@ -159,6 +159,10 @@ class ClinicProfile(SingletonModel):
         help_text=_("Three-letter code for prices, e.g. USD or MXN."),
     )
 
+    # For the type checker only: django-modeltranslation swaps the manager at run time for
+    # a class the django-stubs plugin cannot name, which would leave rows typed as the base.
+    objects: ClassVar["models.Manager[ClinicProfile]"]  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("clinic profile")
         verbose_name_plural = _("clinic profile")
@@ -175,7 +179,7 @@ class ClinicProfile(SingletonModel):
             "@context": "https://schema.org",
             "@type": "MedicalClinic",
             "name": self.name,
-            "url": settings.SITE_URL + "/",
+            "url": settings.SITE_URL + reverse("home"),  # in the language being read
             "address": {
                 "@type": "PostalAddress",
                 "streetAddress": self.street_address,
@@ -274,7 +278,7 @@ class PrivacyNotice(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists():
             raise PublishedNoticeIsFinal(str(self))
-        self.body_html = markdown_to_safe_html(self.body, top_heading=2)
+        render_markdown(self, "body", "body_html", top_heading=2)  # in each language
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

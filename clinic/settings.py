@@ -110,6 +110,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: its translation tabs (README, "Languages").
+    "modeltranslation",
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -118,6 +120,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
@@ -147,6 +150,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Inside the session middleware, so the expiry it pushes forward is saved.
     "clinic.middleware.IdleSessionMiddleware",
+    # Django's place for it: after sessions, before CommonMiddleware. It takes the language
+    # from the /es/ or /en/ prefix, and sends an address without one to the visitor's.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -251,10 +256,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-# Internationalisation: English first; every string is marked so Spanish can follow.
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Internationalisation (README, "Languages"). Spanish first: most patients read it first;
+# many others cross from the United States and read English. Public pages, the booking
+# flow and the manage links live under /es/ and /en/ (clinic/urls.py); a first visit to
+# an address without a prefix goes to the language the visitor chose before (the
+# language cookie), else the one their browser asks for, else Spanish.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The explicit choice (the switch on every page posts to set_language) is remembered a year.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Database text in both languages (django-modeltranslation: one column per language).
+# The content was written in English first, so English is the language every text has
+# and the one a missing Spanish text falls back to (marked lang="en" where shown:
+# clinic/templatetags/clinic_i18n.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("es",)}
 USE_I18N = True
 USE_TZ = True
 # The clinic is in Tijuana. Times are stored in UTC and shown in this zone.
@@ -408,7 +428,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Responses under these paths show patient details or answers and must never be
-# stored by a browser or proxy (clinic.middleware.NoStoreMiddleware).
+# stored by a browser or proxy (clinic.middleware.NoStoreMiddleware). Matched after the
+# language prefix: "/book/" covers /es/book/ and /en/book/ too.
 NO_STORE_PATH_PREFIXES = ["/book/", "/admin/"]
 
 # Staff logins: django-axes locks a username+IP pair after 5 failures for 1 hour.

@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from clinic.models import ClinicProfile, PrivacyNotice
@@ -17,8 +22,13 @@ def home(request):
 
 def bad_request(request, exception=None):
     """The kind 400 page, in the site's style (Django's own handler renders it without
-    the request, so the page would lack the clinic's name and links)."""
-    return render(request, "400.html", status=400)
+    the request, so the page would lack the clinic's name and links).
+
+    A hostile address is refused before LocaleMiddleware has chosen the language, so the
+    page chooses it the same way (prefix, cookie, browser), never leaving it to whatever
+    the previous request on this thread used."""
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        return render(request, "400.html", status=400)
 
 
 def media(request, path: str):
@@ -55,3 +65,28 @@ def bench_baseline(request):
     Routed only when BENCH_BASELINE=1 (clinic/urls.py); it goes through all middleware.
     """
     return HttpResponse("ok", content_type="text/plain")
+
+
+# The language switch on every page (templates/includes/language_switch.html) posts here
+# without a CSRF token: a token would make every public page the visitor's own and so
+# impossible to serve from the page cache, and all a forged post can do is set the
+# visitor's language cookie, which the switch undoes. Django's view checks that `next`
+# stays on this site and moves it to the chosen language.
+set_language = csrf_exempt(require_POST(i18n.set_language))
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers: the public pages yes, the booking steps, manage links and admin no."""
+    private = [reverse("admin:index")]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            private.append(reverse("booking:start"))  # every step and the manage links
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in private),
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

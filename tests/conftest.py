@@ -1,6 +1,8 @@
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
 
 from tests import clock as test_clock
 from tests.servers import RedisServer
@@ -21,6 +23,25 @@ def clock(request):
     tick = request.node.get_closest_marker("ticking_clock") is not None
     with time_machine.travel(test_clock.frozen_at(), tick=tick) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_said_otherwise():
+    """The suite speaks English unless a test says otherwise (tests/clinic/test_i18n.py).
+
+    The site's first language is Spanish (clinic/settings.py). English is active around
+    each test, so `reverse()` gives /en/ addresses and factories write the English
+    columns of translated fields; a test about Spanish uses `translation.override("es")`
+    or requests /es/ addresses.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose browser asks for English (the admin has no prefix)."""
+    return Client(headers={"Accept-Language": "en"})
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,11 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from treatments.images import ImageUploadField
 from treatments.models import FAQ, Section, Treatment, TreatmentImage
@@ -18,13 +23,13 @@ if TYPE_CHECKING:
     CountedTreatment = WithAnnotations[Treatment, _SectionCount]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(TranslationStackedInline):
     model = Section
     extra = 0
     fields = ["kind", "title", "body"]
 
 
-class FAQInline(admin.StackedInline):
+class FAQInline(TranslationStackedInline):
     model = FAQ
     extra = 0
     fields = ["question", "answer", "position"]
@@ -36,7 +41,7 @@ IMAGE_UPLOADS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
 }
 
 
-class TreatmentImageInline(admin.TabularInline):
+class TreatmentImageInline(TranslationTabularInline):
     model = TreatmentImage
     formfield_overrides = IMAGE_UPLOADS
     extra = 0
@@ -44,7 +49,9 @@ class TreatmentImageInline(admin.TabularInline):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(TranslationAdmin):
+    """Each patient-visible text in both languages, side by side (README, "Languages")."""
+
     list_display = [
         "name",
         "is_published",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clinic.cache_versions import InvalidatingQuerySet
-from clinic.rendering import markdown_to_safe_html
+from clinic.languages import render_markdown
 from treatments.images import delete_renditions, make_renditions, validate_image_file
 
 
@@ -178,8 +178,11 @@ class Treatment(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.hero_image and not self.hero_image_alt.strip():
-            errors["hero_image_alt"] = _("Describe the image for patients who cannot see it.")
+        if self.hero_image and not (self.hero_image_alt or "").strip():
+            # On the English column, which every text has (the admin form's field; Spanish
+            # falls back to it).
+            english = f"hero_image_alt_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            errors[english] = _("Describe the image for patients who cannot see it.")
         if self.sessions_min and self.sessions_max and self.sessions_max < self.sessions_min:
             errors["sessions_max"] = _("Must be at least the “from” number.")
         if (
@@ -281,7 +284,7 @@ class Section(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = markdown_to_safe_html(self.body)
+        render_markdown(self, "body", "body_html")
         super().save(*args, **kwargs)
 
     @property
@@ -321,7 +324,7 @@ class FAQ(models.Model):
         return self.question
 
     def save(self, *args, **kwargs) -> None:
-        self.answer_html = markdown_to_safe_html(self.answer)
+        render_markdown(self, "answer", "answer_html")
         super().save(*args, **kwargs)
 
 

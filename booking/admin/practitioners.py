@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from booking.admin.filters import ClosureScopeFilter
 from booking.admin.helpers import local_time
@@ -11,7 +12,7 @@ from booking.models import Closure, ClosureSource, Practitioner
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(TranslationAdmin):
     list_display = ["name", "title", "is_active", "position"]
     list_editable = ["position"]
     list_filter = ["is_active", "treatments"]

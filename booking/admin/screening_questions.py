@@ -5,12 +5,13 @@ from functools import partial
 from django.contrib import admin
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from booking.models import ScreeningQuestion
 
 
 @admin.register(ScreeningQuestion)
-class ScreeningQuestionAdmin(admin.ModelAdmin):
+class ScreeningQuestionAdmin(TranslationAdmin):
     """Questions per treatment. Editors may reword them; only those who may add questions
     (the manager) may change what an answer does."""
 

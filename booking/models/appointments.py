@@ -114,6 +114,16 @@ class Appointment(models.Model):
     patient_name = models.CharField(_("patient name"), max_length=120, blank=True)
     patient_email = models.EmailField(_("email"), blank=True)
     patient_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("patient's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language the patient booked in. Every email, reminder and calendar file "
+            "to them is written in it, whoever sends it."
+        ),
+    )
     manage_key = models.CharField(max_length=64, default=secrets.token_urlsafe, editable=False)
     session_key_hash = models.CharField(max_length=64, blank=True, editable=False)
     client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)

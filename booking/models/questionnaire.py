@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.choices import Outcome, QuestionKind, YesNo
 from clinic.cache_versions import InvalidatingQuerySet
 from clinic.encryption import EncryptedBooleanField, EncryptedDateField, EncryptedTextField
+from clinic.languages import filled_in_any_language
 from treatments.models import Treatment
 
 
@@ -23,7 +24,7 @@ class ScreeningQuestionQuerySet(InvalidatingQuerySet["ScreeningQuestion"]):
         the public page ("Who should not have this treatment")."""
         return (
             self.for_treatment(treatment)
-            .exclude(public_label="")
+            .filter(filled_in_any_language("public_label"))
             .filter(outcome__in=[Outcome.BLOCKS_BOOKING, Outcome.NEEDS_REVIEW])
         )
 

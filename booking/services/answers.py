@@ -75,7 +75,7 @@ def record_screening(
     Never called for a blocked assessment: those answers are not kept at all.
     """
     if assessment.blocks_booking:
-        raise ScreeningBlocksBooking("A blocked screening is never stored.")
+        raise ScreeningBlocksBooking(_("A blocked screening is never stored."))
     asked = {rule.id for rule in screening.asked_rules(rules_for(questions), answers)}
     with transaction.atomic():
         record = Screening.objects.create(

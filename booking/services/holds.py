@@ -3,8 +3,9 @@
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from booking import emails, screening
@@ -38,6 +39,15 @@ def hash_session_key(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
 
 
+def patient_language(language: str | None = None) -> str:
+    """One of settings.LANGUAGES: ``language``, else the one active (the page's)."""
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 @retry_on_conflict()
 def hold_slot(
     *,
@@ -49,8 +59,12 @@ def hold_slot(
     session_key: str,
     client_ip: str | None,
     now: dt.datetime | None = None,
+    language: str | None = None,
 ) -> Appointment:
     """Hold a free slot for a patient finishing a booking (or move their hold to it).
+
+    ``language``: the one the patient is reading (default: the active one), kept on the
+    appointment for every email to them.
 
     ``client_ip`` is the visitor's address as ``clinic.client_address.client_ip`` tells
     it. Refused with ``AlreadyHoldingAnotherTime`` while this session holds a time in
@@ -70,7 +84,7 @@ def hold_slot(
         ignore_appointment_id=appointment.pk if appointment and appointment.is_held(now) else None,
     )
     if not candidates:
-        raise SlotUnavailable("That time is no longer available. Please choose another.")
+        raise SlotUnavailable(_("That time is no longer available. Please choose another."))
 
     with transaction.atomic():
         # The patient's appointment is read again under its lock, never changed in the
@@ -97,6 +111,7 @@ def hold_slot(
         appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
         appointment.session_key_hash = session_hash
         appointment.client_ip = client_ip
+        appointment.language = patient_language(language)
         for practitioner_id_ in candidates:
             if place(appointment, practitioner_id_, start, now):
                 break
@@ -136,15 +151,20 @@ def save_patient_details(
     consents: list[tuple[str, str, str]],
     privacy_notice: PrivacyNotice | None = None,
     now: dt.datetime | None = None,
+    language: str | None = None,
 ) -> Appointment:
     """Keep the patient's details and the exact consent wording they agreed to, with the
-    version of the privacy notice they were shown (on the privacy consent)."""
+    version of the privacy notice they were shown (on the privacy consent), and the
+    language they read it in (``language``, default: the active one)."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment.patient_name = name
         appointment.patient_email = email
         appointment.patient_phone = phone
-        appointment.save(update_fields=["patient_name", "patient_email", "patient_phone"])
+        appointment.language = patient_language(language)
+        appointment.save(
+            update_fields=["patient_name", "patient_email", "patient_phone", "language"]
+        )
         appointment.consents.all().delete()
         Consent.objects.bulk_create(
             Consent(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from booking import emails
 from booking.models import Actor, Appointment, EmailKind, RecheckResult
@@ -19,7 +20,7 @@ def cancel_by_patient(appointment_id: int, *, now: dt.datetime | None = None) ->
     now = now or timezone.now()
     appointment = Appointment.objects.get(pk=appointment_id)
     if not appointment.can_be_changed_by_patient(now):
-        raise NotAllowed("This appointment can no longer be cancelled online. Please call us.")
+        raise NotAllowed(_("This appointment can no longer be cancelled online. Please call us."))
     return cancel_appointment(appointment_id, actor=Actor.PATIENT)
 
 
@@ -34,7 +35,7 @@ def reschedule_by_patient(
         pk=appointment_id
     )
     if not appointment.can_be_changed_by_patient(now):
-        raise NotAllowed("This appointment can no longer be changed online. Please call us.")
+        raise NotAllowed(_("This appointment can no longer be changed online. Please call us."))
     # Read before the locks, so the diaries stay locked only while writing; the
     # placement below checks each candidate again under its lock.
     candidates = practitioners_free_at(
@@ -46,11 +47,11 @@ def reschedule_by_patient(
         ignore_appointment_id=appointment.pk,
     )
     if not candidates:
-        raise SlotUnavailable("That time is no longer available. Please choose another.")
+        raise SlotUnavailable(_("That time is no longer available. Please choose another."))
     with transaction.atomic():
         appointment = lock_appointment(appointment_id, practitioners=candidates)
         if not appointment.can_be_changed_by_patient(now):
-            raise NotAllowed("This appointment can no longer be changed online. Please call us.")
+            raise NotAllowed(_("This appointment can no longer be changed online. Please call us."))
         if appointment.practitioner_id in candidates:
             candidates.remove(appointment.practitioner_id)
             candidates.insert(0, appointment.practitioner_id)

@@ -149,7 +149,7 @@ def public_pages(db) -> list[PublicPage]:
         return reverse("booking:step", args=[name])
 
     def book_until_review() -> Client:
-        client = Client()
+        client = Client(headers={"Accept-Language": "en"})
         client.post(step("treatment"), {"treatment": treatment.pk})
         client.post(step("screening"), answers(questions))
         start = first_offered_start(client)
@@ -164,7 +164,11 @@ def public_pages(db) -> list[PublicPage]:
         assert client.post(step("details"), details).url == step("review")
         return client
 
-    booking, finished, visitor = book_until_review(), book_until_review(), Client()
+    booking, finished, visitor = (
+        book_until_review(),
+        book_until_review(),
+        Client(headers={"Accept-Language": "en"}),
+    )
     assert finished.post(step("review")).url == reverse("booking:done")
     token = make_manage_token(Appointment.objects.get(status=Status.CONFIRMED))
 

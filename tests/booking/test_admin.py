@@ -434,17 +434,18 @@ def test_content_editor_rewords_questions_but_not_their_rules(editor, treatment)
     page = editor.get(url)
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'name="text"' in body
+    assert 'name="text_en"' in body and 'name="text_es"' in body  # both languages
     assert 'name="outcome"' not in body and 'name="is_active"' not in body
 
     editor.post(
         url,
         {
-            "text": "Are you pregnant or breastfeeding?",
-            "help_text": "",
-            "public_label": "",
-            "instruction": "",
-            "patient_message": "Not during pregnancy or breastfeeding.",
+            "text_en": "Are you pregnant or breastfeeding?",
+            "text_es": "¿Está embarazada o amamantando?",
+            "help_text_en": "",
+            "public_label_en": "",
+            "instruction_en": "",
+            "patient_message_en": "Not during pregnancy or breastfeeding.",
             "position": "1",
             "outcome": "none",
             "is_active": "",
@@ -452,6 +453,7 @@ def test_content_editor_rewords_questions_but_not_their_rules(editor, treatment)
     )
     question.refresh_from_db()
     assert question.text == "Are you pregnant or breastfeeding?"
+    assert question.text_es == "¿Está embarazada o amamantando?"
     assert question.outcome == "blocks_booking" and question.is_active
 
 

@@ -53,7 +53,7 @@ def test_its_description_has_reference_link_and_general_preparation(confirmed_ap
 
     assert confirmed_appointment.reference in description
     # The link's token carries a timestamp: compare what it opens, not its text.
-    (token,) = re.findall(r"https://clinic\.example/book/manage/([^/\s]+)/", description)
+    (token,) = re.findall(r"https://clinic\.example/en/book/manage/([^/\s]+)/", description)
     assert appointment_from_token(token) == confirmed_appointment
     assert "Arrive 15 minutes early." in description
     # Screening-derived instructions stay in the private email, out of shared calendars.

@@ -117,9 +117,11 @@ def test_a_request_is_recorded_and_the_manager_emailed_without_health_data(
     [email] = mail.outbox
     assert email.to == ["hola@clinica.example"]  # the clinic profile's email
     assert screened_request.reference in email.subject
-    assert "Deletion of their health answers" in email.body
+    # To the clinic's staff, in the site's first language (Spanish), whoever asked.
+    assert "Borrado de sus respuestas de salud" in email.body
+    assert "el 4 de enero de 2027, 08:40" in email.body
     assert f"https://clinic.example/admin/booking/datarequest/{request.pk}/change/" in email.body
-    assert "20 business days" in email.body
+    assert "20 días hábiles" in email.body
     message = email.message().as_string()
     for secret in [*SECRETS, "Robin", "robin@example.com"]:
         assert secret not in message, secret

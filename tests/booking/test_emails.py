@@ -108,7 +108,7 @@ def everything_sent(outbox) -> str:
 
 def manage_link_in(body: str) -> Appointment:
     """The appointment the private link in an email opens (tokens carry a timestamp)."""
-    tokens = set(re.findall(r"https://clinic\.example/book/manage/([^/\s\"<]+)/", body))
+    tokens = set(re.findall(r"https://clinic\.example/en/book/manage/([^/\s\"<]+)/", body))
     assert len(tokens) == 1
     return appointment_from_token(tokens.pop())
 

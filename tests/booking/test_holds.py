@@ -125,3 +125,13 @@ def test_one_address_cannot_hold_the_whole_calendar(treatment):
         hold(treatment, starts[-1], session="yet-another-session")
     assert "already holding" not in str(refusal.value)
     assert Appointment.objects.filter(status=Status.HELD).count() == policy.max_holds_per_ip
+
+
+def test_holding_and_confirming_are_retried_on_a_transaction_conflict():
+    """Both put an appointment at a time, so both follow booking/services/locking.py's
+    rule: decorated with retry_on_conflict (whose functools.wraps leaves __wrapped__)."""
+    from booking.services import holds
+
+    for service in (holds.hold_slot, holds.confirm_booking):
+        assert getattr(service, "__wrapped__", None) is not None, service.__name__
+    assert not hasattr(holds.patient_language, "__wrapped__")

@@ -222,7 +222,7 @@ def test_the_email_has_the_private_link_and_no_answer(appointment, clock, mailou
     assert message.attachments == []
     html = message.alternatives[0][0]
     for body in (message.body, html):
-        links = re.findall(r"https://clinic\.example/book/manage/([^/\s\"<]+)/recheck/", body)
+        links = re.findall(r"https://clinic\.example/en/book/manage/([^/\s\"<]+)/recheck/", body)
         assert links, body
         assert {appointment_from_token(token) for token in links} == {appointment}
         for secret in [OLD_QUESTION, "GIRAFFE", OLD_ANSWER, "NARWHAL", "1984-06-02", "2 June 1984"]:

@@ -298,6 +298,92 @@ def test_keyboard_only_from_treatment_page_to_confirmed_appointment(
     assert PatientEmail.objects.get(appointment=appointment).sent_at is not None
 
 
+def test_keyboard_only_in_spanish_from_the_home_page_to_spanish_email_and_calendar(
+    new_page, live_server, screenshot
+):
+    """A patient whose browser asks for Spanish books with the keyboard alone, from the
+    bare address to the confirmation, and gets the email and calendar file in Spanish."""
+    page = new_page(viewport=PHONE, locale="es-MX")
+    _track_documents(page)
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/es/$"))
+    assert page.evaluate("document.documentElement.lang") == "es"
+    _tab_to(
+        page,
+        "el.tagName === 'A' && el.textContent.trim() === 'Agendar una cita'",
+        limit=60,
+        what="the “Agendar una cita” link",
+    )
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/es/book/treatment/"))
+    _tab_to(page, "el.name === 'treatment'", what="the treatment")
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Microneedling")).to_be_checked()
+    _tab_to_button(page, "Continuar")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/es/book/screening/$"))
+    _tab_to(page, "el.id === 'id_date_of_birth_day'", what="the day of birth")
+    page.keyboard.type("23")
+    page.keyboard.press("Tab")
+    page.keyboard.type("abril")  # the month by its Spanish name
+    page.keyboard.press("Tab")
+    page.keyboard.type("1990")
+    expect(page.locator("#id_date_of_birth_month")).to_have_value("4")
+    ids = _question_ids()
+    for key in _yes_no_keys():
+        name = f"question_{ids[key]}"
+        _tab_to(page, f"el.name === {name!r}", limit=30, what=name)
+        page.keyboard.press("ArrowDown")  # from "Sí" to "No"
+        assert _focused(page, "el.value === 'no' && el.checked"), key
+    _tab_to_button(page, "Continuar")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/es/book/time/"))
+    _tab_to(page, "el.name === 'start'", what="a time")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/es/book/details/$"))
+    for field, text in [
+        ("id_name", "Ana Paciente"),
+        ("id_email", "ana.paciente@example.com"),
+        ("id_phone", "+52 664 555 0101"),
+    ]:
+        _tab_to(page, f"el.id === {field!r}", what=field)
+        page.keyboard.type(text)
+    for field in ("id_consent_treatment", "id_consent_privacy"):
+        _tab_to(page, f"el.id === {field!r}", what=field)
+        page.keyboard.press("Space")
+    _tab_to_button(page, "Continuar")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/es/book/review/$"))
+    _tab_to_button(page, "Confirmar mi cita")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/es/book/done/$"))
+    screenshot(page, "booking-keyboard-done-es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Su cita está confirmada")
+    appointment = Appointment.objects.get()
+    assert (appointment.status, appointment.language) == (Status.CONFIRMED, "es")
+    consent = appointment.consents.get(kind="treatment")
+    assert consent.wording.startswith("He leído la información sobre este tratamiento")
+
+    _wait_for_outbox(1)
+    [message] = mail.outbox
+    assert message.subject.startswith("Confirmada: Microneedling, ")
+    assert " de enero de 2027, " in message.subject
+    assert message.body.startswith("Hola, Ana Paciente:")
+    assert "/es/book/manage/" in message.body
+    [(name, ics, mimetype)] = [a for a in message.attachments if a[0].endswith(".ics")]
+    event = Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("Microneedling en ")
+    description = str(event["DESCRIPTION"])
+    assert f"Referencia: {appointment.reference}" in description
+    assert "Consulte, cancele o cambie su cita: " in description
+    assert "/es/book/manage/" in description
+
+
 # --------------------------------------------------------------------------- 2. blocked
 
 

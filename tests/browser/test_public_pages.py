@@ -23,8 +23,21 @@ PAGES = {
     "not-found": "/no-such-page/",
     # A control character in the query string: the kind 400 page.
     "bad-address": "/treatments/?ref=%00",
+    # The same in Spanish, the site's first language (README, "Languages").
+    "home-es": "/es/",
+    "treatments-es": "/es/treatments/",
+    "microneedling-es": "/es/treatments/microneedling/",
+    "contact-es": "/es/contact/",
+    "privacy-es": "/es/privacy/",
+    "not-found-es": "/es/no-such-page/",
+    "bad-address-es": "/es/treatments/?ref=%00",
 }
-EXPECTED_STATUS = {PAGES["not-found"]: 404, PAGES["bad-address"]: 400}
+EXPECTED_STATUS = {
+    PAGES["not-found"]: 404,
+    PAGES["bad-address"]: 400,
+    PAGES["not-found-es"]: 404,
+    PAGES["bad-address-es"]: 400,
+}
 
 
 def _open(page, path: str):

@@ -2,10 +2,11 @@ import json
 import re
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.html import escape
 
 from clinic.models import ClinicProfile
+from clinic.urls import urlpatterns as site_urlpatterns
 from tests.factories import ClinicProfileFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +17,10 @@ def broken_view(request):
 
 
 # Test-only URLs for the 500 page (used with @pytest.mark.urls(__name__)); the real
-# site's URLs are included so that templates can reverse them.
+# site's URLs (i18n_patterns cannot be include()d) are added so that templates can reverse them.
 urlpatterns = [
     path("broken/", broken_view),
-    path("", include("clinic.urls")),
+    *site_urlpatterns,
 ]
 
 
@@ -68,7 +69,7 @@ def test_home_describes_the_clinic_as_json_ld(client, clinic):
 
     assert data["@type"] == "MedicalClinic"
     assert data["name"] == "Clínica Rosa"
-    assert data["url"] == "https://clinic.example/"
+    assert data["url"] == "https://clinic.example/en/"
     assert data["address"]["streetAddress"] == "Av. Revolución 1234"
     assert data["address"]["addressLocality"] == "Tijuana"
     assert data["address"]["addressCountry"] == "MX"
@@ -122,7 +123,7 @@ def test_the_404_page_is_in_the_site_style(client, clinic):
     assert "base.html" in template_names(response)
     assert "We could not find that page" in response.text
     assert 'class="skip-link"' in response.text  # from the base template
-    assert '<a class="brand" href="/">Clínica Rosa</a>' in response.text
+    assert '<a class="brand" href="/en/">Clínica Rosa</a>' in response.text
     assert '<meta name="robots" content="noindex">' in response.text
 
 

@@ -328,7 +328,7 @@ def test_an_edit_made_while_redis_is_away_is_not_hidden_by_a_cached_page_afterwa
     data = admin_form_data(staff.get(change))
 
     with frozen(own_redis):
-        data["summary"] = "Edited while Redis was away."
+        data["summary_en"] = "Edited while Redis was away."
         assert staff.post(change, data).status_code == 302  # the bump is lost
         assert "Edited while Redis was away." in anon.get(url).text
 

@@ -17,10 +17,10 @@ from tests.factories import TOTPDeviceFactory
 
 HOST = "clinic.example"
 PAGES = {
-    "home": "/",
-    "treatment list": "/treatments/",
-    "contact": "/contact/",
-    "404": "/no-such-page/",
+    "home": "/en/",
+    "treatment list": "/en/treatments/",
+    "contact": "/en/contact/",
+    "404": "/en/no-such-page/",
     "admin login": "/admin/login/",
 }
 SIX_MONTHS = 15_768_000

@@ -9,7 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking.models import (
     Appointment,
@@ -243,6 +243,8 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     )
     patient_name = "Jane Doe"
     patient_email = "jane@example.com"
+    # The language active where it is made: English in the suite (tests/conftest.py).
+    language = factory.LazyFunction(translation.get_language)
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

@@ -313,20 +313,22 @@ def book(port: int, data: dict) -> tuple[str, float, float]:
     Returns the reference, the seconds the confirm POST took, and when it answered.
     """
     client = bench.Http(port)
-    client.get(f"/book/?treatment={bench.TREATMENT_SLUG}")
-    response = client.post("/book/treatment/", {"treatment": data["treatment"], "practitioner": ""})
+    client.get(f"/en/book/?treatment={bench.TREATMENT_SLUG}")
+    response = client.post(
+        "/en/book/treatment/", {"treatment": data["treatment"], "practitioner": ""}
+    )
     assert response.status == 302, f"treatment step: HTTP {response.status}"
-    response = client.post("/book/screening/", data["answers"])
+    response = client.post("/en/book/screening/", data["answers"])
     assert response.status == 302, f"screening step: HTTP {response.status}"
-    page = client.get("/book/time/")
+    page = client.get("/en/book/time/")
     assert page.status == 200, f"time step: HTTP {page.status}"
     # The eighth day offered: gunicorn reads the real clock, and the first times offered
     # could fall inside the minimum notice while the patient books; a week ahead cannot.
     day = re.findall(r"\?day=(\d{4}-\d{2}-\d{2})", page.body)[7]
-    page = client.get(f"/book/time/?day={day}")
+    page = client.get(f"/en/book/time/?day={day}")
     assert page.status == 200, f"time step for {day}: HTTP {page.status}"
     start = re.findall(r'name="start" value="([^"]+)"', page.body)[0]
-    response = client.post("/book/time/", {"start": start})
+    response = client.post("/en/book/time/", {"start": start})
     assert response.status == 302, f"holding a time: HTTP {response.status}"
     details = {
         "name": "Slow Mail Patient",
@@ -336,20 +338,20 @@ def book(port: int, data: dict) -> tuple[str, float, float]:
         "consent_privacy": "on",
         "privacy_notice": "1",  # the version load_clinic_content publishes
     }
-    response = client.post("/book/details/", details)
+    response = client.post("/en/book/details/", details)
     assert response.status == 302, f"details step: HTTP {response.status}"
-    review = client.get("/book/review/")
+    review = client.get("/en/book/review/")
     assert review.status == 200
     token = bench.csrf_token(review.body)
 
     began = time.perf_counter()
-    response = client.request("POST", "/book/review/", {"csrfmiddlewaretoken": token})
+    response = client.request("POST", "/en/book/review/", {"csrfmiddlewaretoken": token})
     took = time.perf_counter() - began
     answered = time.monotonic()
 
     assert response.status == 302, f"confirm: HTTP {response.status}"
-    assert response.headers["Location"].endswith("/book/done/")
-    done = client.get("/book/done/")
+    assert response.headers["Location"].endswith("/en/book/done/")
+    done = client.get("/en/book/done/")
     reference = re.search(r'<p class="reference">([^<]+)</p>', done.body).group(1).strip()
     return reference, took, answered
 

@@ -106,7 +106,7 @@ def _overlaps() -> int:
 def _ready_to_reschedule(port: int, token: str):
     """A patient on their link's reschedule page: (client, path, the form's CSRF token)."""
     client = bench.Http(port)
-    path = f"/book/manage/{token}/reschedule/"
+    path = f"/en/book/manage/{token}/reschedule/"
     page = client.get(path)
     assert page.status == 200, f"reschedule page: HTTP {page.status}"
     return client, path, bench.csrf_token(page.body)
@@ -115,14 +115,14 @@ def _ready_to_reschedule(port: int, token: str):
 def _ready_to_hold(port: int, data):
     """A new patient past the treatment and screening steps, on the time step."""
     client = bench.Http(port)
-    client.get(f"/book/?treatment={bench.TREATMENT_SLUG}")
-    response = client.post("/book/treatment/", {"treatment": data["treatment"]})
+    client.get(f"/en/book/?treatment={bench.TREATMENT_SLUG}")
+    response = client.post("/en/book/treatment/", {"treatment": data["treatment"]})
     assert response.status == 302, f"treatment step: HTTP {response.status}"
-    response = client.post("/book/screening/", data["answers"])
+    response = client.post("/en/book/screening/", data["answers"])
     assert response.status == 302, f"screening step: HTTP {response.status}"
-    page = client.get("/book/time/")
+    page = client.get("/en/book/time/")
     assert page.status == 200, f"time step: HTTP {page.status}"
-    return client, "/book/time/", bench.csrf_token(page.body)
+    return client, "/en/book/time/", bench.csrf_token(page.body)
 
 
 def _post_at_once(attempts, start: str) -> list:
@@ -193,7 +193,7 @@ def test_patients_moving_to_one_time_on_both_instances_get_it_once(cluster, in_c
         if len(successes) == 1 and successes[0] < len(movers):
             # The winner was told their appointment moved: their manage page.
             location = results[successes[0]].headers["Location"]
-            assert location.endswith(f"/book/manage/{race['tokens'][successes[0]]}/")
+            assert location.endswith(f"/en/book/manage/{race['tokens'][successes[0]]}/")
 
     overlaps = _overlaps()
     print(  # noqa: T201

@@ -28,14 +28,14 @@ RACERS = 10
 
 def _to_time_step(client, data, practitioner="") -> str:
     """Treatment and screening steps; returns the time step's page."""
-    client.get(f"/book/?treatment={bench.TREATMENT_SLUG}")
+    client.get(f"/en/book/?treatment={bench.TREATMENT_SLUG}")
     response = client.post(
-        "/book/treatment/", {"treatment": data["treatment"], "practitioner": practitioner}
+        "/en/book/treatment/", {"treatment": data["treatment"], "practitioner": practitioner}
     )
     assert response.status == 302, f"treatment step: HTTP {response.status}"
-    response = client.post("/book/screening/", data["answers"])
+    response = client.post("/en/book/screening/", data["answers"])
     assert response.status == 302, f"screening step: HTTP {response.status}"
-    page = client.get("/book/time/")
+    page = client.get("/en/book/time/")
     assert page.status == 200, f"time step: HTTP {page.status}"
     return page.body
 
@@ -49,7 +49,7 @@ def _a_week_ahead(client, page: str) -> str:
     clock: the first times offered could fall inside the minimum notice while the test
     runs, and a time a week ahead cannot, whatever the moment."""
     day = re.findall(r"\?day=(\d{4}-\d{2}-\d{2})", page)[7]
-    response = client.get(f"/book/time/?day={day}")
+    response = client.get(f"/en/book/time/?day={day}")
     assert response.status == 200, f"time step for {day}: HTTP {response.status}"
     return response.body
 
@@ -75,7 +75,7 @@ def test_race_for_one_slot_across_both_instances_books_it_once(cluster):
         barrier.wait()
         try:
             results[i] = clients[i].request(
-                "POST", "/book/time/", {"csrfmiddlewaretoken": tokens[i], "start": start}
+                "POST", "/en/book/time/", {"csrfmiddlewaretoken": tokens[i], "start": start}
             )
         except Exception as error:  # reported below, not lost in the thread
             results[i] = error
@@ -112,7 +112,7 @@ def test_race_for_one_slot_across_both_instances_books_it_once(cluster):
 
 def test_admin_edit_on_one_instance_shows_at_once_on_the_other(cluster):
     port_a, port_b, data = cluster
-    page_path = f"/treatments/{bench.TREATMENT_SLUG}/"
+    page_path = f"/en/treatments/{bench.TREATMENT_SLUG}/"
     patient_b = bench.Http(port_b)
     before = patient_b.get(page_path)
     assert before.status == 200
@@ -146,19 +146,21 @@ def test_admin_edit_on_one_instance_shows_at_once_on_the_other(cluster):
 def test_a_booking_started_on_one_instance_continues_on_the_other(cluster):
     port_a, port_b, data = cluster
     client = bench.Http(port_a)
-    client.get(f"/book/?treatment={bench.TREATMENT_SLUG}")
-    response = client.post("/book/treatment/", {"treatment": data["treatment"], "practitioner": ""})
+    client.get(f"/en/book/?treatment={bench.TREATMENT_SLUG}")
+    response = client.post(
+        "/en/book/treatment/", {"treatment": data["treatment"], "practitioner": ""}
+    )
     assert response.status == 302
 
     client.port = port_b  # same cookies, other server
-    response = client.post("/book/screening/", data["answers"])
+    response = client.post("/en/book/screening/", data["answers"])
     assert response.status == 302, "B knows the treatment chosen on A"
-    page = client.get("/book/time/")
+    page = client.get("/en/book/time/")
     assert page.status == 200
     start = _starts(_a_week_ahead(client, page.body))[-1]
-    response = client.post("/book/time/", {"start": start})
+    response = client.post("/en/book/time/", {"start": start})
     assert response.status == 302, f"holding a time on B: HTTP {response.status}"
 
     client.port = port_a
-    details = client.get("/book/details/")
+    details = client.get("/en/book/details/")
     assert details.status == 200, "A sees the time held on B"

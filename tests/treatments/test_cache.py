@@ -135,7 +135,7 @@ def test_a_section_edit_shows_at_once(anon, admin_client, treatment):
     section = treatment.sections.get(kind=SectionKind.HOW_IT_WORKS)
     index = list(treatment.sections.order_by("pk")).index(section)
 
-    edit_treatment(admin_client, treatment, **{f"{prefix}-{index}-body": "Freshly *edited*."})
+    edit_treatment(admin_client, treatment, **{f"{prefix}-{index}-body_en": "Freshly *edited*."})
 
     page = anon.get(url)
     assert "Freshly <em>edited</em>." in page.text
@@ -147,7 +147,7 @@ def test_a_faq_edit_and_deletion_show_at_once(anon, admin_client, treatment):
     assert "Does it hurt?" in cached(anon, url)
     prefix = inline_prefix(admin_client, treatment, "faqs")
 
-    edit_treatment(admin_client, treatment, **{f"{prefix}-0-question": "Is it painful?"})
+    edit_treatment(admin_client, treatment, **{f"{prefix}-0-question_en": "Is it painful?"})
     assert "Is it painful?" in anon.get(url).text
     assert anon.get(url)["X-Page-Cache"] == "hit"
 
@@ -161,7 +161,7 @@ def test_a_gallery_image_edit_shows_at_once(anon, admin_client, treatment):
     assert "A cheek after one session" in cached(anon, url)
     prefix = inline_prefix(admin_client, treatment, "images")
 
-    edit_treatment(admin_client, treatment, **{f"{prefix}-0-alt_text": "Skin a week later"})
+    edit_treatment(admin_client, treatment, **{f"{prefix}-0-alt_text_en": "Skin a week later"})
 
     assert "Skin a week later" in anon.get(url).text
     gc.collect()
@@ -172,7 +172,7 @@ def test_a_treatment_edit_shows_on_its_page_the_list_and_home(anon, admin_client
     for url in pages:
         assert "Microneedling" in cached(anon, url)
 
-    edit_treatment(admin_client, treatment, name="Collagen induction", price_from="175.00")
+    edit_treatment(admin_client, treatment, name_en="Collagen induction", price_from="175.00")
 
     for url in pages:
         assert "Collagen induction" in anon.get(url).text, url
@@ -203,7 +203,7 @@ def test_a_screening_question_edit_shows_in_who_should_not_have_it(anon, admin_c
     question = treatment.screening_questions.get()
     change = reverse("admin:booking_screeningquestion_change", args=[question.pk])
     data = admin_form_data(admin_client.get(change))
-    data["public_label"] = "Pregnancy or breastfeeding"
+    data["public_label_en"] = "Pregnancy or breastfeeding"
 
     assert admin_client.post(change, data).status_code == 302
 
@@ -341,7 +341,7 @@ def test_the_cache_works_on_redis_shared_between_servers(
     edit_treatment(
         admin_client,
         treatment,
-        **{f"{inline_prefix(admin_client, treatment, 'faqs')}-0-question": "Is it safe?"},
+        **{f"{inline_prefix(admin_client, treatment, 'faqs')}-0-question_en": "Is it safe?"},
     )
 
     assert "Is it safe?" in anon.get(url).text

@@ -373,7 +373,7 @@ def test_saving_a_question_unchanged_in_admin_is_not_an_edit(admin_client):
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data = {name: "" if value is None else value for name, value in data.items()}
-    data["instruction"] = data["instruction"].replace("\n", "\r\n") + "  "
+    data["instruction_en"] = data["instruction_en"].replace("\n", "\r\n") + "  "
 
     response = admin_client.post(url, data)
 

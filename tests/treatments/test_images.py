@@ -211,7 +211,7 @@ def test_a_bomb_uploaded_in_admin_is_a_form_error_not_a_crash(admin_client):
     url = reverse("admin:treatments_treatment_change", args=[treatment.pk])
     data = admin_form_data(admin_client.get(url))
     data["hero_image"] = upload("bomb.png", bomb_png())
-    data["hero_image_alt"] = "A bomb"
+    data["hero_image_alt_en"] = "A bomb"
 
     response = admin_client.post(url, data)
 
@@ -228,7 +228,7 @@ def test_a_real_image_uploaded_in_admin_is_saved_with_renditions(admin_client):
     url = reverse("admin:treatments_treatment_change", args=[treatment.pk])
     data = admin_form_data(admin_client.get(url))
     data["hero_image"] = image_upload("hero.png", 900, 600)
-    data["hero_image_alt"] = "A calm treatment room."
+    data["hero_image_alt_en"] = "A calm treatment room."
 
     response = admin_client.post(url, data)
 

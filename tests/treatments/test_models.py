@@ -52,7 +52,7 @@ def test_clean_requires_alt_text_with_a_hero_image():
     with pytest.raises(ValidationError) as error:
         treatment.clean()
 
-    assert set(error.value.message_dict) == {"hero_image_alt"}
+    assert set(error.value.message_dict) == {"hero_image_alt_en"}
 
 
 def test_clean_accepts_a_hero_image_with_alt_text():

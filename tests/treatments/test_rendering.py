@@ -175,7 +175,7 @@ def test_the_page_shows_stored_html_without_rendering_markdown_again(client, mon
         raise AssertionError("Markdown was rendered during a page request")
 
     monkeypatch.setattr("clinic.rendering.markdown.markdown", fail)
-    monkeypatch.setattr("treatments.models.markdown_to_safe_html", fail)
+    monkeypatch.setattr("clinic.languages.markdown_to_safe_html", fail)
     response = client.get(treatment.get_absolute_url())
 
     assert response.status_code == 200

@@ -190,7 +190,7 @@ def test_the_page_has_search_engine_and_social_metadata(client):
 
     html = client.get(treatment.get_absolute_url()).text
 
-    url = "https://clinic.example/treatments/microneedling/"
+    url = "https://clinic.example/en/treatments/microneedling/"
     assert f'<link rel="canonical" href="{url}">' in html
     assert meta(html, "name", "description") == treatment.seo_description
     assert meta(html, "property", "og:title") == "Microneedling"
@@ -212,7 +212,7 @@ def test_the_page_describes_the_treatment_as_json_ld(client):
     assert data["@type"] == "MedicalProcedure"
     assert data["@context"] == "https://schema.org"
     assert data["name"] == "Micro </script> needling"  # escaped in HTML, intact as JSON
-    assert data["url"] == "https://clinic.example/treatments/microneedling/"
+    assert data["url"] == "https://clinic.example/en/treatments/microneedling/"
     assert data["offers"] == {"@type": "Offer", "price": "150.00", "priceCurrency": "USD"}
 
 
@@ -277,9 +277,9 @@ def test_an_admin_edit_to_a_section_or_faq_shows_at_the_next_load(client, admin_
 
     change_url = reverse("admin:treatments_treatment_change", args=[treatment.pk])
     data = admin_form_data(admin_client.get(change_url))
-    data["sections-0-body"] = "Use **sunscreen** for a week."
-    data["faqs-0-question"] = "New question?"
-    data["faqs-0-answer"] = "New answer."
+    data["sections-0-body_en"] = "Use **sunscreen** for a week."
+    data["faqs-0-question_en"] = "New question?"
+    data["faqs-0-answer_en"] = "New answer."
     response = admin_client.post(change_url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
 

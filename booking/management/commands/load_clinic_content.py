@@ -7,8 +7,10 @@ to date where nobody has edited it, and never overwrites what staff have edited 
 booking/content/); the command lives in booking, the app that may use both.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from booking.content.loading import load_booking_content
 from booking.management.commands.load_holidays import load_holidays, print_refresh
@@ -21,9 +23,12 @@ def load_clinic_content() -> Report:
     """Create whatever starting content is missing and correct what nobody edited, all or
     nothing."""
     report = Report()
-    treatment = load_site_content(report)
-    load_privacy_notice(report.add)  # after the profile: it names the clinic
-    load_booking_content(treatment, report)
+    # The starting texts are English: they go in the English columns of translated
+    # fields (README, "Languages"), whatever language the process runs in.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        treatment = load_site_content(report)
+        load_privacy_notice(report.add)  # after the profile: it names the clinic
+        load_booking_content(treatment, report)
     return report
 
 
