@@ -1,6 +1,6 @@
 """The booking flow in a real browser: keyboard only, blocked and review paths, a clinician's
 approval in the admin, the time step with and without JavaScript, and axe + vnu on every page
-(error states included) at phone and desktop widths.
+(error states included) at phone and desktop widths, in English and in Spanish.
 
 Every test adds the HTML of the pages it saw to DOCUMENTS; the last test of the module runs
 the Nu HTML checker once over all of them (one Java start instead of one per page).
