@@ -68,6 +68,7 @@ from booking.models import (
     AppointmentChange,
     Closure,
     Consent,
+    DataRequest,
     Outcome,
     PatientEmail,
     Practitioner,
@@ -419,6 +420,7 @@ class Seeder:
     def clear_appointments(self) -> None:
         models = [
             AccessRecord,  # the admin-list requests of the run before record who saw what
+            DataRequest,
             ScreeningAnswer,
             Consent,
             AppointmentChange,

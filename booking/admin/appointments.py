@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from booking import services
 from booking.admin.actions import AppointmentActions
 from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
-from booking.admin.helpers import EMPTY, can_see_health, clinic_tz, local_time, status_badge
+from booking.admin.helpers import (
+    EMPTY,
+    can_see_health,
+    clinic_tz,
+    local_time,
+    question_as_read,
+    status_badge,
+)
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
 from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, RecheckResult
 
@@ -161,11 +168,11 @@ class AppointmentAdmin(AppointmentActions):
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    answer.question_text,
+                    question_as_read(answer, appointment.language),
                     answer.answer or EMPTY,
                     answer.get_question_outcome_display() if answer.applies else EMPTY,
                 )
-                for answer in record.answers.all()
+                for answer in record.answers.select_related("question")
             ),
         )
         return format_html(

@@ -4,14 +4,16 @@ a patient's data as a download."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from booking import services
-from booking.models import AccessRecord, Appointment
+from booking.models import AccessRecord, Appointment, ScreeningAnswer
 from clinic.models import ClinicProfile
 
 HEALTH_PERMISSION = "booking.view_health_answers"
@@ -68,3 +70,24 @@ def patient_data_download(request, email: str) -> JsonResponse:
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="patient-data.json"'
     return response
+
+
+def question_as_read(answer: ScreeningAnswer, language: str) -> SafeString:
+    """The question's wording as the patient read it (kept on the answer, in the
+    booking's ``language``); when that is not the language this page is in, the
+    question's current wording in this page's language under it (when it has one).
+
+    Needs ``answer.question`` loaded with the answer (``select_related("question")``).
+    """
+    page_language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == page_language:
+        return format_html("{}", answer.question_text)
+    as_read = format_html('<span lang="{}">{}</span>', language, answer.question_text)
+    question = answer.question
+    current = getattr(question, f"text_{page_language}", "") if question else ""
+    if not current:
+        return as_read
+    name = dict(settings.LANGUAGES).get(page_language, page_language)
+    return format_html(
+        '{}<br><small class="booking-other-language">{}: {}</small>', as_read, name, current
+    )

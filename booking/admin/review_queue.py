@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.admin.appointments import AppointmentAdmin
-from booking.admin.helpers import EMPTY, can_see_health
+from booking.admin.helpers import EMPTY, can_see_health, question_as_read
 from booking.models import AccessRecord, Appointment, AppointmentRequest, ScreeningAnswer, Status
 
 
@@ -32,7 +32,7 @@ class AppointmentRequestAdmin(AppointmentAdmin):
             ).prefetch_related(
                 Prefetch(
                     "screening__answers",
-                    queryset=ScreeningAnswer.objects.all(),
+                    queryset=ScreeningAnswer.objects.select_related("question"),
                     to_attr="all_answers",
                 )
             )
@@ -65,5 +65,9 @@ class AppointmentRequestAdmin(AppointmentAdmin):
             return EMPTY
         return format_html(
             '<ul class="booking-answers-list">{}</ul>',
-            format_html_join("", "<li>{}: {}</li>", ((a.question_text, a.answer) for a in answers)),
+            format_html_join(
+                "",
+                "<li>{}: {}</li>",
+                ((question_as_read(a, appointment.language), a.answer) for a in answers),
+            ),
         )

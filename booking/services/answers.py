@@ -24,21 +24,26 @@ from booking.models import (
 )
 from booking.services.errors import AnswersArrivedTooLate, ScreeningBlocksBooking
 from booking.services.locking import lock_appointment_row
+from clinic.languages import marked_translation
 from treatments.models import Treatment
 
 
 def rules_for(questions: Iterable[ScreeningQuestion]) -> list[screening.Rule]:
-    """The questions as the pure rules see them."""
+    """The questions as the pure rules see them.
+
+    The wording a patient may read back as a reason (the blocked page) is safe HTML in
+    the active language, a fallback to another language marked with its ``lang``
+    (clinic/languages.py)."""
     return [
         screening.Rule(
             id=q.pk,
-            text=q.text,
+            text=marked_translation(q, "text"),
             kind=q.kind,
             trigger_answer=q.trigger_answer,
             outcome=q.outcome,
             waiting_days=q.waiting_days,
             instruction=q.instruction,
-            patient_message=q.patient_message,
+            patient_message=marked_translation(q, "patient_message"),
             parent_id=q.parent_id,
             parent_answer=q.parent_answer,
         )

@@ -1,6 +1,6 @@
 """The booking flow in a real browser: keyboard only, blocked and review paths, a clinician's
 approval in the admin, the time step with and without JavaScript, and axe + vnu on every page
-(error states included) at phone and desktop widths.
+(error states included) at phone and desktop widths, in English and in Spanish.
 
 Every test adds the HTML of the pages it saw to DOCUMENTS; the last test of the module runs
 the Nu HTML checker once over all of them (one Java start instead of one per page).
@@ -18,7 +18,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_otp.oath import totp
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -62,11 +63,25 @@ EXPECTED_PAGES = {
     "review-needs-review",
     "done-requested",
 }
+# The languages every step, error state and manage page is checked in; the Spanish pages
+# are named "<page>-es" (see _page_name).
+LANGUAGES = ["en", "es"]
+CHECKED_IN_EVERY_LANGUAGE = EXPECTED_PAGES - {"review-needs-review", "done-requested"}
 DATE_OF_BIRTH = ("23", "4", "1990")  # day, month (April), year
 PASSWORD = "a-long-clinician-passphrase-42"
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _t(language: str, message: str) -> str:
+    """``message`` as the site writes it in ``language`` (its own catalogue)."""
+    with translation.override(language):
+        return gettext(message)
+
+
+def _page_name(name: str, language: str) -> str:
+    return name if language == "en" else f"{name}-{language}"
 
 
 def _question_ids() -> dict[str, int]:
@@ -109,13 +124,17 @@ def booking_page(page):
     return page
 
 
-def _start(page):
-    page.goto("/book/?treatment=microneedling")
-    expect(page).to_have_url(re.compile(r"/book/treatment/"))
+def _start(page, language: str | None = None):
+    """The first step, at the visitor's language's address or, given one, at its own."""
+    prefix = f"/{language}" if language else ""
+    page.goto(f"{prefix}/book/?treatment=microneedling")
+    expect(page).to_have_url(re.compile(rf"{prefix}/book/treatment/"))
+    if language:
+        assert page.evaluate("document.documentElement.lang") == language
 
 
-def _continue(page, label: str = "Continue"):
-    page.get_by_role("button", name=label).click()
+def _continue(page, label: str = "Continue", language: str = "en"):
+    page.get_by_role("button", name=_t(language, label)).click()
 
 
 def _yes_no_keys() -> list[str]:
@@ -143,9 +162,9 @@ def _fill_date_of_birth(page) -> None:
     page.locator("#id_date_of_birth_year").fill(year)
 
 
-def _to_screening(page):
-    _start(page)
-    _continue(page)
+def _to_screening(page, language: str | None = None):
+    _start(page, language)
+    _continue(page, language=language or "en")
     expect(page).to_have_url(re.compile(r"/book/screening/$"))
 
 
@@ -156,10 +175,10 @@ def _to_time(page, yes: tuple[str, ...] = ()):
     expect(page).to_have_url(re.compile(r"/book/time/"))
 
 
-def _fill_details(page, email="ana.patient@example.com") -> None:
-    page.get_by_label("Full name").fill("Ana Paciente")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Phone").fill("+52 664 555 0101")
+def _fill_details(page, email="ana.patient@example.com", language: str = "en") -> None:
+    page.get_by_label(_t(language, "Full name")).fill("Ana Paciente")
+    page.get_by_label(_t(language, "Email")).fill(email)
+    page.get_by_label(_t(language, "Phone")).fill("+52 664 555 0101")
     page.locator("#id_consent_treatment").check()
     page.locator("#id_consent_privacy").check()
 
@@ -388,19 +407,20 @@ def test_keyboard_only_in_spanish_from_the_home_page_to_spanish_email_and_calend
 # --------------------------------------------------------------------------- 2. blocked
 
 
-def test_blocked_path_explains_and_creates_nothing(booking_page, live_server, check_page):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_blocked_path_explains_and_creates_nothing(booking_page, live_server, check_page, language):
     page = booking_page
-    _to_screening(page)
+    _to_screening(page, language)
     _answer(page, yes=("pregnant",))
-    _continue(page)
+    _continue(page, language=language)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "We cannot book this treatment online for you"
+        _t(language, "We cannot book this treatment online for you")
     )
-    expect(page.locator(".blocked-reasons")).to_contain_text(re.compile("pregnan", re.I))
+    expect(page.locator(".blocked-reasons")).to_contain_text(re.compile("pregnan|embaraz", re.I))
     contact = page.locator(".contact-box")
     expect(contact.locator('a[href^="tel:"]')).to_be_visible()
     expect(contact.locator('a[href^="mailto:"]')).to_be_visible()
-    check_page(page, "blocked")
+    check_page(page, _page_name("blocked", language))
     assert not Appointment.objects.exists()
     assert not Screening.objects.exists()
 
@@ -477,72 +497,76 @@ def test_review_path_then_clinician_approves_in_admin(
 # --------------------------------------------------------------------------- 4. every step
 
 
-def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_page):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_step_and_error_state_passes_axe(booking_page, live_server, check_page, language):
     page = booking_page
-    _start(page)
-    check_page(page, "treatment")
-    _continue(page)
-    expect(page).to_have_url(re.compile(r"/book/screening/$"))
-    check_page(page, "screening")
+    t = lambda message: _t(language, message)  # noqa: E731
+    check = lambda name: check_page(page, _page_name(name, language))  # noqa: E731
+    _start(page, language)
+    check("treatment")
+    _continue(page, language=language)
+    expect(page).to_have_url(re.compile(rf"/{language}/book/screening/$"))
+    check("screening")
 
-    _continue(page)  # nothing answered
+    _continue(page, language=language)  # nothing answered
     errors = page.locator("#form-errors")
     expect(errors).to_be_visible()
-    expect(errors).to_contain_text("Please enter your date of birth")
+    expect(errors).to_contain_text(t("Please enter your date of birth."))
     expect(page.locator(".invalid-feedback").first).to_be_visible()
-    check_page(page, "screening-errors")
+    check("screening-errors")
 
     _answer(page)
-    _continue(page)
-    expect(page).to_have_url(re.compile(r"/book/time/"))
-    check_page(page, "time")
+    _continue(page, language=language)
+    expect(page).to_have_url(re.compile(rf"/{language}/book/time/"))
+    check("time")
     page.locator(".day-picker a:not(.active)").first.click()
     expect(page).to_have_url(re.compile(r"\?day="))
     page.reload()  # the page as it is served for that day
-    check_page(page, "time-other-day")
+    check("time-other-day")
     page.locator("form.time-picker button[name=start]").first.click()
 
-    expect(page).to_have_url(re.compile(r"/book/details/$"))
-    check_page(page, "details")
-    page.get_by_label("Full name").fill("Ana Paciente")
-    page.get_by_label("Email").fill("not-an-email")
-    page.get_by_label("Phone").fill("+52 664 555 0101")
-    _continue(page)
+    expect(page).to_have_url(re.compile(rf"/{language}/book/details/$"))
+    check("details")
+    page.get_by_label(t("Full name")).fill("Ana Paciente")
+    page.get_by_label(t("Email")).fill("not-an-email")
+    page.get_by_label(t("Phone")).fill("+52 664 555 0101")
+    _continue(page, language=language)
     errors = page.locator("#form-errors")
-    expect(errors).to_contain_text("Please enter an email address like name@example.com")
-    expect(errors).to_contain_text("Please confirm you have read the treatment information")
-    expect(errors).to_contain_text("Please agree to the privacy notice")
-    check_page(page, "details-errors")
-    _fill_details(page)
-    _continue(page)
+    expect(errors).to_contain_text(t("Please enter an email address like name@example.com."))
+    expect(errors).to_contain_text(t("Please confirm you have read the treatment information."))
+    expect(errors).to_contain_text(t("Please agree to the privacy notice to book online."))
+    check("details-errors")
+    _fill_details(page, language=language)
+    _continue(page, language=language)
 
-    expect(page).to_have_url(re.compile(r"/book/review/$"))
-    check_page(page, "review")
-    _continue(page, "Confirm my appointment")
-    expect(page).to_have_url(re.compile(r"/book/done/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment is confirmed")
-    check_page(page, "done")
+    expect(page).to_have_url(re.compile(rf"/{language}/book/review/$"))
+    check("review")
+    _continue(page, "Confirm my appointment", language=language)
+    expect(page).to_have_url(re.compile(rf"/{language}/book/done/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Your appointment is confirmed"))
+    assert Appointment.objects.get().language == language
+    check("done")
 
-    page.get_by_role("link", name="View, change or cancel").click()
-    expect(page).to_have_url(re.compile(r"/book/manage/[^/]+/$"))
-    check_page(page, "manage")
-    page.get_by_role("link", name="Check my health answers").click()
+    page.get_by_role("link", name=t("View, change or cancel")).click()
+    expect(page).to_have_url(re.compile(rf"/{language}/book/manage/[^/]+/$"))
+    check("manage")
+    page.get_by_role("link", name=t("Check my health answers")).click()
     expect(page).to_have_url(re.compile(r"/recheck/$"))
-    expect(page.get_by_role("button", name="Nothing has changed")).to_be_visible()
-    check_page(page, "recheck")
-    page.get_by_role("link", name="Something has changed").click()
+    expect(page.get_by_role("button", name=t("Nothing has changed"))).to_be_visible()
+    check("recheck")
+    page.get_by_role("link", name=t("Something has changed")).click()
     expect(page).to_have_url(re.compile(r"/recheck/questions/$"))
-    check_page(page, "recheck-questions")
+    check("recheck-questions")
     page.go_back()
     page.go_back()
-    page.get_by_role("link", name="Choose another time").click()
+    page.get_by_role("link", name=t("Choose another time")).click()
     expect(page).to_have_url(re.compile(r"/reschedule/$"))
-    check_page(page, "reschedule")
+    check("reschedule")
 
-    response = page.goto("/book/manage/not-a-real-token/")
+    response = page.goto(f"/{language}/book/manage/not-a-real-token/")
     assert response is not None and response.status == 404
-    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work any more")
-    check_page(page, "invalid-link")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("This link does not work any more"))
+    check("invalid-link")
 
 
 # --------------------------------------------------------------------------- 5. time step
@@ -843,9 +867,12 @@ def test_every_booking_page_is_valid_html(transactional_db, html_errors):
     # The rate limit page, rendered as the views render it.
     request = RequestFactory().get("/book/time/")
     documents["too-many-requests"] = render_to_string("429.html", request=request)
+    expected = EXPECTED_PAGES | {
+        _page_name(name, language) for name in CHECKED_IN_EVERY_LANGUAGE for language in LANGUAGES
+    }
     missing = sorted(
         f"{name}-{width}"
-        for name in EXPECTED_PAGES
+        for name in expected
         for width in (PHONE["width"], DESKTOP["width"])
         if f"{name}-{width}" not in documents
     )
