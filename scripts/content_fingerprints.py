@@ -21,10 +21,9 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 django.setup()
 
-from booking.content.loading import question_values  # noqa: E402
+from booking.content.loading import english_question_values  # noqa: E402
 from treatments.content import microneedling  # noqa: E402
 from treatments.content.fingerprints import fingerprint  # noqa: E402
-from treatments.content.loading import faq_values, section_values  # noqa: E402
 
 
 def emit(line: str) -> None:
@@ -50,19 +49,20 @@ def main(revision: str) -> None:
             emit(f"    {name!r}: ({fingerprint({name: value})!r},),")
     emit("}\nSECTIONS = {")
     for kind, title, body in page.SECTIONS:
-        emit(f"    {kind!r}: ({fingerprint(section_values(title, body))!r},),")
+        emit(f"    {kind!r}: ({fingerprint({'title': title, 'body': body})!r},),")
     # FAQs had no key before; they are recognised by their question.
     key_of = {question: key for key, question, _ in microneedling.FAQS}
     faqs = [(faq[-2], faq[-1]) for faq in page.FAQS]
     emit("}\nFAQS = {")
     for question, answer in faqs:
-        emit(f"    {key_of[question]!r}: ({fingerprint(faq_values(question, answer))!r},),")
+        digest = fingerprint({"question": question, "answer": answer})
+        emit(f"    {key_of[question]!r}: ({digest!r},),")
     emit("}\nFAQ_QUESTIONS = {")
     for question, _answer in faqs:
         emit(f"    {fingerprint({'question': question})!r}: {key_of[question]!r},")
     emit("}\n\n# booking/content/previous.py\nQUESTIONS = {")
     for entry in questions.QUESTIONS:
-        emit(f"    {entry['key']!r}: ({fingerprint(question_values(entry))!r},),")
+        emit(f"    {entry['key']!r}: ({fingerprint(english_question_values(entry))!r},),")
     emit("}\nQUESTION_TEXTS = {")
     for entry in questions.QUESTIONS:
         emit(f"    {fingerprint({'text': entry['text']})!r}: {entry['key']!r},")

@@ -9,7 +9,7 @@ overwrites what staff have edited: see treatments/content/fingerprints.py.
 from typing import Any
 
 from booking.choices import Outcome, QuestionKind, YesNo
-from booking.content import practitioners, previous, screening
+from booking.content import practitioners, previous, screening, screening_es
 from booking.models import BookingPolicy, Practitioner, ScreeningQuestion, WorkingHours
 from treatments.content.fingerprints import (
     Change,
@@ -17,8 +17,15 @@ from treatments.content.fingerprints import (
     fingerprint,
     store_fingerprint,
     values_of,
+    with_translation,
 )
-from treatments.content.loading import Report, created_keys, remember_created
+from treatments.content.loading import (
+    SPANISH,
+    Report,
+    created_keys,
+    fill_missing_translations,
+    remember_created,
+)
 from treatments.models import Treatment
 
 # What a standard question is made of, with the model's defaults. Its place (parent,
@@ -36,13 +43,27 @@ QUESTION_DEFAULTS: dict[str, Any] = {
     "parent_answer": "",
     "is_active": True,
 }
+# Its texts patients read, in Spanish too (booking/translation.py).
+TRANSLATED_FIELDS = ("text", "help_text", "public_label", "patient_message", "instruction")
+QUESTION_FIELDS = [*QUESTION_DEFAULTS, *(f"{name}_{SPANISH}" for name in TRANSLATED_FIELDS)]
 
 
-def question_values(entry: dict[str, Any]) -> dict[str, Any]:
-    """A standard question's fields as the loader writes them."""
+def english_question_values(entry: dict[str, Any]) -> dict[str, Any]:
+    """A standard question's fields as the loader wrote them before Spanish existed."""
     return QUESTION_DEFAULTS | {
         name: value for name, value in entry.items() if name not in ("key", "parent")
     }
+
+
+def question_values(entry: dict[str, Any]) -> dict[str, Any]:
+    """A standard question's fields as the loader writes them, Spanish included (a text
+    the English leaves empty is empty in Spanish too)."""
+    spanish = screening_es.QUESTIONS[entry["key"]]
+    return with_translation(
+        english_question_values(entry),
+        SPANISH,
+        {name: spanish.get(name, "") for name in TRANSLATED_FIELDS},
+    )
 
 
 def identify_questions(treatment: Treatment) -> list[ScreeningQuestion]:
@@ -138,7 +159,7 @@ def load_screening(treatment: Treatment, report: Report) -> None:
     for key, question in rows.items():
         if key in standard or not question.is_active:
             continue
-        wanted = values_of(question, QUESTION_DEFAULTS) | {"is_active": False}
+        wanted = values_of(question, QUESTION_FIELDS) | {"is_active": False}
         change, loaded = bring_up_to_date(
             question,
             wanted,
@@ -162,6 +183,17 @@ def load_practitioners(treatment: Treatment, report: Report) -> None:
     existing = Practitioner.objects.count()
     if existing:
         report.add(False, f"{existing} practitioners")
+        shipped = {data["name"]: data for data in practitioners.PRACTITIONERS}
+        for practitioner in Practitioner.objects.filter(name__in=shipped):
+            data = shipped[practitioner.name]
+            filled = fill_missing_translations(
+                practitioner,
+                data,
+                {name: data[f"{name}_{SPANISH}"] for name in ("title", "bio")},
+            )
+            if filled:
+                practitioner.save(update_fields=filled)
+                report.updated.append(f"practitioner “{practitioner.name}”: Spanish texts")
         return
     for data in practitioners.PRACTITIONERS:
         fields = dict(data)

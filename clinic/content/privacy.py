@@ -12,6 +12,11 @@ from clinic.models import ClinicProfile
 BACKUP_DAYS = 35
 
 CHANGES = "First version."
+CHANGES_ES = "Primera versión."
+# The next version of a standard notice published in English only: the same notice, now
+# in Spanish too.
+CHANGES_WITH_SPANISH = "The same notice, now also in Spanish."
+CHANGES_WITH_SPANISH_ES = "El mismo aviso, ahora también en español."
 
 
 def notice_body(
@@ -129,4 +134,137 @@ When we change this notice we publish the new version on this page, with its ver
 number, its date and a sentence saying what changed. Earlier versions stay available, and
 the booking always shows the version in force when you agree to it; we keep which version
 you agreed to.
+"""
+
+
+def notice_body_es(
+    clinic: ClinicProfile, *, health_days: int, details_days: int, abandoned_hours: int
+) -> str:
+    """The notice in Spanish, as Markdown: the text patients in Mexico normally read, so
+    the careful one, in the terms of the LFPDPPP (responsable, datos personales sensibles,
+    consentimiento expreso, derechos ARCO, revocación, transferencias)."""
+    address = (
+        ", ".join(clinic.address_lines) or "el domicilio que aparece en nuestra página de contacto"
+    )
+    contact = " o ".join(
+        part
+        for part in (
+            f"por correo electrónico a [{clinic.email}](mailto:{clinic.email})"
+            if clinic.email
+            else "",
+            f"por teléfono al {clinic.phone}" if clinic.phone else "",
+        )
+        if part
+    )
+    reach_us = contact or "a través de los datos de nuestra página de contacto"
+    return f"""\
+Este aviso de privacidad explica qué datos personales recaba {clinic.name} a través de este
+sitio web, para qué los usa, cuánto tiempo los conserva y cómo puede usted ejercer sus
+derechos, conforme a la Ley Federal de Protección de Datos Personales en Posesión de los
+Particulares (LFPDPPP) y su normativa.
+
+## Responsable de sus datos
+
+{clinic.name}, con domicilio en {address}, es responsable del tratamiento de los datos
+personales que usted nos proporciona. Puede comunicarse con nosotros {reach_us}.
+
+## Datos que recabamos
+
+Cuando agenda una cita en línea le pedimos:
+
+- **datos de identificación y contacto**: su nombre completo, correo electrónico y
+  teléfono;
+- **su fecha de nacimiento**, para verificar que tiene la edad necesaria para el
+  tratamiento;
+- **sus respuestas a las preguntas de salud** del tratamiento que elija (por ejemplo
+  embarazo, medicamentos, enfermedades de la piel, procedimientos recientes) y las
+  indicaciones que resultan de ellas;
+- **los datos de su cita**: tratamiento, fecha, hora y especialista, y cualquier cambio que
+  usted o nosotros hagamos;
+- **datos técnicos**: la dirección de internet desde la que se hizo la reserva y una cookie
+  que mantiene unida su reserva mientras llena los pasos. No usamos cookies de publicidad ni
+  de analítica.
+
+## Para qué usamos sus datos
+
+Finalidades necesarias para la relación con usted:
+
+- Agendar, cambiar, cancelar y realizar su cita.
+- Su seguridad: revisar antes de agendar si el tratamiento es adecuado para usted, enviar
+  su caso a revisión médica cuando una respuesta lo requiera y preparar su visita.
+- Enviarle por correo la confirmación, un recordatorio el día anterior, indicaciones de
+  cuidados posteriores después de su visita y los cambios a su cita.
+- Atender sus solicitudes sobre sus datos.
+- Proteger el sistema de reservas contra abusos (límites por dirección de internet).
+
+No usamos sus datos para publicidad ni mercadotecnia, y no los vendemos; por eso no hay
+finalidades secundarias a las que deba oponerse.
+
+## Sus datos de salud requieren su consentimiento expreso
+
+Sus respuestas a las preguntas de salud y su fecha de nacimiento son **datos personales
+sensibles** conforme a la LFPDPPP. Solo los conservamos con su consentimiento expreso, que
+usted otorga en el paso "Sus datos" de la reserva al marcar la casilla que remite a este
+aviso. Sin ese consentimiento no puede agendar en línea, pero siempre puede agendar
+comunicándose con nosotros. Si una respuesta impide agendar el tratamiento en línea, no
+conservamos nada de lo que escribió.
+
+## Quién más recibe sus datos
+
+No compartimos sus datos con nadie, salvo:
+
+- los proveedores que operan este sitio web y envían nuestros correos por encargo nuestro,
+  que solo pueden usarlos para prestar ese servicio y deben guardar confidencialidad;
+- las autoridades, cuando una ley o una orden judicial lo exijan.
+
+No realizamos otras transferencias, por lo que ninguna requiere su consentimiento.
+
+## Cuánto tiempo conservamos sus datos
+
+- Una reserva sin terminar, y las respuestas que nunca se usaron para una cita, se
+  eliminan a las {abandoned_hours} horas.
+- Sus respuestas a las preguntas de salud y su fecha de nacimiento se eliminan
+  {health_days} días después de su visita.
+- Su nombre, correo electrónico, teléfono y dirección de internet se borran {details_days}
+  días después de su visita. Conservamos un registro anónimo de que la cita se realizó
+  (tratamiento, fecha y especialista) para que la agenda de la clínica sea exacta.
+- Nuestras copias de seguridad se conservan {BACKUP_DAYS} días, así que lo que se elimina
+  desaparece de todas las copias {BACKUP_DAYS} días después.
+
+Los registros que se hacen en la clínica durante su visita (su expediente clínico) no
+siguen estos plazos: la normativa sanitaria mexicana obliga a conservarlos varios años.
+Pregúntenos y le explicamos cómo.
+
+## Sus derechos ARCO: acceso, rectificación, cancelación y oposición
+
+En cualquier momento puede pedirnos:
+
+- **acceso** a sus datos: recibir una copia de lo que conservamos sobre usted;
+- **rectificación**, cuando sean inexactos o estén incompletos;
+- **cancelación**: que los eliminemos, por ejemplo sus respuestas de salud;
+- **oposición** a un uso determinado de ellos.
+
+También puede **revocar su consentimiento** para el tratamiento de sus datos, incluidos
+sus datos de salud, y pedirnos que **limitemos su uso o divulgación**. Si revoca su
+consentimiento antes de su visita, es posible que ya no podamos realizar el tratamiento, y
+le explicaremos qué significa para su cita.
+
+**Cómo solicitarlo.** Use el enlace privado de cualquiera de nuestros correos: su página
+tiene una sección "Sus datos" desde la que puede pedir, con un clic, una copia de sus datos
+o la eliminación de sus respuestas de salud. Para cualquier otra solicitud, o si ya no tiene
+el enlace, comuníquese con nosotros {reach_us}, indicando su nombre, el correo electrónico
+con el que agendó (o su número de reserva) y lo que solicita. Podemos pedirle que confirme
+que la solicitud viene de usted o de su representante legal.
+
+**Plazos de respuesta.** Le respondemos dentro de los 20 días hábiles siguientes a la
+recepción de su solicitud y, si resulta procedente, la hacemos efectiva dentro de los 15
+días hábiles siguientes a nuestra respuesta. Si no está conforme con nuestra respuesta,
+puede acudir a la autoridad competente en materia de protección de datos personales.
+
+## Cambios a este aviso
+
+Cuando cambiemos este aviso publicaremos la nueva versión en esta página, con su número de
+versión, su fecha y una frase que diga qué cambió. Las versiones anteriores siguen
+disponibles, y la reserva siempre muestra la versión vigente en el momento en que usted
+otorga su consentimiento; conservamos qué versión aceptó.
 """

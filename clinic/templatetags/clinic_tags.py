@@ -2,11 +2,14 @@ import datetime as dt
 import json
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from clinic import clinic_time as clinic_clock
+from clinic.dates import localised_format
 from clinic.models import ClinicProfile
 
 register = template.Library()
@@ -19,6 +22,18 @@ def structured_data(data: dict) -> SafeString:
     """Emit schema.org JSON-LD, escaped so no text can close the script element."""
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', SafeString(payload))
+
+
+@register.filter
+def local_date(value: dt.date | dt.datetime | None, fmt: str = "j F Y") -> str:
+    """A day written the way the page's language writes it (clinic/dates.py):
+    ``{{ day|local_date }}`` is "8 May 2027" in English, "8 de mayo de 2027" in Spanish.
+    A datetime is read on the site's clock, as Django's ``date`` filter does."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, localised_format(fmt))
 
 
 @register.filter

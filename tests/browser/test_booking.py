@@ -390,13 +390,14 @@ def test_keyboard_only_in_spanish_from_the_home_page_to_spanish_email_and_calend
 
     _wait_for_outbox(1)
     [message] = mail.outbox
-    assert message.subject.startswith("Confirmada: Microneedling, ")
+    # The treatment's Spanish name, as load_clinic_content writes it.
+    assert message.subject.startswith("Confirmada: Microagujas (microneedling), ")
     assert " de enero de 2027, " in message.subject
     assert message.body.startswith("Hola, Ana Paciente:")
     assert "/es/book/manage/" in message.body
     [(name, ics, mimetype)] = [a for a in message.attachments if a[0].endswith(".ics")]
     event = Calendar.from_ical(ics).walk("VEVENT")[0]
-    assert str(event["SUMMARY"]).startswith("Microneedling en ")
+    assert str(event["SUMMARY"]).startswith("Microagujas (microneedling) en ")
     description = str(event["DESCRIPTION"])
     assert f"Referencia: {appointment.reference}" in description
     assert "Consulte, cancele o cambie su cita: " in description

@@ -124,7 +124,7 @@ def test_a_hero_image_without_alt_text_is_a_form_error_in_a_spanish_admin(
     assert "hero_image_alt_en" in response.context["adminform"].form.errors
 
 
-def test_the_starting_content_goes_in_the_english_columns_whatever_the_language():
+def test_the_starting_content_goes_in_its_own_columns_whatever_the_language():
     from booking.management.commands.load_clinic_content import load_clinic_content
     from treatments.models import Treatment
 
@@ -133,8 +133,8 @@ def test_the_starting_content_goes_in_the_english_columns_whatever_the_language(
 
     treatment = Treatment.objects.get(slug="microneedling")
     assert treatment.name_en == "Microneedling"
-    assert not treatment.summary_es  # Spanish is written later; the page falls back
-    assert treatment.summary_en
+    assert treatment.summary_en.startswith("Microneedling, also called")
+    assert treatment.summary_es.startswith("El tratamiento con microagujas")
 
 
 def test_the_spanish_home_page_marks_the_clinic_texts_and_cards_still_in_english():

@@ -45,3 +45,23 @@ PROFILE = {
     "time_zone": "America/Tijuana",
     "currency": "USD",
 }
+
+# The profile's texts in Spanish (clinic/translation.py); the rest is the same in both.
+PROFILE_ES = {
+    "tagline": "Tratamientos de la piel con cuidado y sin prisas, en la Zona Río de Tijuana.",
+    "about": (
+        "Río Skin Clinic es una pequeña clínica estética en la Zona Río de Tijuana. Nos "
+        "enfocamos en pocos tratamientos y los hacemos con cuidado: cada visita empieza con "
+        "una revisión de su historial de salud y de su piel, y nos tomamos el tiempo de "
+        "explicarle qué puede lograr un tratamiento y qué no antes de empezar. Nuestro equipo "
+        "habla español e inglés, y muchos de nuestros pacientes vienen desde Estados Unidos."
+    ),
+    "country": "México",
+    "opening_hours": "\n".join(
+        [
+            "Lunes: 9:00–18:00",
+            "Martes a sábado: 9:00–19:00",
+            "Domingo: cerrado",
+        ]
+    ),
+}

@@ -20,7 +20,16 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+
+# Columns of the languages content was not first written in ("title_es"): a text there
+# that is still empty has not been written yet (README, "Languages").
+_TRANSLATION_SUFFIXES = tuple(
+    f"_{code}"
+    for code, _name in settings.LANGUAGES
+    if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+)
 
 
 class Change(enum.StrEnum):
@@ -39,10 +48,26 @@ def _normal(value: object) -> object:
 
 
 def fingerprint(values: Mapping[str, object]) -> str:
-    """A short, stable digest of some field values (TextChoices and Decimals as text)."""
-    normal = {name: _normal(value) for name, value in values.items()}
+    """A short, stable digest of some field values (TextChoices and Decimals as text).
+
+    An empty translation column ("title_es") does not count: content loaded before its
+    translation existed keeps the fingerprint stored then, so it still reads as untouched
+    and receives the translation, while a staff edit of either language reads as an edit.
+    """
+    normal = {
+        name: _normal(value)
+        for name, value in values.items()
+        if not (name.endswith(_TRANSLATION_SUFFIXES) and _normal(value) in ("", None))
+    }
     text = json.dumps(normal, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def with_translation(
+    values: Mapping[str, object], language: str, texts: Mapping[str, str]
+) -> dict[str, object]:
+    """`values` (the English fields) and `texts` in `language`'s columns ("title_es")."""
+    return dict(values) | {f"{name}_{language}": text for name, text in texts.items()}
 
 
 def values_of(obj: models.Model, fields: Collection[str]) -> dict[str, object]:

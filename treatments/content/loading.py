@@ -5,18 +5,25 @@ Part of ``manage.py load_clinic_content`` (booking/management/commands/), which 
 booking's content to the same transaction. Never overwrites what staff have edited.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.files.base import ContentFile
 
 from clinic.models import ClinicProfile
-from treatments.content import clinic, microneedling, previous
+from treatments.content import clinic, microneedling, microneedling_es, previous
 from treatments.content.fingerprints import (
     Change,
     bring_up_to_date,
     fingerprint,
     store_fingerprint,
+    with_translation,
 )
 from treatments.content.hero_image import microneedling_hero_png
 from treatments.models import FAQ, Section, Treatment
+
+# The language the standard texts are written in next to English (the ``_es`` modules).
+SPANISH = "es"
 
 # The text fields of a profile that nobody has filled in yet (as `ClinicProfile.load()`
 # creates it on first use).
@@ -74,31 +81,65 @@ def profile_is_blank(profile: ClinicProfile) -> bool:
     )
 
 
+def fill_missing_translations(
+    row: Any, shipped: Mapping[str, object], translations: Mapping[str, str]
+) -> list[str]:
+    """Write the shipped translation of each field whose translation is still empty and
+    whose English is still as shipped (nobody edited it): content loaded before the
+    translation existed gets it; a staff edit in either language stays. Returns the
+    columns set (not saved)."""
+    filled = []
+    for name, text in translations.items():
+        column = f"{name}_{SPANISH}"
+        if not getattr(row, column) and getattr(row, name) == shipped[name]:
+            setattr(row, column, text)
+            filled.append(column)
+    return filled
+
+
 def load_profile(report: Report) -> None:
     profile = ClinicProfile.objects.filter(pk=1).first()
     if profile is not None and not profile_is_blank(profile):
         report.add(False, "clinic profile")
+        filled = fill_missing_translations(profile, clinic.PROFILE, clinic.PROFILE_ES)
+        if filled:
+            profile.save(update_fields=filled)
+            report.updated.append("clinic profile: Spanish texts")
         return
     profile = profile or ClinicProfile(pk=1)
     for field, value in clinic.PROFILE.items():
         setattr(profile, field, value)
+    for field, text in clinic.PROFILE_ES.items():
+        setattr(profile, f"{field}_{SPANISH}", text)
     profile.full_clean()
     profile.save()
     report.add(True, "clinic profile")
 
 
-def treatment_values() -> dict[str, object]:
-    """The treatment's fields as shipped, each fingerprinted on its own."""
-    return {name: value for name, value in microneedling.TREATMENT.items() if name != "slug"}
+def treatment_values() -> dict[str, dict[str, object]]:
+    """The treatment's fields as shipped, each fingerprinted on its own: a translated
+    field together with its Spanish ("summary" with "summary_es")."""
+    return {
+        name: with_translation(
+            {name: value},
+            SPANISH,
+            {name: microneedling_es.TREATMENT[name]} if name in microneedling_es.TREATMENT else {},
+        )
+        for name, value in microneedling.TREATMENT.items()
+        if name != "slug"
+    }
 
 
 def load_treatment(report: Report) -> Treatment:
     treatment = Treatment.objects.filter(slug=microneedling.SLUG).first()
     wanted = treatment_values()
     if treatment is None:
-        treatment = Treatment(**microneedling.TREATMENT)
+        treatment = Treatment(slug=microneedling.SLUG)
+        for values in wanted.values():
+            for column, value in values.items():
+                setattr(treatment, column, value)
         treatment.loaded_content = {
-            "fields": {name: fingerprint({name: value}) for name, value in wanted.items()}
+            "fields": {name: fingerprint(values) for name, values in wanted.items()}
         }
         treatment.full_clean()
         treatment.save()
@@ -107,17 +148,17 @@ def load_treatment(report: Report) -> Treatment:
     report.add(False, f"treatment “{treatment.name}”")
     stored = treatment.loaded_content.setdefault("fields", {})
     before = dict(stored)
-    updated = []
-    for name, value in wanted.items():
+    updated: list[str] = []
+    for name, values in wanted.items():
         change, stored[name] = bring_up_to_date(
             treatment,
-            {name: value},
+            values,
             stored=stored.get(name, ""),
             previous=previous.TREATMENT_FIELDS.get(name, ()),
         )
         report.change(change, f"treatment “{treatment.name}”: {name}")
         if change == Change.UPDATED:
-            updated.append(name)
+            updated.extend(values)
     if updated:
         treatment.full_clean(exclude=["hero_image"])  # the image is not the loader's to check
     if updated or stored != before:
@@ -126,15 +167,18 @@ def load_treatment(report: Report) -> Treatment:
     return treatment
 
 
-def section_values(title: str, body: str) -> dict[str, object]:
-    return {"title": title, "body": body}
+def section_values(kind: str, title: str, body: str) -> dict[str, object]:
+    title_es, body_es = microneedling_es.SECTIONS[kind]
+    return with_translation(
+        {"title": title, "body": body}, SPANISH, {"title": title_es, "body": body_es}
+    )
 
 
 def load_sections(treatment: Treatment, report: Report) -> None:
     existing = {section.kind: section for section in treatment.sections.all()}
     created = 0
     for kind, title, body in microneedling.SECTIONS:
-        wanted = section_values(title, body)
+        wanted = section_values(kind, title, body)
         section = existing.get(kind)
         if section is None:
             section = Section(treatment=treatment, kind=kind, **wanted)
@@ -162,8 +206,13 @@ def load_sections(treatment: Treatment, report: Report) -> None:
         report.add(False, f"{len(existing)} sections")
 
 
-def faq_values(question: str, answer: str) -> dict[str, object]:
-    return {"question": question, "answer": answer}
+def faq_values(key: str, question: str, answer: str) -> dict[str, object]:
+    question_es, answer_es = microneedling_es.FAQS[key]
+    return with_translation(
+        {"question": question, "answer": answer},
+        SPANISH,
+        {"question": question_es, "answer": answer_es},
+    )
 
 
 def identify_faqs(treatment: Treatment) -> list[FAQ]:
@@ -191,7 +240,7 @@ def load_faqs(treatment: Treatment, report: Report) -> None:
     already = created_keys(treatment)
     created: set[str] = set()
     for position, (key, question, answer) in enumerate(microneedling.FAQS, start=1):
-        wanted = faq_values(question, answer)
+        wanted = faq_values(key, question, answer)
         faq = by_key.get(key)
         if faq is None:
             if f"faq:{key}" in already:
@@ -226,11 +275,13 @@ def load_hero_image(treatment: Treatment, report: Report) -> None:
     treatment.hero_image.save(
         f"{treatment.slug}-hero.png", ContentFile(microneedling_hero_png()), save=False
     )
-    if not treatment.hero_image_alt.strip():
-        treatment.hero_image_alt = microneedling.TREATMENT["hero_image_alt"]
+    alt_texts = treatment_values()["hero_image_alt"]
+    for column, text in alt_texts.items():
+        if not str(getattr(treatment, column) or "").strip():
+            setattr(treatment, column, text)
     # save() makes the WebP renditions; only these fields are written, so nothing
     # an editor changed meanwhile is overwritten.
-    treatment.save(update_fields=["hero_image", "hero_image_alt", "hero_renditions", "updated_at"])
+    treatment.save(update_fields=["hero_image", *alt_texts, "hero_renditions", "updated_at"])
     report.add(True, "hero image")
 
 
