@@ -83,7 +83,7 @@ browser-deps: install
 # Coverage (pyproject.toml) is measured on every run; the whole suite must keep it at or
 # above the floor: the figure measured when it was introduced, rounded down. Raise it
 # when coverage rises; never lower it.
-COVERAGE_FLOOR := 94
+COVERAGE_FLOOR := 95
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile --cov-fail-under=$(COVERAGE_FLOOR)
 
 test: install browser-deps
