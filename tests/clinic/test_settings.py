@@ -244,3 +244,11 @@ def test_debug_on_a_developers_machine_gives_no_warning():
 
     assert result.returncode == 0, result.stderr
     assert "clinic.W001" not in result.stdout + result.stderr
+
+
+def test_a_command_that_only_reads_the_code_runs_without_configuration_and_says_so():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert "makemigrations reads only the code: development settings." in result.stderr
