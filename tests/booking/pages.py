@@ -5,6 +5,20 @@ import datetime as dt
 
 from django.urls import reverse
 
+# What a patient types on the details step.
+DETAILS = {
+    "name": "Jane Doe",
+    "email": "jane@example.com",
+    "phone": "+1 619 555 0100",
+    "consent_treatment": "on",
+    "consent_privacy": "on",
+}
+
+
+def step_url(step: str) -> str:
+    """The address of a booking step."""
+    return reverse("booking:step", kwargs={"step": step})
+
 
 def answers(questions, **chosen) -> dict[str, str]:
     """POST data for the screening step: every top-level question 'no' unless chosen, the

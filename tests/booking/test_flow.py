@@ -5,13 +5,12 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
 
 from booking import services
 from booking.choices import Outcome, QuestionKind
 from booking.models import Appointment, Screening, ScreeningAnswer, Status
-from tests.booking.pages import answers, first_offered_start
+from tests.booking.pages import DETAILS, answers, first_offered_start, step_url
 from tests.factories import (
     PractitionerFactory,
     ScreeningFactory,
@@ -21,18 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DETAILS = {
-    "name": "Jane Doe",
-    "email": "jane@example.com",
-    "phone": "+1 619 555 0100",
-    "consent_treatment": "on",
-    "consent_privacy": "on",
-}
-
-
-def step_url(step: str) -> str:
-    return reverse("booking:step", kwargs={"step": step})
 
 
 @pytest.fixture

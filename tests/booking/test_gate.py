@@ -24,7 +24,7 @@ from booking.models import (
     Status,
 )
 from tests.booking import pages
-from tests.booking.pages import first_offered_start
+from tests.booking.pages import DETAILS, first_offered_start, step_url
 from tests.factories import (
     TIJUANA,
     AppointmentFactory,
@@ -38,18 +38,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DETAILS = {
-    "name": "Jane Doe",
-    "email": "jane@example.com",
-    "phone": "+1 619 555 0100",
-    "consent_treatment": "on",
-    "consent_privacy": "on",
-}
-
-
-def step_url(step: str) -> str:
-    return reverse("booking:step", kwargs={"step": step})
 
 
 @pytest.fixture

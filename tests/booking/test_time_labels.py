@@ -11,8 +11,7 @@ from django.urls import reverse
 from booking import emails
 from booking.models import Appointment, BookingPolicy
 from booking.tokens import make_manage_token, manage_url
-from tests.booking.pages import answers, first_offered_start
-from tests.booking.test_flow import DETAILS, step_url
+from tests.booking.pages import DETAILS, answers, first_offered_start, step_url
 from tests.factories import TIJUANA, PractitionerFactory, TreatmentFactory, questionnaire
 
 pytestmark = pytest.mark.django_db
