@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +34,9 @@ from booking.services.locking import lock_appointment, lock_practitioners, retry
 from booking.services.slots import practitioners_free_at
 from clinic.models import PrivacyNotice
 from treatments.models import Treatment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def hash_session_key(session_key: str) -> str:
@@ -227,8 +231,11 @@ def _confirm(
     *,
     now: dt.datetime,
     offered_at: dt.datetime | None,
+    actor: Actor = Actor.PATIENT,
+    by: "User | None" = None,
 ) -> None:
-    """Take the time the gate let through: confirmed, or a request for a clinician."""
+    """Take the time the gate let through: confirmed, or a request for a clinician
+    (``actor``, ``by``: who booked it, for the history; the front desk books by phone)."""
     release_stale_holds(
         appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
     )
@@ -245,5 +252,5 @@ def _confirm(
             appointment.save()
     except IntegrityError:
         raise SlotUnavailable(_("Sorry, someone else has just booked that time.")) from None
-    log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
+    log_change(appointment, change.logged_as, actor=actor, by=by, from_status=previous)
     emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)
