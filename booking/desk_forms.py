@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from booking.forms import DetailsForm, OneValueEach, ScreeningForm, TreatmentChoiceForm
+from booking.forms import DetailsForm, ScreeningForm, TreatmentChoiceForm
 from booking.models import ConsentKind, ScreeningQuestion
 from clinic.models import PrivacyNotice
 
@@ -66,7 +66,9 @@ class DeskBookingForm(DetailsForm):
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Please choose a time."),
-            "invalid_choice": _("That time is no longer free. Please choose one of the times shown."),
+            "invalid_choice": _(
+                "That time is no longer free. Please choose one of the times shown."
+            ),
         },
     )
     language = forms.ChoiceField(

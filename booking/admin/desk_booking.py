@@ -26,9 +26,8 @@ from booking.desk_forms import (
     PhoneScreeningForm,
     phone_consent_wording,
 )
-from booking.models import Appointment, Status
+from booking.models import Appointment, ScreeningQuestion, Status
 from booking.services import desk_booking
-from booking.models import ScreeningQuestion
 
 
 def _prefill(request: HttpRequest, tz) -> tuple[dict, str | None]:

@@ -112,7 +112,11 @@ def book_by_phone(
     ``SlotUnavailable`` (the time cannot be booked: staff choose another)."""
     now = now or timezone.now()
     assessment = assess_answers(
-        treatment, answers.questions, answers.answers, answers.date_of_birth, timezone.localdate(now)
+        treatment,
+        answers.questions,
+        answers.answers,
+        answers.date_of_birth,
+        timezone.localdate(now),
     )
     if assessment.blocks_booking:
         raise AnswersStopBooking(assessment.reasons)
@@ -130,9 +134,7 @@ def book_by_phone(
                 raise AnswersStopBooking(verdict.assessment.reasons if verdict.assessment else [])
             raise SlotUnavailable(DESK_TIME_MESSAGES[verdict.refusal])
         assert verdict.assessment is not None
-        _confirm(
-            appointment, verdict.assessment, now=now, offered_at=now, actor=Actor.STAFF, by=by
-        )
+        _confirm(appointment, verdict.assessment, now=now, offered_at=now, actor=Actor.STAFF, by=by)
     return appointment
 
 

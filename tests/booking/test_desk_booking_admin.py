@@ -161,7 +161,10 @@ def test_a_blocking_answer_stops_the_booking_and_tells_staff_why(reception, desk
     assert "Microneedling is not offered during pregnancy or breastfeeding." in text
     assert not Appointment.objects.exists()
     assert not Screening.objects.exists()
-    assert start in [s.start for s in services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())]
+    assert start in [
+        s.start
+        for s in services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())
+    ]
     # What was typed is kept.
     assert 'value="Carmen Caller"' in text
 
