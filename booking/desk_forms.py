@@ -3,6 +3,7 @@ and how the health questions are answered. The questions themselves are the flow
 ``ScreeningForm``, the same fields and checks as online."""
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -44,7 +45,9 @@ class DeskTimeForm(TreatmentChoiceForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["treatment"].widget = forms.Select(choices=self.fields["treatment"].choices)
+        treatment = self.fields["treatment"]
+        treatment.widget = forms.Select()
+        treatment.widget.choices = cast(forms.ModelChoiceField, treatment).choices
         self.fields["practitioner"].help_text = ""
 
 
@@ -90,7 +93,7 @@ class DeskBookingForm(DetailsForm):
         super().__init__(*args, notice=PrivacyNotice.objects.current(), **kwargs)
         for online_only in ("consent_treatment", "consent_privacy", "privacy_notice", "website"):
             del self.fields[online_only]
-        self.fields["start"].choices = times
+        cast(forms.ChoiceField, self.fields["start"]).choices = times
         self.fields["email"].help_text = _(
             "The confirmation, the instructions and the private link go here."
         )

@@ -356,7 +356,9 @@ def answer_questions(request, appointment: Appointment, token: str):
             now=now,
         )
     except services.BookingError as error:
-        return render(request, template, context | {"closed": True, "error": str(error)}, 409)
+        return render(
+            request, template, context | {"closed": True, "error": str(error)}, status=409
+        )
     if booked is None:
         # Shown once, here: the reasons come from the answers, which are not kept.
         return render(request, template, context | {"assessment": assessment}, status=409)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from booking.models import Appointment, ScreeningQuestion, Status
 from booking.services import desk_booking
 
 
-def _prefill(request: HttpRequest, tz) -> tuple[dict, str | None]:
+def _prefill(request: HttpRequest, tz) -> tuple[QueryDict, str | None]:
     """The time form's data from the query string, and the start to preselect (ISO, UTC
     offset) when ``start`` is a clinic-time ``YYYY-MM-DDTHH:MM``."""
     data = request.GET.copy()
@@ -54,6 +54,7 @@ def desk_booking_view(model_admin, request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     tz = clinic_tz()
     now = timezone.now()
+    source: QueryDict
     if request.method == "POST":
         source, preselected = request.POST, None
     else:
