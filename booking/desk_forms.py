@@ -78,7 +78,7 @@ class DeskBookingForm(DetailsForm):
         label=_("Language for the patient's emails"), choices=settings.LANGUAGES
     )
     answers_by = forms.ChoiceField(
-        label=_("Health questions"),
+        label=_("How are the health questions answered?"),
         choices=AnswersBy.CHOICES,
         widget=forms.RadioSelect,
         initial=AnswersBy.PHONE,
@@ -96,6 +96,9 @@ class DeskBookingForm(DetailsForm):
         cast(forms.ChoiceField, self.fields["start"]).choices = times
         self.fields["email"].help_text = _(
             "The confirmation, the instructions and the private link go here."
+        )
+        self.fields["phone"].help_text = _(
+            "With the country code if the patient is not in Mexico, e.g. +1 619 …"
         )
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs["autocomplete"] = "off"

@@ -66,7 +66,7 @@ def desk(new_page, reception, axe_check, screenshot):
 
     def check(name: str, *, axe: bool = True) -> None:
         page.wait_for_load_state("load")
-        screenshot(page, f"desk-{name}")
+        screenshot(page, f"desk-booking-{name}")
         if axe:
             axe_check(page)
         DOCUMENTS[name] = page.last_document.text()
