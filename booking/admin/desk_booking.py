@@ -96,6 +96,8 @@ def desk_booking_view(model_admin, request: HttpRequest) -> HttpResponse:
         day=day,
         times=times,
         next_free_day=timezone.localtime(later, tz).date() if later else None,
+        # The calendar linked a time that has been taken since (or was never free).
+        linked_time_taken=preselected is not None and preselected not in dict(times),
         form=form,
         screening_form=screening_form,
     )

@@ -39,7 +39,7 @@ from booking.services import gate
 from booking.services.answers import assess_answers, record_screening
 from booking.services.diary import log_change, place
 from booking.services.errors import NotAllowed, ScreeningBlocksBooking, SlotUnavailable
-from booking.services.holds import _confirm, confirm_booking, patient_language
+from booking.services.holds import confirm_booking, patient_language, take_time
 from booking.services.locking import lock_appointment_row, lock_practitioners, retry_on_conflict
 from booking.services.slots import practitioners_free_at
 from clinic.models import PrivacyNotice
@@ -134,7 +134,9 @@ def book_by_phone(
                 raise AnswersStopBooking(verdict.assessment.reasons if verdict.assessment else [])
             raise SlotUnavailable(DESK_TIME_MESSAGES[verdict.refusal])
         assert verdict.assessment is not None
-        _confirm(appointment, verdict.assessment, now=now, offered_at=now, actor=Actor.STAFF, by=by)
+        take_time(
+            appointment, verdict.assessment, now=now, offered_at=now, actor=Actor.STAFF, by=by
+        )
     return appointment
 
 

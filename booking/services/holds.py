@@ -219,13 +219,13 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
                 appointment.save(update_fields=["status", "hold_expires_at"])
         else:
             assert verdict.assessment is not None
-            _confirm(appointment, verdict.assessment, now=now, offered_at=offered_at)
+            take_time(appointment, verdict.assessment, now=now, offered_at=offered_at)
     if refusal is not None:
         raise gate.patient_error(refusal)
     return appointment
 
 
-def _confirm(
+def take_time(
     appointment: Appointment,
     assessment: screening.Assessment,
     *,

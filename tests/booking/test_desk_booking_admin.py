@@ -214,3 +214,24 @@ def test_hold_and_email_a_link_keeps_the_time_for_the_policy_hours(reception, de
     assert appointment.hold_expires_at == timezone.now() + dt.timedelta(hours=24)
     assert appointment.screening is None
     assert appointment.emails.filter(kind=EmailKind.HEALTH_QUESTIONS).exists()
+
+
+def test_a_linked_time_taken_since_says_so_and_shows_the_others(reception, desk):
+    treatment, practitioner, _ = desk
+    start = first_free(treatment)
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(treatment=treatment, practitioner=practitioner, starts_at=start)
+    local = start.astimezone(TIJUANA).strftime("%Y-%m-%dT%H:%M")
+    page = reception.get(ADD, {"treatment": treatment.pk, "practitioner": "", "start": local})
+    assert page.status_code == 200
+    assert "The time you came for is no longer free." in page.content.decode()
+    assert page.context["times"]
+
+
+def test_a_bad_query_string_is_a_clear_message_not_an_error(reception, desk):
+    page = reception.get(ADD, {"treatment": "nope", "start": "tomorrow"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Select a valid choice" in text or "Please choose a treatment" in text
+    assert "Please choose a day." in text

@@ -18,7 +18,7 @@ from booking import services
 from booking.content import screening as standard_screening
 from booking.models import Appointment, QuestionKind, ScreeningQuestion, Status
 from clinic.models import ClinicProfile
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_booking import _wait_for_outbox
 from tests.factories import TOTPDeviceFactory
 from treatments.models import Treatment
@@ -161,9 +161,53 @@ def test_a_phone_booking_with_a_blocking_answer_is_refused_with_the_reason(desk)
     expect(desk.locator("#id_name")).to_have_value("Carmen Llamada")
 
 
+def test_a_held_time_is_booked_by_the_patient_through_the_emailed_link(
+    desk, new_page, axe_check, screenshot
+):
+    treatment = Treatment.objects.get(slug="microneedling")
+    first = services.free_slots_for(treatment, practitioner_id=None, now=timezone.now())[0]
+    tz = ClinicProfile.load().tzinfo
+    desk.get_by_role("link", name="Add appointment").click()
+    desk.locator("#id_day").fill(timezone.localtime(first.start, tz).date().isoformat())
+    desk.get_by_role("button", name="Show free times").click()
+    desk.get_by_role("radio", name=first.start.astimezone(tz).strftime("%H:%M")).check()
+    desk.locator("#id_name").fill("Carmen Llamada")
+    desk.locator("#id_email").fill("carmen@example.com")
+    desk.locator("#id_phone").fill("+52 664 555 0199")
+    desk.locator("#id_language").select_option("es")
+    desk.get_by_label("Hold the time and email the patient a private link").check()
+    desk.get_by_role("button", name="Book").click()
+    expect(desk.locator(".messagelist")).to_contain_text("Time held until")
+    assert Appointment.objects.get().status == Status.HELD
+
+    _wait_for_outbox(1)
+    (email,) = mail.outbox
+    assert email.subject.startswith("Por favor responda las preguntas de salud")
+    link = re.search(r"https?://\S+/es/book/manage/\S+/questions/", email.body).group(0)
+    patient = new_page(viewport=PHONE)
+    response = patient.goto(re.sub(r"^https?://[^/]+", "", link))
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Sus preguntas de salud")
+    screenshot(patient, "desk-booking-link")
+    axe_check(patient)
+    DOCUMENTS["link"] = response.text()
+    ids = _question_ids()
+    patient.locator("#id_date_of_birth_day").fill("23")
+    patient.locator("#id_date_of_birth_month").select_option("4")
+    patient.locator("#id_date_of_birth_year").fill("1990")
+    for entry in standard_screening.QUESTIONS:
+        if entry.get("parent") or entry.get("kind", QuestionKind.YES_NO) != QuestionKind.YES_NO:
+            continue
+        patient.locator(f'input[name="question_{ids[entry["key"]]}"][value="no"]').check()
+    patient.locator("#id_consent_treatment").check()
+    patient.locator("#id_consent_privacy").check()
+    patient.get_by_role("button", name="Enviar mis respuestas y agendar").click()
+    expect(patient).to_have_url(re.compile(r"/es/book/manage/[^/]+/$"))
+    assert Appointment.objects.get().status == Status.CONFIRMED
+
+
 def test_every_desk_booking_page_is_valid_html(transactional_db, html_errors):
     """Runs last: the Nu HTML checker over every page the tests above collected."""
-    expected = {"start", "times", "booked", "requested", "refused"}
+    expected = {"start", "times", "booked", "requested", "refused", "link"}
     assert expected <= set(DOCUMENTS), sorted(expected - set(DOCUMENTS))
     errors = html_errors(DOCUMENTS)
     assert not errors, "Nu HTML checker errors:\n" + "\n".join(errors)
