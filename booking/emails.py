@@ -257,6 +257,8 @@ def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
     appointment = email.appointment
     if appointment.status not in STILL_TRUE_WHEN[email.kind]:
         return False
+    if email.kind == EmailKind.HEALTH_QUESTIONS and not appointment.is_held(now):
+        return False  # the time is no longer kept for the patient's answers
     return not (email.kind in BEFORE_THE_VISIT_KINDS and appointment.starts_at <= now)
 
 

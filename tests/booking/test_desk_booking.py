@@ -202,6 +202,15 @@ def test_an_unanswered_hold_lapses_and_frees_the_time(desk, clock):
     ]
 
 
+def test_the_link_is_not_sent_once_the_hold_has_lapsed(desk, clock):
+    from booking import emails
+
+    appointment = hold(desk)
+    clock.shift(dt.timedelta(hours=25))
+    assert emails.send(appointment.emails.get().pk) is False
+    assert mail.outbox == []
+
+
 def answer_page(appointment) -> str:
     return reverse("booking:answer_questions", kwargs={"token": make_manage_token(appointment)})
 
