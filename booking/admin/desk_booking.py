@@ -26,7 +26,7 @@ from booking.desk_forms import (
     PhoneScreeningForm,
     phone_consent_wording,
 )
-from booking.models import Appointment, ScreeningQuestion, Status
+from booking.models import Appointment, Practitioner, ScreeningQuestion, Status
 from booking.services import desk_booking
 
 
@@ -80,11 +80,7 @@ def desk_booking_view(model_admin, request: HttpRequest) -> HttpResponse:
     slots = services.free_slots_for(
         treatment, practitioner_id=practitioner.pk if practitioner else None, now=now
     )
-    times = [
-        (slot.start.isoformat(), local_time(slot.start, tz, "H:i"))
-        for slot in slots
-        if timezone.localtime(slot.start, tz).date() == day
-    ]
+    times = _times_on([s for s in slots if timezone.localtime(s.start, tz).date() == day], tz)
     later = next((s.start for s in slots if timezone.localtime(s.start, tz).date() > day), None)
     questions = list(ScreeningQuestion.objects.for_treatment(treatment).select_related("parent"))
     posted = request.POST if request.method == "POST" else None
@@ -116,6 +112,21 @@ def desk_booking_view(model_admin, request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "admin/booking/appointment/desk_booking.html", context, status=status
     )
+
+
+def _times_on(slots: list, tz) -> list[tuple[str, str]]:
+    """The day's free times as (value, label) choices: "10:00", and who is free then
+    when several practitioners are (for "any practitioner")."""
+    ids = {pk for slot in slots for pk in slot.practitioner_ids}
+    names = {p.pk: str(p) for p in Practitioner.objects.filter(pk__in=ids)} if len(ids) > 1 else {}
+    choices = []
+    for slot in slots:
+        label = local_time(slot.start, tz, "H:i")
+        if names:
+            who = ", ".join(names[pk] for pk in slot.practitioner_ids if pk in names)
+            label = f"{label} ({who})"
+        choices.append((slot.start.isoformat(), label))
+    return choices
 
 
 def _book(request, form, screening_form, treatment, practitioner, questions) -> HttpResponse:

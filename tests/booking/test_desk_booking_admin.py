@@ -235,3 +235,19 @@ def test_a_bad_query_string_is_a_clear_message_not_an_error(reception, desk):
     text = page.content.decode()
     assert "Select a valid choice" in text or "Please choose a treatment" in text
     assert "Please choose a day." in text
+
+
+def test_with_any_practitioner_each_time_says_who_is_free(reception, desk):
+    treatment, practitioner, _ = desk
+    other = PractitionerFactory(treatments=[treatment], name="Dr. Beatriz Solís")
+    start = first_free(treatment)
+    day = start.astimezone(TIJUANA).date()
+    page = reception.get(ADD, {"treatment": treatment.pk, "practitioner": "", "day": day})
+    labels = dict(page.context["times"])
+    assert labels[start.isoformat()] == (
+        f"{start.astimezone(TIJUANA):%H:%M} ({practitioner}, {other})"
+    )
+    one = reception.get(
+        ADD, {"treatment": treatment.pk, "practitioner": other.pk, "day": day}
+    ).context["times"]
+    assert dict(one)[start.isoformat()] == f"{start.astimezone(TIJUANA):%H:%M}"
