@@ -39,10 +39,10 @@ class AppointmentRecordInline(admin.TabularInline):
 
 class ConsentInline(AppointmentRecordInline):
     model = Consent
-    fields = ["kind", "version", "privacy_notice", "given_at", "wording"]
+    fields = ["kind", "version", "privacy_notice", "given_at", "channel", "taken_by", "wording"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("privacy_notice")
+        return super().get_queryset(request).select_related("privacy_notice", "taken_by")
 
 
 class AppointmentChangeInline(AppointmentRecordInline):

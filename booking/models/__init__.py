@@ -23,6 +23,7 @@ from booking.models.appointments import (
     AppointmentQuerySet,
     AppointmentRequest,
     Consent,
+    ConsentChannel,
     ConsentKind,
     new_reference,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "ClosureQuerySet",
     "ClosureSource",
     "Consent",
+    "ConsentChannel",
     "ConsentKind",
     "DataRequest",
     "DataRequestKind",
