@@ -5,7 +5,8 @@ concern, as pretix does (``pretix/base/services/``):
 - ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
 - ``gate``: the one check before a visit is planned (confirming, approving);
 - ``holds``: a patient's booking: holding a time, their details, confirming;
-- ``staff``: approving, declining, cancelling, completed, no-show (the back office);
+- ``staff``: approving, declining, cancelling, moving, completed, no-show (the back
+  office; not bound by the patient's cut-off, always with a reason);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure and their requests for
@@ -38,10 +39,12 @@ from booking.services.errors import (
     BusyNetwork,
     DetailsMissing,
     NotAllowed,
+    ReasonMissing,
     ScreeningBlocksBooking,
     SlotUnavailable,
     TimeNoLongerOffered,
     TooManyHolds,
+    VisitNotStarted,
 )
 from booking.services.holds import (
     confirm_booking,
@@ -81,6 +84,8 @@ from booking.services.staff import (
     decline_request,
     mark_completed,
     mark_no_show,
+    refusal_for,
+    reschedule_by_staff,
 )
 
 __all__ = [
@@ -95,11 +100,13 @@ __all__ = [
     "DetailsMissing",
     "HolidayRefresh",
     "NotAllowed",
+    "ReasonMissing",
     "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TimeNoLongerOffered",
     "TooManyHolds",
+    "VisitNotStarted",
     "approve_request",
     "assess_answers",
     "booking_opens_on",
@@ -131,7 +138,9 @@ __all__ = [
     "reconfirm_unchanged",
     "request_patient_data",
     "record_screening",
+    "refusal_for",
     "reschedule_by_patient",
+    "reschedule_by_staff",
     "retry_on_conflict",
     "rules_for",
     "save_patient_details",
