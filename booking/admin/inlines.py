@@ -19,6 +19,7 @@ class AppointmentRecordInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = False
+    template = "admin/booking/edit_inline/records.html"
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
