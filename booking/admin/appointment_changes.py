@@ -218,7 +218,9 @@ class AppointmentChangeViews:
         return self._url(change.name, appointment)
 
     def _appointment_page(self, appointment: Appointment) -> HttpResponseRedirect:
-        return HttpResponseRedirect(self._url("change", appointment))
+        # The appointment book's page, also from the review queue's: a declined or
+        # approved request is no longer in the queue.
+        return HttpResponseRedirect(appointment.get_absolute_url())
 
     def _get_for_change(self, request, object_id: str, change: DeskChange) -> Appointment:
         appointment = self.get_object(request, unquote(object_id))
@@ -324,17 +326,25 @@ class AppointmentChangeViews:
         if day not in days:
             current = appointment.starts_at.astimezone(tz).date()
             day = current if current in days else (days[0] if days else None)
-        choices = [
-            (
-                f"{slot.start.isoformat()}|{pid}",
-                f"{local_time(slot.start, tz, 'H:i')} · {names[pid]}",
-            )
-            for slot in slots
-            if slot.start.astimezone(tz).date() == day
-            for pid in slot.practitioner_ids
-            if pid in names
-        ]
+        # The day's free times, one group per practitioner (the current one first).
+        by_practitioner: dict[int, list[tuple[str, str]]] = {
+            pid: [] for pid in sorted(names, key=lambda pid: pid != appointment.practitioner_id)
+        }
+        for slot in slots:
+            if slot.start.astimezone(tz).date() != day:
+                continue
+            for pid in slot.practitioner_ids:
+                if pid in by_practitioner:
+                    value = f"{slot.start.isoformat()}|{pid}"
+                    by_practitioner[pid].append((value, local_time(slot.start, tz, "H:i")))
+        choices = [choice for times in by_practitioner.values() for choice in times]
         form = RescheduleForm(request.POST if request.method == "POST" else None, choices=choices)
+        radios = {radio.data["value"]: radio for radio in form["slot"]}
+        slot_groups = [
+            (names[pid], [radios[value] for value, _label in times])
+            for pid, times in by_practitioner.items()
+            if times
+        ]
         if request.method == "POST" and form.is_valid():
             start, practitioner_id = form.chosen()
             try:
@@ -359,6 +369,7 @@ class AppointmentChangeViews:
             day=day,
             day_label=local_day(day) if day else "",
             clinic_zone=tz.key,
+            slot_groups=slot_groups,
             practitioners=practitioners,
             chosen_practitioner=chosen_practitioner,
             current_practitioner=appointment.practitioner,
