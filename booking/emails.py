@@ -222,7 +222,7 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
 
 
 # The history line whose staff reason a cancellation or a decline email may give.
-REASON_GIVEN_IN = {EmailKind.CANCELLED: "cancelled", EmailKind.DECLINED: "declined"}
+REASON_GIVEN_IN: dict[str, str] = {EmailKind.CANCELLED: "cancelled", EmailKind.DECLINED: "declined"}
 
 
 def reason_for_patient(appointment: Appointment, action: str) -> str:

@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -138,13 +138,14 @@ BY_NAME = {change.name: change for change in DESK_CHANGES}
 
 
 def _service(change: DeskChange) -> Callable[..., Appointment]:
-    return {
+    by_name: dict[str, Callable[..., Appointment]] = {
         "approve": services.approve_request,
         "decline": services.decline_request,
         "cancel": services.cancel_appointment,
         "complete": services.mark_completed,
         "no_show": services.mark_no_show,
-    }[change.name]
+    }
+    return by_name[change.name]
 
 
 class RescheduleForm(forms.Form):
@@ -160,8 +161,9 @@ class RescheduleForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = choices
-        self.fields["slot"].error_messages["invalid_choice"] = gettext(
+        slot = cast(forms.ChoiceField, self.fields["slot"])
+        slot.choices = choices
+        slot.error_messages["invalid_choice"] = gettext(
             "That time is no longer free. Please choose another."
         )
 
@@ -170,8 +172,8 @@ class RescheduleForm(forms.Form):
         return dt.datetime.fromisoformat(start), int(practitioner_id)
 
 
-class AppointmentChangeViews:
-    """The pages of the desk's changes, mixed into the appointment book's ModelAdmin."""
+class AppointmentChangeViews(admin.ModelAdmin):
+    """The pages of the desk's changes, for the appointment book's ModelAdmin."""
 
     def url_name(self, name: str) -> str:
         """``booking_appointment_<name>`` (the review queue's own pages have theirs)."""

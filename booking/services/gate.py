@@ -22,6 +22,7 @@ patient (``patient_error``) or for staff (``staff_error``).
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -140,7 +141,7 @@ def why_not_offered(
     return Refusal.NOT_OFFERED
 
 
-def _within_hours(practitioner_id: int, start: dt.datetime, end: dt.datetime, tz) -> bool:
+def _within_hours(practitioner_id: int, start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> bool:
     """The visit (without its buffer) lies inside one range of the practitioner's
     working hours that day, in the clinic's wall-clock time."""
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
