@@ -22,7 +22,15 @@ from booking.admin.helpers import (
     status_badge,
 )
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
-from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, RecheckResult
+from booking.models import (
+    CLINICAL_NOTE_CHANGED,
+    DESK_NOTE_CHANGED,
+    AccessRecord,
+    Actor,
+    Appointment,
+    AppointmentChange,
+    RecheckResult,
+)
 
 
 @admin.register(Appointment)
@@ -358,10 +366,10 @@ class AppointmentAdmin(AppointmentChangeViews, AppointmentActions):
             labels = ", ".join(str(form.fields[name].label).lower() for name in details)
             self._record(request, obj, "details changed", f"Changed {labels}")
         if "desk_note" in changed:
-            self._record(request, obj, "note changed", obj.desk_note)
+            self._record(request, obj, DESK_NOTE_CHANGED, obj.desk_note)
         if "clinical_note" in changed:
             # Health data: that it changed, and who changed it; never the text.
-            self._record(request, obj, "clinical note changed", "")
+            self._record(request, obj, CLINICAL_NOTE_CHANGED, "")
 
     def _record(self, request, obj: Appointment, action: str, note: str) -> None:
         AppointmentChange.objects.create(

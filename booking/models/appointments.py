@@ -344,6 +344,12 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
+# What the history calls a change of the notes. Reception's note is copied into the line
+# (it holds no health data); the clinical note's text never is.
+DESK_NOTE_CHANGED = "note changed"
+CLINICAL_NOTE_CHANGED = "clinical note changed"
+
+
 class AppointmentChange(models.Model):
     """One change to an appointment: who made it, when, and from which status to which."""
 

@@ -447,3 +447,34 @@ def test_new_wording_is_translated():
         assert str(services.ReasonMissing()) != (
             "Please give a reason: it is kept in the appointment's history."
         )
+
+
+@pytest.mark.django_db
+def test_erasing_the_patient_blanks_both_notes_and_the_notes_history(soon):
+    Appointment.objects.filter(pk=soon.pk).update(
+        desk_note="Her husband Tomás drives her.", clinical_note="Keloids"
+    )
+    AppointmentChange.objects.create(
+        appointment=soon, actor=Actor.STAFF, action="note changed", note="Her husband Tomás"
+    )
+    assert services.export_patient_data(soon.patient_email)["appointments"][0][
+        "note_for_reception"
+    ] == ("Her husband Tomás drives her.")
+
+    services.erase_patient(soon.patient_email)
+
+    soon.refresh_from_db()
+    assert soon.desk_note == "" and soon.clinical_note == ""
+    assert not AppointmentChange.objects.filter(note__contains="Tomás").exists()
+
+
+@pytest.mark.django_db
+def test_the_list_action_no_show_before_the_start_is_refused_with_the_reason(reception, soon):
+    response = reception.post(
+        reverse("admin:booking_appointment_changelist"),
+        {"action": "mark_no_show", "_selected_action": [str(soon.pk)]},
+        follow=True,
+    )
+    assert any("has not started yet" in text for text in messages_of(response))
+    soon.refresh_from_db()
+    assert soon.status == Status.CONFIRMED
