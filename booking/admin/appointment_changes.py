@@ -255,10 +255,7 @@ class AppointmentChangeViews(admin.ModelAdmin):
         if change.transition is not None:
             message = services.refusal_for(appointment, change.transition, now)
         else:
-            message = gettext("Appointment %(reference)s is %(status)s.") % {
-                "reference": appointment.reference,
-                "status": str(appointment.get_status_display()).lower(),
-            }
+            message = services.not_allowed_message(appointment)
         self.message_user(request, message, level=messages.ERROR)
         return self._appointment_page(appointment)
 

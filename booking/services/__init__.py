@@ -84,6 +84,7 @@ from booking.services.staff import (
     decline_request,
     mark_completed,
     mark_no_show,
+    not_allowed_message,
     refusal_for,
     reschedule_by_staff,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "lock_practitioners",
     "mark_completed",
     "mark_no_show",
+    "not_allowed_message",
     "patient_appointments",
     "practitioners_free_at",
     "purge_patient_data",

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def _not_allowed_message(appointment: Appointment) -> str:
+def not_allowed_message(appointment: Appointment) -> str:
+    """Its status does not allow the change, in words for staff."""
     return gettext("Appointment %(reference)s is %(status)s.") % {
         "reference": appointment.reference,
         "status": str(appointment.get_status_display()).lower(),
@@ -48,7 +49,7 @@ def refusal_for(appointment: Appointment, transition: Transition, now: dt.dateti
             "reference": appointment.reference,
             "when": time_label(appointment.starts_at, ClinicProfile.load().tzinfo),
         }
-    return _not_allowed_message(appointment)
+    return not_allowed_message(appointment)
 
 
 def _required(reason: str) -> str:
@@ -76,7 +77,7 @@ def _change_status(
         # Only ever out of the diary: the appointment's own row is the one lock needed.
         appointment = lock_appointment_row(appointment_id)
         if not appointment.can(transition):
-            raise NotAllowed(_not_allowed_message(appointment))
+            raise NotAllowed(not_allowed_message(appointment))
         if not appointment.can_now(transition, now):
             raise VisitNotStarted(refusal_for(appointment, transition, now))
         previous = appointment.apply_transition(transition)
@@ -111,7 +112,7 @@ def approve_request(
     with transaction.atomic():
         appointment = lock_appointment(appointment_id)
         if not appointment.can(Transition.APPROVE):
-            raise NotAllowed(_not_allowed_message(appointment))
+            raise NotAllowed(not_allowed_message(appointment))
         verdict = gate.judge(appointment, now=now, offered_at=appointment.time_offered_at)
         if verdict.refusal is not None:
             raise gate.staff_error(verdict.refusal, appointment.reference)
@@ -215,7 +216,7 @@ def reschedule_by_staff(
         pk=appointment_id
     )
     if not appointment.can_be_moved_by_staff:
-        raise NotAllowed(_not_allowed_message(appointment))
+        raise NotAllowed(not_allowed_message(appointment))
     earliest_date = appointment.earliest_treatment_date
 
     def free_practitioners() -> list[int]:
@@ -247,7 +248,7 @@ def reschedule_by_staff(
     with transaction.atomic():
         appointment = lock_appointment(appointment_id, practitioners=candidates)
         if not appointment.can_be_moved_by_staff:
-            raise NotAllowed(_not_allowed_message(appointment))
+            raise NotAllowed(not_allowed_message(appointment))
         locked = set(candidates)
         candidates = [pid for pid in free_practitioners() if pid in locked]
         if appointment.practitioner_id in candidates:
