@@ -3,6 +3,7 @@ no-show once the visit has started, each refusal in its own words, the buttons o
 appointment's page, the notes, and the patient's other visits."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -478,3 +479,16 @@ def test_the_list_action_no_show_before_the_start_is_refused_with_the_reason(rec
     assert any("has not started yet" in text for text in messages_of(response))
     soon.refresh_from_db()
     assert soon.status == Status.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_no_time_with_seconds_anywhere_in_the_appointment_admin(clinician, soon):
+    services.cancel_appointment(soon.pk, by=clinician.user, reason="Asked by phone.")
+    pages = [
+        reverse("admin:booking_appointment_changelist"),
+        url("change", soon),
+        reverse("admin:booking_appointment_changelist") + "?when=today",
+    ]
+    for page in pages:
+        body = clinician.get(page).content.decode()
+        assert not re.search(r"\b\d{1,2}:\d\d:\d\d\b", body), page
