@@ -492,3 +492,20 @@ def test_no_time_with_seconds_anywhere_in_the_appointment_admin(clinician, soon)
     for page in pages:
         body = clinician.get(page).content.decode()
         assert not re.search(r"\b\d{1,2}:\d\d:\d\d\b", body), page
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_change_asks_first_and_the_queue_leads_back_to_the_book(
+    clinician, screened_request
+):
+    """The calendar links to these pages: opening one changes nothing."""
+    page = clinician.get(url("approve", screened_request))
+    assert page.status_code == 200 and "Approve the request" in page.content.decode()
+    screened_request.refresh_from_db()
+    assert screened_request.status == Status.REQUESTED
+
+    queue_page = reverse("admin:booking_appointmentrequest_change", args=[screened_request.pk])
+    decline = reverse("admin:booking_appointmentrequest_decline", args=[screened_request.pk])
+    assert decline in clinician.get(queue_page).content.decode()
+    done = clinician.post(decline, {"reason": "Not this month."})
+    assert done.status_code == 302 and done.url == url("change", screened_request)
