@@ -86,6 +86,8 @@ STILL_TRUE_WHEN: dict[str, set[Status]] = {
     EmailKind.REMINDER: {Status.CONFIRMED},
     EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
     EmailKind.RECHECK: set(PLANNED_STATUSES),
+    # The front desk held a time for the patient to answer the questions through a link.
+    EmailKind.HEALTH_QUESTIONS: {Status.HELD},
 }
 # Emails about a visit still to come: not worth sending once it has started.
 BEFORE_THE_VISIT_KINDS = {EmailKind.REMINDER, EmailKind.RECHECK}
@@ -196,6 +198,10 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
         "manage_url": manage_url(appointment, token=token),
         "recheck_url": manage_url(appointment, token=token, page="booking:manage_recheck"),
+        "questions_url": manage_url(appointment, token=token, page="booking:answer_questions"),
+        "held_until": time_label(appointment.hold_expires_at, tz)
+        if appointment.hold_expires_at
+        else "",
         # What the re-check before the visit led to (never an answer, nor which one).
         "recheck_cancelled": appointment.health_recheck == RecheckResult.BLOCKED,
         "recheck_review": appointment.health_recheck
@@ -267,6 +273,8 @@ def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
     appointment = email.appointment
     if appointment.status not in STILL_TRUE_WHEN[email.kind]:
         return False
+    if email.kind == EmailKind.HEALTH_QUESTIONS and not appointment.is_held(now):
+        return False  # the time is no longer kept for the patient's answers
     return not (email.kind in BEFORE_THE_VISIT_KINDS and appointment.starts_at <= now)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from booking import services
 from booking.admin.actions import AppointmentActions
 from booking.admin.appointment_changes import AppointmentChangeViews
+from booking.admin.desk_booking import desk_booking_view
 from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
 from booking.admin.helpers import (
     EMPTY,
@@ -326,8 +327,12 @@ class AppointmentAdmin(AppointmentChangeViews, AppointmentActions):
         return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request) -> bool:
-        # Appointments come from the booking flow, where the slot and answers are checked.
-        return False
+        # Whoever keeps the appointment book (Reception and above) books a caller, on the
+        # desk booking page: the flow's free times, screening rules and gate, never a form.
+        return request.user.has_perm("booking.change_appointment")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return desk_booking_view(self, request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The schedule's history must stay true; cancel instead.

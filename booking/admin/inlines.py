@@ -41,14 +41,14 @@ class AppointmentRecordInline(admin.TabularInline):
 
 class ConsentInline(AppointmentRecordInline):
     model = Consent
-    fields = ["kind", "version", "privacy_notice", "given", "wording"]
+    fields = ["kind", "version", "privacy_notice", "given", "channel", "taken_by", "wording"]
 
     @admin.display(description=_("given at (clinic time)"))
     def given(self, consent: Consent) -> str:
         return local_time(consent.given_at)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("privacy_notice")
+        return super().get_queryset(request).select_related("privacy_notice", "taken_by")
 
 
 class AppointmentChangeInline(AppointmentRecordInline):

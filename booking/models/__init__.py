@@ -25,6 +25,7 @@ from booking.models.appointments import (
     AppointmentQuerySet,
     AppointmentRequest,
     Consent,
+    ConsentChannel,
     ConsentKind,
     new_reference,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "ClosureQuerySet",
     "ClosureSource",
     "Consent",
+    "ConsentChannel",
     "ConsentKind",
     "DataRequest",
     "DataRequestKind",

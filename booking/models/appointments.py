@@ -309,8 +309,16 @@ class ConsentKind(models.TextChoices):
     PRIVACY = "privacy", _("Privacy notice")
 
 
+class ConsentChannel(models.TextChoices):
+    """How a consent was given."""
+
+    ONLINE = "online", _("online, by the patient")
+    PHONE = "phone", _("by phone, read out by staff")
+
+
 class Consent(models.Model):
-    """What the patient agreed to: the exact words, their version, and when."""
+    """What the patient agreed to: the exact words, their version, and when; for a phone
+    booking, also who read the words out (``taken_by``)."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
@@ -326,6 +334,18 @@ class Consent(models.Model):
         help_text=_("The version of the privacy notice the patient was shown and agreed to."),
     )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    channel = models.CharField(
+        _("given"), max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.ONLINE
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+        help_text=_("The staff member who read the wording out and took the answers by phone."),
+    )
 
     class Meta:
         ordering = ["given_at", "kind"]

@@ -7,6 +7,9 @@ concern, as pretix does (``pretix/base/services/``):
 - ``holds``: a patient's booking: holding a time, their details, confirming;
 - ``staff``: approving, declining, cancelling, moving, completed, no-show (the back
   office; not bound by the patient's cut-off, always with a reason);
+- ``desk_booking``: the front desk books a caller, the health questions taken by phone
+  or answered by the patient through an emailed link (``desk_booking.book_by_phone``,
+  ``hold_for_patient``, ``answer_held_time``);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure and their requests for

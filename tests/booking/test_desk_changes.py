@@ -509,3 +509,12 @@ def test_a_link_to_a_change_asks_first_and_the_queue_leads_back_to_the_book(
     assert decline in clinician.get(queue_page).content.decode()
     done = clinician.post(decline, {"reason": "Not this month."})
     assert done.status_code == 302 and done.url == url("change", screened_request)
+
+
+def test_every_refusal_has_its_words_for_patients_staff_and_the_desk():
+    from booking.services import gate
+    from booking.services.desk_booking import DESK_TIME_MESSAGES
+
+    assert set(gate.PATIENT_MESSAGES) == set(gate.Refusal)
+    assert set(gate.STAFF_MESSAGES) == set(gate.Refusal)
+    assert {r for r in gate.Refusal if not r.about_answers} <= set(DESK_TIME_MESSAGES)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0017_translations'),
+        ('booking', '0018_desk_booking'),
     ]
 
     operations = [
