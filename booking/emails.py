@@ -45,6 +45,7 @@ from django_tasks import task
 from booking.calendar import appointment_ics
 from booking.models import (
     PLANNED_STATUSES,
+    Actor,
     Appointment,
     EmailKind,
     PatientEmail,
@@ -215,6 +216,8 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
             line.strip() for line in treatment.visit_instructions.splitlines() if line.strip()
         ],
     }
+    if kind in REASON_GIVEN_IN:
+        context["reason"] = reason_for_patient(appointment, REASON_GIVEN_IN[kind])
     if kind == EmailKind.AFTERCARE:
         section = treatment.sections.filter(kind=SectionKind.AFTERCARE).first()
         context["aftercare_text"] = section.body if section else ""
@@ -222,6 +225,19 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         if treatment.is_published:
             context["treatment_url"] = settings.SITE_URL + treatment.get_absolute_url()
     return context
+
+
+# The history line whose staff reason a cancellation or a decline email may give.
+REASON_GIVEN_IN: dict[str, str] = {EmailKind.CANCELLED: "cancelled", EmailKind.DECLINED: "declined"}
+
+
+def reason_for_patient(appointment: Appointment, action: str) -> str:
+    """Staff's reason for this change, when they chose to show it to the patient ("" when
+    not): written by staff for the patient, never the screening's answers."""
+    change = (
+        appointment.changes.filter(action=action, actor=Actor.STAFF).order_by("-at", "-id").first()
+    )
+    return change.reason if change is not None and change.reason_shown_to_patient else ""
 
 
 def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternatives:

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.admin.helpers import local_time
 from booking.models import AppointmentChange, Closure, Consent, PatientEmail, WorkingHours
 
 # --- Read-only records on the appointment ------------------------------------------------
@@ -18,6 +19,7 @@ class AppointmentRecordInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = False
+    template = "admin/booking/edit_inline/records.html"
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -39,7 +41,11 @@ class AppointmentRecordInline(admin.TabularInline):
 
 class ConsentInline(AppointmentRecordInline):
     model = Consent
-    fields = ["kind", "version", "privacy_notice", "given_at", "channel", "taken_by", "wording"]
+    fields = ["kind", "version", "privacy_notice", "given", "channel", "taken_by", "wording"]
+
+    @admin.display(description=_("given at (clinic time)"))
+    def given(self, consent: Consent) -> str:
+        return local_time(consent.given_at)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("privacy_notice", "taken_by")
@@ -47,16 +53,38 @@ class ConsentInline(AppointmentRecordInline):
 
 class AppointmentChangeInline(AppointmentRecordInline):
     model = AppointmentChange
-    fields = ["at", "action", "actor", "by", "from_status", "to_status", "note"]
+    fields = [
+        "when",
+        "action",
+        "actor",
+        "by",
+        "from_status",
+        "to_status",
+        "note",
+        "reason",
+        "reason_shown_to_patient",
+    ]
     verbose_name_plural = _("history (who changed what, and when)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
 
+    @admin.display(description=_("when (clinic time)"))
+    def when(self, change: AppointmentChange) -> str:
+        return local_time(change.at)
+
 
 class PatientEmailInline(AppointmentRecordInline):
     model = PatientEmail
-    fields = ["kind", "created_at", "sent_at", "attempts", "last_error"]
+    fields = ["kind", "created", "sent", "attempts", "last_error"]
+
+    @admin.display(description=_("queued (clinic time)"))
+    def created(self, email: PatientEmail) -> str:
+        return local_time(email.created_at)
+
+    @admin.display(description=_("sent (clinic time)"))
+    def sent(self, email: PatientEmail) -> str:
+        return local_time(email.sent_at)
 
 
 class PractitionerPartInline(admin.TabularInline):

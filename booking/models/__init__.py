@@ -16,6 +16,8 @@ Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``Quest
 from booking.choices import Outcome, QuestionKind, RecheckResult, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
+    CLINICAL_NOTE_CHANGED,
+    DESK_NOTE_CHANGED,
     REFERENCE_ALPHABET,
     Actor,
     Appointment,
@@ -63,6 +65,8 @@ from booking.models.statuses import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CLINICAL_NOTE_CHANGED",
+    "DESK_NOTE_CHANGED",
     "PLANNED_STATUSES",
     "REFERENCE_ALPHABET",
     "TRANSITIONS",

@@ -26,6 +26,9 @@ from clinic.cache_versions import InvalidatingQuerySet
 from clinic.encryption import EncryptedTextField
 from treatments.models import Treatment
 
+# What happened at the visit: only said once it has started (``Appointment.can_now``).
+VISIT_OUTCOMES = (Transition.COMPLETE, Transition.NO_SHOW)
+
 # Crockford's base-32 without the letters people misread (I, L, O, U) or the digits 0/1.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -52,6 +55,16 @@ class AppointmentQuerySet(InvalidatingQuerySet["Appointment"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AppointmentQuerySet":
         """Appointments whose occupied time (buffer included) meets [start, end)."""
         return self.filter(starts_at__lt=end, occupied_until__gt=start)
+
+    def of_patient(self, email: str, phone: str) -> "AppointmentQuerySet":
+        """The appointments booked with this email address (letter case aside) or this
+        phone number: one patient's visits, as the desk knows them."""
+        same = Q(pk__in=[])
+        if email.strip():
+            same |= Q(patient_email__iexact=email.strip())
+        if phone.strip():
+            same |= Q(patient_phone=phone.strip())
+        return self.filter(same)
 
     def stale_holds(self, now: dt.datetime) -> "AppointmentQuerySet":
         return self.filter(status=Status.HELD, hold_expires_at__lte=now)
@@ -151,6 +164,23 @@ class Appointment(models.Model):
         blank=True,
         help_text=_("When the patient last confirmed that the answers on file are current."),
     )
+    desk_note = models.TextField(
+        _("note for reception"),
+        blank=True,
+        help_text=_(
+            "For the front desk: parking, a preferred phone time, who is bringing the "
+            "patient. Never write health information here; clinicians keep that in the "
+            "clinical note."
+        ),
+    )
+    clinical_note = EncryptedTextField(
+        _("clinical note"),
+        blank=True,
+        help_text=_(
+            "For clinicians only (health data): reception never sees it, and its text is "
+            "never written in the history or in an email."
+        ),
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -231,6 +261,18 @@ class Appointment(models.Model):
             raise TransitionNotAllowed(f"{transition.label} is not possible from {self.status!r}")
         previous, self.status = self.status, transition.target
         return previous
+
+    def can_now(self, transition: Transition, now: dt.datetime) -> bool:
+        """Whether the status may change this way at this moment: the table (``can``),
+        and a visit is marked completed or no-show only once it has started."""
+        if transition in VISIT_OUTCOMES and not self.is_past(now):
+            return False
+        return self.can(transition)
+
+    @property
+    def can_be_moved_by_staff(self) -> bool:
+        """The front desk moves a planned visit at any time (no patient cut-off)."""
+        return self.is_planned
 
     def can_be_changed_by_patient(self, now: dt.datetime) -> bool:
         """Cancel or reschedule online: what may be cancelled (a planned visit), before the
@@ -322,6 +364,12 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
+# What the history calls a change of the notes. Reception's note is copied into the line
+# (it holds no health data); the clinical note's text never is.
+DESK_NOTE_CHANGED = "note changed"
+CLINICAL_NOTE_CHANGED = "clinical note changed"
+
+
 class AppointmentChange(models.Model):
     """One change to an appointment: who made it, when, and from which status to which."""
 
@@ -342,6 +390,16 @@ class AppointmentChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why staff made the change (required to cancel, decline or move)."),
+    )
+    reason_shown_to_patient = models.BooleanField(
+        _("reason shown to the patient"),
+        default=False,
+        help_text=_("The reason was written in the patient's email."),
+    )
 
     class Meta:
         ordering = ["at", "id"]

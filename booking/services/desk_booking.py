@@ -56,6 +56,13 @@ DESK_TIME_MESSAGES = {
         "That day is before the end of the waiting period in the patient's answers. "
         "Please choose a later day."
     ),
+    gate.Refusal.CLOSED: _(
+        "The clinic or the practitioner is closed at that time (see Closures). "
+        "Please choose another time."
+    ),
+    gate.Refusal.OUTSIDE_HOURS: _(
+        "That time is outside the practitioner's working hours. Please choose another time."
+    ),
     gate.Refusal.TAKEN: DESK_TIME_TAKEN,
     gate.Refusal.TOO_SOON: _("That time is now too soon to book. Please choose another time."),
     gate.Refusal.TOO_FAR: _("That time is beyond the booking horizon. Please choose another."),
