@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.admin.actions import AppointmentActions
+from booking.admin.calendar import DeskCalendar
 from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
 from booking.admin.helpers import (
     EMPTY,
@@ -24,7 +25,7 @@ from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, 
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AppointmentActions):
+class AppointmentAdmin(DeskCalendar, AppointmentActions):
     """The appointment book. Statuses change only through the actions."""
 
     change_list_template: ClassVar[str | None] = "admin/booking/appointment/change_list.html"

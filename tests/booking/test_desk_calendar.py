@@ -1,0 +1,267 @@
+"""The front desk's day and week calendar (booking/admin/calendar.py, booking/day_sheet.py)."""
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from booking import day_sheet
+from booking.models import Status
+from tests.booking.conftest import SECRET_INSTRUCTIONS
+from tests.factories import TIJUANA, AppointmentFactory, ClosureFactory, PractitionerFactory
+
+CALENDAR = reverse("admin:booking_appointment_calendar")
+# Monday 4 January 2027 (tests/clock.py: 08:40 in Tijuana).
+MONDAY = dt.date(2027, 1, 4)
+# The session, the user, their two-factor device and permissions (4), then the calendar:
+# treatments, practitioners, working hours, closures, visits with their treatment (5).
+WEEK_BUDGET = 9
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TIJUANA)
+
+
+@pytest.fixture
+def reception(client, staff_member, otp_login):
+    return otp_login(client, staff_member("Reception"))
+
+
+@pytest.fixture
+def tuesday_visit(confirmed_appointment):
+    """Jane Doe, confirmed Tuesday 12 January 2027, 10:00–11:00, with health instructions."""
+    return confirmed_appointment
+
+
+def test_day_view_shows_the_visit_with_its_time_patient_treatment_and_status(
+    reception, tuesday_visit
+):
+    response = reception.get(CALENDAR, {"date": "2027-01-12"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "10:00–11:00" in html
+    assert "Jane Doe" in html
+    assert tuesday_visit.treatment.name in html
+    assert "Confirmed" in html
+    assert reverse("admin:booking_appointment_change", args=[tuesday_visit.pk]) in html
+    assert "10:00:00" not in html
+    # Reception never sees health data here.
+    assert SECRET_INSTRUCTIONS not in html
+    assert "ibuprofen" not in html
+
+
+def test_breaks_closures_and_hours_are_shown(reception, tuesday_visit, practitioner):
+    ClosureFactory(
+        practitioner=practitioner,
+        starts_at=at(dt.date(2027, 1, 12), 15),
+        ends_at=at(dt.date(2027, 1, 12), 17),
+        reason="Training course",
+    )
+
+    html = reception.get(CALENDAR, {"date": "2027-01-12"}).content.decode()
+
+    assert "09:00–13:00, 14:00–18:00" in html  # working hours
+    assert "13:00–14:00</span> Break" in html
+    assert "15:00–17:00</span> Closed: Training course" in html
+
+
+def test_each_status_is_written_out(reception, treatment, practitioner, clinic_profile):
+    day = dt.date(2027, 1, 12)
+    for hour, status, extra in [
+        (9, Status.REQUESTED, {}),
+        (11, Status.COMPLETED, {}),
+        (14, Status.NO_SHOW, {}),
+        (16, Status.CANCELLED, {}),
+    ]:
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=at(day, hour),
+            status=status,
+            patient_name=f"Patient {status}",
+            **extra,
+        )
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=at(day, 17),
+        held=True,
+        patient_name="Patient held",
+    )
+
+    html = reception.get(CALENDAR, {"date": "2027-01-12"}).content.decode()
+
+    for css, label in [
+        ("requested", "Requested"),
+        ("completed", "Completed"),
+        ("no_show", "No-show"),
+    ]:
+        assert f"desk-status--{css}" in html
+        assert label in html
+    assert "Patient cancelled" not in html  # cancelled visits free their time
+    # The hold (10 minutes from now) is still keeping its time.
+    assert "desk-status--held" in html and "Held" in html
+
+
+def test_free_times_lead_to_the_staff_booking_page_in_clinic_time(
+    reception, tuesday_visit, treatment, practitioner
+):
+    response = reception.get(CALENDAR, {"date": "2027-01-12"})
+
+    column = response.context["rows"][0][1][0]
+    free = [entry for entry in column.entries if entry.kind == day_sheet.Kind.FREE]
+    starts = [start for entry in free for start, _ in entry.starts]
+    # One-hour visits: 10:00 is taken with its buffer after it; 12:30 would end after 13:00.
+    day = dt.date(2027, 1, 12)
+    assert tuesday_visit.occupied_until > at(day, 11)
+    assert at(day, 10) not in starts and at(day, 11) not in starts
+    assert at(day, 11, 30) in starts and at(day, 12) in starts
+    assert at(day, 12, 30) not in starts
+    url = next(url for entry in free for start, url in entry.starts if start == at(day, 12))
+    parts = urlsplit(url)
+    assert parts.path == reverse("admin:booking_appointment_add")
+    assert parse_qs(parts.query) == {
+        "treatment": [str(treatment.pk)],
+        "practitioner": [str(practitioner.pk)],
+        "start": ["2027-01-12T12:00"],
+    }
+    assert url.replace("&", "&amp;") in response.content.decode()
+
+
+def test_today_marks_now_and_offers_no_past_times(reception, practitioner, clinic_profile):
+    html = reception.get(CALENDAR).content.decode()
+
+    assert "Now 08:40" in html
+    assert "start=2027-01-04T08%3A30" not in html
+    assert "start=2027-01-04T09%3A00" in html
+
+
+def test_week_view_lists_days_by_practitioner_and_navigates(reception, tuesday_visit):
+    response = reception.get(CALENDAR, {"date": "2027-01-13", "view": "week"})
+
+    html = response.content.decode()
+    assert response.context["days"][0] == dt.date(2027, 1, 11)
+    assert response.context["days"][-1] == dt.date(2027, 1, 17)
+    assert "Jane Doe" in html
+    assert "date=2027-01-06" in response.context["previous_url"]
+    assert "date=2027-01-20" in response.context["next_url"]
+    assert "date=2027-01-04" in response.context["today_url"]
+
+
+def test_one_practitioners_day(reception, tuesday_visit, treatment):
+    other = PractitionerFactory(name="Dr. Luis Mora", treatments=[treatment])
+
+    html = reception.get(
+        CALENDAR, {"date": "2027-01-12", "practitioner": other.pk}
+    ).content.decode()
+
+    assert "Dr. Luis Mora" in html
+    assert "Jane Doe" not in html
+
+
+def test_unreadable_address_falls_back_to_today(reception, practitioner, clinic_profile):
+    response = reception.get(
+        CALENDAR, {"date": "next tuesday", "view": "month", "practitioner": "x"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["days"] == [MONDAY]
+    assert "could not be read" in response.content.decode()
+
+
+def test_printable_day_sheet_has_phone_and_end_time(reception, tuesday_visit):
+    html = reception.get(CALENDAR, {"date": "2027-01-12", "print": "1"}).content.decode()
+
+    assert 'class="desk-sheet"' in html
+    assert "+1 619 555 0100" in html
+    assert "<td>10:00</td><td>11:00</td>" in html
+
+
+def test_times_stay_on_the_wall_clock_across_daylight_saving(reception, treatment, practitioner):
+    # Sunday 14 March 2027: Tijuana's clocks go from 2:00 to 3:00.
+    day = dt.date(2027, 3, 14)
+    AppointmentFactory(
+        treatment=treatment, practitioner=practitioner, starts_at=at(day, 10), patient_name="DST"
+    )
+
+    html = reception.get(CALENDAR, {"date": "2027-03-14"}).content.decode()
+
+    assert "10:00–11:00" in html
+    assert "09:00–13:00, 14:00–18:00" in html
+
+
+def test_the_list_and_the_index_link_to_the_calendar(reception):
+    changelist = reverse("admin:booking_appointment_changelist")
+    assert CALENDAR in reception.get(changelist).content.decode()
+    assert CALENDAR in reception.get(reverse("admin:index")).content.decode()
+
+
+def test_staff_without_the_appointment_book_cannot_open_it(client, staff_member, otp_login):
+    editor = otp_login(client, staff_member("Content editor"))
+
+    assert editor.get(CALENDAR).status_code == 403
+
+
+def fill_week(treatment, practitioners, per_day: int) -> None:
+    for practitioner in practitioners:
+        for day in day_sheet.week_of(dt.date(2027, 1, 12)):
+            for n in range(per_day):
+                AppointmentFactory(
+                    treatment=treatment,
+                    practitioner=practitioner,
+                    starts_at=at(day, 9 + n),
+                    patient_name=f"Patient {practitioner.pk}-{day}-{n}",
+                )
+
+
+def week_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CALENDAR, {"date": "2027-01-12", "view": "week"})
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_a_full_week_of_eight_practitioners_costs_the_same_few_queries(
+    reception, treatment, clinic_profile, django_assert_max_num_queries
+):
+    practitioners = [
+        PractitionerFactory(name=f"Dr. {n}", treatments=[treatment], position=n) for n in range(8)
+    ]
+    fill_week(treatment, practitioners[:2], per_day=1)
+    reception.get(CALENDAR)  # the session, the clinic profile and the policy are cached once
+    few = week_queries(reception)
+
+    fill_week(treatment, practitioners, per_day=3)  # 8 × 7 × 3 more visits
+    with django_assert_max_num_queries(WEEK_BUDGET):
+        response = reception.get(CALENDAR, {"date": "2027-01-12", "view": "week"})
+    assert response.content.decode().count("desk-entry--visit") == 8 * 7 * 3 + 2 * 7
+    assert week_queries(reception) == few
+
+
+# --- The pure layout ------------------------------------------------------------------
+
+
+def test_breaks_are_the_gaps_between_working_hours():
+    day = dt.date(2027, 1, 12)
+    hours = [(dt.time(14), dt.time(18)), (dt.time(9), dt.time(13))]
+
+    assert day_sheet.breaks(day, hours, TIJUANA) == [(at(day, 13), at(day, 14))]
+
+
+def test_free_starts_are_grouped_in_runs():
+    day = dt.date(2027, 1, 12)
+    half_hour, hour = dt.timedelta(minutes=30), dt.timedelta(hours=1)
+    starts = [at(day, 9), at(day, 9, 30), at(day, 11), at(day, 10)]
+
+    runs = day_sheet.free_runs(starts, half_hour, hour)
+
+    assert runs == [
+        (at(day, 9), at(day, 11), (at(day, 9), at(day, 9, 30), at(day, 10))),
+        (at(day, 11), at(day, 12), (at(day, 11),)),
+    ]
