@@ -42,6 +42,7 @@ from booking.models.practitioners import (
     PractitionerQuerySet,
     Weekday,
     WorkingHours,
+    overlapping_hours,
 )
 from booking.models.questionnaire import (
     Screening,
@@ -61,6 +62,7 @@ from booking.models.statuses import (
 )
 
 __all__ = [
+    "overlapping_hours",
     "ACTIVE_STATUSES",
     "PLANNED_STATUSES",
     "REFERENCE_ALPHABET",
