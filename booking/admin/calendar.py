@@ -17,18 +17,30 @@ Nothing from the screening is read here: Reception uses this page.
 
 import datetime as dt
 import functools
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from booking import availability, day_sheet
-from booking.models import Appointment, BookingPolicy, Closure, Practitioner, Status, WorkingHours
+from booking.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    BookingPolicy,
+    Closure,
+    Practitioner,
+    Status,
+    WorkingHours,
+)
 from clinic.dates import localised_format
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
@@ -51,16 +63,23 @@ class CalendarQuery(forms.Form):
 def add_url(treatment_id: int, practitioner_id: int, start: dt.datetime) -> str:
     """The staff booking page at a free time (the contract with the staff booking page)."""
     query = {
-        "treatment": treatment_id,
-        "practitioner": practitioner_id,
+        "treatment": str(treatment_id),
+        "practitioner": str(practitioner_id),
         "start": start.strftime("%Y-%m-%dT%H:%M"),
     }
     return f"{reverse('admin:booking_appointment_add')}?{urlencode(query)}"
 
 
-def _week_rows(practitioners, days, treatment, tz, now, policy):
-    """Every column of the days asked for, in three queries (the practitioners come with
-    ``performs``: whether they give the chosen treatment)."""
+def _week_rows(
+    practitioners: list[Practitioner],
+    days: list[dt.date],
+    treatment: Treatment | None,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    policy: BookingPolicy,
+) -> list[tuple[Practitioner, list[day_sheet.Column]]]:
+    """Every column of the days asked for, in three queries: working hours, closures, and
+    the visits with their treatment."""
     range_start = day_sheet.day_bounds(days[0], tz)[0]
     range_end = day_sheet.day_bounds(days[-1], tz)[1]
     ids = [practitioner.pk for practitioner in practitioners]
@@ -73,14 +92,14 @@ def _week_rows(practitioners, days, treatment, tz, now, policy):
 
     clinic_closed: list[tuple[dt.datetime, dt.datetime, str]] = []
     closed: dict[int, list[tuple[dt.datetime, dt.datetime, str]]] = {}
-    for pid, starts_at, ends_at, reason in (
+    for pid, closed_from, closed_until, reason in (
         Closure.objects.overlapping(range_start, range_end)
         .filter(Q(practitioner__isnull=True) | Q(practitioner__in=ids))
         .values_list("practitioner_id", "starts_at", "ends_at", "reason")
     ):
         label = reason or gettext("Closed")
         (clinic_closed if pid is None else closed.setdefault(pid, [])).append(
-            (starts_at, ends_at, label)
+            (closed_from, closed_until, label)
         )
 
     visits: dict[int, list[Appointment]] = {}
@@ -98,8 +117,8 @@ def _week_rows(practitioners, days, treatment, tz, now, policy):
     duration = dt.timedelta(minutes=treatment.visit_minutes) if treatment else dt.timedelta(0)
     interval = dt.timedelta(minutes=policy.slot_interval_minutes)
     if treatment is not None and now < range_end:
-        performing = {practitioner.pk for practitioner in practitioners if practitioner.performs}
-        occupying = {Status.HELD, Status.REQUESTED, Status.CONFIRMED}
+        # ``performs``: annotated by calendar_view (whether they give the chosen treatment).
+        performing = {p.pk for p in practitioners if getattr(p, "performs", False)}
         schedules = [
             availability.Schedule(
                 practitioner_id=pid,
@@ -108,7 +127,7 @@ def _week_rows(practitioners, days, treatment, tz, now, policy):
                 busy=[
                     (visit.starts_at, visit.occupied_until)
                     for visit in visits.get(pid, ())
-                    if visit.status in occupying
+                    if visit.status in ACTIVE_STATUSES
                 ],
             )
             for pid in ids
@@ -153,18 +172,18 @@ def _week_rows(practitioners, days, treatment, tz, now, policy):
     ]
 
 
-class DeskCalendar:
-    """Mixed into AppointmentAdmin: the calendar page at ``calendar/``."""
+class DeskCalendar(admin.ModelAdmin):
+    """AppointmentAdmin's calendar page, at ``calendar/``."""
 
-    def get_urls(self):
-        urls = super().get_urls()  # type: ignore[misc]
-        if self.model is not Appointment:  # type: ignore[attr-defined]
+    def get_urls(self) -> list[URLPattern]:
+        urls = super().get_urls()
+        if self.model is not Appointment:
             return urls
-        view = self.admin_site.admin_view(self.calendar_view)  # type: ignore[attr-defined]
+        view = self.admin_site.admin_view(self.calendar_view)
         return [path("calendar/", view, name="booking_appointment_calendar"), *urls]
 
-    def calendar_view(self, request):
-        if not self.has_view_permission(request):  # type: ignore[attr-defined]
+    def calendar_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_permission(request):
             raise PermissionDenied
         tz = ClinicProfile.load().tzinfo
         now = timezone.now()
@@ -194,23 +213,23 @@ class DeskCalendar:
         policy = BookingPolicy.load()
         rows = _week_rows(practitioners, days, treatment, tz, now, policy)
 
-        def address(**changes) -> str:
-            params = {
+        def address(**changes: object) -> str:
+            params: dict[str, object] = {
                 "date": day.isoformat(),
                 "view": view,
                 "practitioner": chosen.pk if chosen else "",
                 "treatment": treatment.pk if treatment else "",
                 **changes,
             }
-            return "?" + urlencode({key: value for key, value in params.items() if value})
+            return "?" + urlencode({key: str(value) for key, value in params.items() if value})
 
         if view == WEEK:
             title = gettext("Week of %(date)s") % {"date": _long_date(days[0])}
         else:
             title = _long_date(day)
         context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "opts": self.model._meta,  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
             "title": gettext("Calendar"),
             "subtitle": title,
             "unreadable": bool(query.errors),
@@ -238,11 +257,11 @@ class DeskCalendar:
             "screen_url": address(),
             "changelist_url": reverse("admin:booking_appointment_changelist"),
         }
-        request.current_app = self.admin_site.name  # type: ignore[attr-defined]
+        request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/booking/appointment/calendar.html", context)
 
 
-def _pick(rows: list, pk: int | None, query: CalendarQuery):
+def _pick(rows: list[Any], pk: int | None, query: CalendarQuery) -> Any:
     """The row with this pk; an unknown one is noted on the query, as unreadable input."""
     if pk is None:
         return None
