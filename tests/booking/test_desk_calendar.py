@@ -265,3 +265,16 @@ def test_free_starts_are_grouped_in_runs():
         (at(day, 9), at(day, 11), (at(day, 9), at(day, 9, 30), at(day, 10))),
         (at(day, 11), at(day, 12), (at(day, 11),)),
     ]
+
+
+def test_the_calendar_speaks_spanish(client, staff_member, otp_login, tuesday_visit):
+    desk = otp_login(client, staff_member("Reception"))
+
+    html = desk.get(
+        CALENDAR, {"date": "2027-01-12"}, headers={"Accept-Language": "es"}
+    ).content.decode()
+
+    assert "Calendario" in html
+    assert "13:00–14:00</span> Descanso" in html
+    assert "Semana siguiente" not in html and "Día siguiente →" in html
+    assert "Confirmada" in html
