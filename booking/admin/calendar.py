@@ -46,6 +46,7 @@ from clinic.models import ClinicProfile
 from treatments.models import Treatment
 
 DAY, WEEK = "day", "week"
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 # Shown on the calendar: what is or was a visit, and holds still keeping their time.
 SHOWN_STATUSES = (Status.REQUESTED, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
@@ -58,6 +59,13 @@ class CalendarQuery(forms.Form):
     view = forms.ChoiceField(choices=[(DAY, DAY), (WEEK, WEEK)], required=False)
     practitioner = forms.IntegerField(required=False)
     treatment = forms.IntegerField(required=False)
+
+    def clean_date(self) -> dt.date | None:
+        # A day the clock can work with (year 9999 would overflow the week's end).
+        value = self.cleaned_data["date"]
+        if value and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError("out of range")
+        return value
 
 
 def add_url(treatment_id: int, practitioner_id: int, start: dt.datetime) -> str:

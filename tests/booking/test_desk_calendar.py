@@ -175,6 +175,14 @@ def test_unreadable_address_falls_back_to_today(reception, practitioner, clinic_
     assert "could not be read" in response.content.decode()
 
 
+@pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01"])
+def test_a_day_beyond_the_calendar_falls_back_to_today(reception, practitioner, date):
+    response = reception.get(CALENDAR, {"date": date, "view": "week"})
+
+    assert response.status_code == 200
+    assert MONDAY in response.context["days"]
+
+
 def test_printable_day_sheet_has_phone_and_end_time(reception, tuesday_visit):
     html = reception.get(CALENDAR, {"date": "2027-01-12", "print": "1"}).content.decode()
 
@@ -208,15 +216,16 @@ def test_staff_without_the_appointment_book_cannot_open_it(client, staff_member,
     assert editor.get(CALENDAR).status_code == 403
 
 
-def fill_week(treatment, practitioners, per_day: int) -> None:
+def fill_week(treatment, practitioners, hours: list[int]) -> None:
+    """A visit at each of these hours, every day of the week of 12 January, for each."""
     for practitioner in practitioners:
         for day in day_sheet.week_of(dt.date(2027, 1, 12)):
-            for n in range(per_day):
+            for hour in hours:
                 AppointmentFactory(
                     treatment=treatment,
                     practitioner=practitioner,
-                    starts_at=at(day, 9 + n),
-                    patient_name=f"Patient {practitioner.pk}-{day}-{n}",
+                    starts_at=at(day, hour),
+                    patient_name=f"Patient {practitioner.pk}-{day}-{hour}",
                 )
 
 
@@ -233,11 +242,11 @@ def test_a_full_week_of_eight_practitioners_costs_the_same_few_queries(
     practitioners = [
         PractitionerFactory(name=f"Dr. {n}", treatments=[treatment], position=n) for n in range(8)
     ]
-    fill_week(treatment, practitioners[:2], per_day=1)
+    fill_week(treatment, practitioners[:2], hours=[16])
     reception.get(CALENDAR)  # the session, the clinic profile and the policy are cached once
     few = week_queries(reception)
 
-    fill_week(treatment, practitioners, per_day=3)  # 8 × 7 × 3 more visits
+    fill_week(treatment, practitioners, hours=[9, 11, 14])  # 8 × 7 × 3 more visits
     with django_assert_max_num_queries(WEEK_BUDGET):
         response = reception.get(CALENDAR, {"date": "2027-01-12", "view": "week"})
     assert response.content.decode().count("desk-entry--visit") == 8 * 7 * 3 + 2 * 7

@@ -145,6 +145,7 @@ def test_reception_finds_todays_visits_by_keyboard_and_the_page_is_clean(
     expect(sheet.get_by_role("cell", name="12:00", exact=True)).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator(".desk-filter")).to_be_hidden()
+    screenshot(page, "desk-calendar-print")
     page.emulate_media(media="screen")
     axe_check(page)
     pages["print"] = page.content()
