@@ -7,10 +7,12 @@ treatment, the treatments to book, who performs the chosen one).
 
 Free times are the slot engine's own (``availability.free_slots``: working hours,
 closures, visits with their buffers, the policy's start interval) for the chosen
-treatment, from now on, without the patients' minimum notice or horizon: staff book a
-caller in for this afternoon. Each one links to the staff booking page at that time
+treatment, inside the booking window (``slots.booking_window``: the minimum notice and
+the horizon): exactly the times the staff booking page offers, as patients see them, so
+every one the calendar shows can be booked there. Each links to that page at its time
 (``?treatment=&practitioner=&start=YYYY-MM-DDTHH:MM``, clinic time), which checks the
-time again under the database guarantee.
+time again under the database guarantee. Gaps in the hours too short for the treatment
+simply show no free time.
 
 Nothing from the screening is read here: Reception uses this page.
 """
@@ -41,6 +43,7 @@ from booking.models import (
     Status,
     WorkingHours,
 )
+from booking.services import slots
 from clinic.dates import localised_format
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
@@ -124,7 +127,8 @@ def _week_rows(
     free: dict[int, list[dt.datetime]] = {}
     duration = dt.timedelta(minutes=treatment.visit_minutes) if treatment else dt.timedelta(0)
     interval = dt.timedelta(minutes=policy.slot_interval_minutes)
-    if treatment is not None and now < range_end:
+    window_opens, window_closes = slots.booking_window(policy, now, None, tz)
+    if treatment is not None and window_opens < range_end and range_start <= window_closes:
         # ``performs``: annotated by calendar_view (whether they give the chosen treatment).
         performing = {p.pk for p in practitioners if getattr(p, "performs", False)}
         schedules = [
@@ -145,8 +149,8 @@ def _week_rows(
             duration=duration,
             buffer=dt.timedelta(minutes=treatment.buffer_minutes),
             interval=interval,
-            earliest_start=max(range_start, now),
-            latest_start=range_end - dt.timedelta(microseconds=1),
+            earliest_start=max(range_start, window_opens),
+            latest_start=min(range_end - dt.timedelta(microseconds=1), window_closes),
             tz=tz,
         )
         clinic_intervals = [(start, end) for start, end, _ in clinic_closed]

@@ -134,10 +134,29 @@ def test_free_times_lead_to_the_staff_booking_page_in_clinic_time(
     assert url.replace("&", "&amp;") in response.content.decode()
 
 
-def test_today_marks_now_and_offers_no_past_times(reception, practitioner, clinic_profile):
+def test_today_marks_now(reception, practitioner, clinic_profile):
+    assert "Now 08:40" in reception.get(CALENDAR).content.decode()
+
+
+def test_free_times_are_those_the_booking_page_offers(reception, practitioner, clinic_profile):
+    """The minimum notice (24 hours) and the horizon (60 days), as on the staff booking page."""
+    monday = reception.get(CALENDAR).content.decode()
+    tuesday = reception.get(CALENDAR, {"date": "2027-01-05"}).content.decode()
+    beyond = reception.get(CALENDAR, {"date": "2027-03-08"}).content.decode()
+
+    assert "start=2027-01-04T" not in monday
+    assert "start=2027-01-05T09%3A00" in tuesday
+    assert "Free" in tuesday
+    assert "start=2027-03-08T" not in beyond
+
+
+def test_with_no_notice_past_times_are_still_not_offered(reception, practitioner, clinic_profile):
+    from booking.models import BookingPolicy
+
+    BookingPolicy.objects.update_or_create(pk=1, defaults={"minimum_notice_hours": 0})
+
     html = reception.get(CALENDAR).content.decode()
 
-    assert "Now 08:40" in html
     assert "start=2027-01-04T08%3A30" not in html
     assert "start=2027-01-04T09%3A00" in html
 
