@@ -306,3 +306,35 @@ def test_the_calendar_speaks_spanish(client, staff_member, otp_login, tuesday_vi
     assert "13:00–14:00</span> Descanso" in html
     assert "Semana siguiente" not in html and "Día siguiente →" in html
     assert "Confirmada" in html
+
+
+def test_a_column_cuts_long_closures_to_the_day_and_orders_everything():
+    day = dt.date(2027, 1, 12)
+    visit = type("Visit", (), {"starts_at": at(day, 10), "ends_at": at(day, 11)})()
+
+    column = day_sheet.build_column(
+        practitioner=None,
+        day=day,
+        tz=TIJUANA,
+        hours=[(dt.time(9), dt.time(13)), (dt.time(14), dt.time(18))],
+        closures=[(at(day, 15), at(day + dt.timedelta(days=3), 9), "Course")],
+        visits=[visit],
+        free_starts=[at(day, 11, 30), at(day, 12)],
+        interval=dt.timedelta(minutes=30),
+        duration=dt.timedelta(hours=1),
+        now=at(day, 10, 30),
+        book_url=lambda start: f"/book/{start:%H%M}",
+    )
+
+    assert [(entry.kind, entry.start, entry.end) for entry in column.entries] == [
+        (day_sheet.Kind.VISIT, at(day, 10), at(day, 11)),
+        (day_sheet.Kind.NOW, at(day, 10, 30), at(day, 10, 30)),
+        (day_sheet.Kind.FREE, at(day, 11, 30), at(day, 13)),
+        (day_sheet.Kind.BREAK, at(day, 13), at(day, 14)),
+        (day_sheet.Kind.CLOSED, at(day, 15), at(day + dt.timedelta(days=1), 0)),
+    ]
+    assert column.entries[2].starts == (
+        (at(day, 11, 30), "/book/1130"),
+        (at(day, 12), "/book/1200"),
+    )
+    assert column.is_today and column.visits == [visit]
