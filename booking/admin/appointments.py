@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from booking import services
 from booking.admin.actions import AppointmentActions
 from booking.admin.appointment_changes import AppointmentChangeViews
+from booking.admin.calendar import DeskCalendar
 from booking.admin.desk_booking import desk_booking_view
 from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
 from booking.admin.helpers import (
@@ -35,9 +36,10 @@ from booking.models import (
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AppointmentChangeViews, AppointmentActions):
+class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions):
     """The appointment book. Statuses change only through the list actions and the
-    buttons on the appointment's page (``appointment_changes.py``)."""
+    buttons on the appointment's page (``appointment_changes.py``); the day and week
+    calendar is ``calendar.py``."""
 
     change_list_template: ClassVar[str | None] = "admin/booking/appointment/change_list.html"
     # The review queue's pages too: the buttons of the desk's changes.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.helpers import local_time
+from booking.admin.schedule_forms import ClosureInlineForm, WorkingHoursFormSet
 from booking.models import AppointmentChange, Closure, Consent, PatientEmail, WorkingHours
 
 # --- Read-only records on the appointment ------------------------------------------------
@@ -107,13 +108,49 @@ class PractitionerPartInline(admin.TabularInline):
 
 
 class WorkingHoursInline(PractitionerPartInline):
+    """Two ranges that overlap on one day are refused (WorkingHoursFormSet); times as 10:00."""
+
     model = WorkingHours
+    formset = WorkingHoursFormSet
     fields = ["weekday", "starts_at", "ends_at"]
+    shown_fields = ["weekday", "from_time", "until_time"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self._may_edit(request) else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._may_edit(request) else self.shown_fields
+
+    @admin.display(description=_("from"))
+    def from_time(self, hours: WorkingHours) -> str:
+        return f"{hours.starts_at:%H:%M}"
+
+    @admin.display(description=_("until"))
+    def until_time(self, hours: WorkingHours) -> str:
+        return f"{hours.ends_at:%H:%M}"
 
 
 class ClosureInline(PractitionerPartInline):
+    """Refused over visits that keep their time (ClosureInlineForm); times as 10:00."""
+
     model = Closure
+    form = ClosureInlineForm
     fields = ["starts_at", "ends_at", "reason"]
+    shown_fields = ["starts", "ends", "reason"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self._may_edit(request) else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._may_edit(request) else self.shown_fields
+
+    @admin.display(description=_("from"))
+    def starts(self, closure: Closure) -> str:
+        return local_time(closure.starts_at)
+
+    @admin.display(description=_("until"))
+    def ends(self, closure: Closure) -> str:
+        return local_time(closure.ends_at)
 
     def get_queryset(self, request):
         # Upcoming closures only; the past ones are on the closures page.

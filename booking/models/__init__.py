@@ -45,6 +45,7 @@ from booking.models.practitioners import (
     PractitionerQuerySet,
     Weekday,
     WorkingHours,
+    overlapping_hours,
 )
 from booking.models.questionnaire import (
     Screening,
@@ -64,6 +65,7 @@ from booking.models.statuses import (
 )
 
 __all__ = [
+    "overlapping_hours",
     "ACTIVE_STATUSES",
     "CLINICAL_NOTE_CHANGED",
     "DESK_NOTE_CHANGED",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.choices import RecheckResult
 from booking.models.policy import BookingPolicy
-from booking.models.practitioners import Practitioner
+from booking.models.practitioners import Closure, Practitioner
 from booking.models.questionnaire import Screening
 from booking.models.statuses import (
     ACTIVE_STATUSES,
@@ -65,6 +65,19 @@ class AppointmentQuerySet(InvalidatingQuerySet["Appointment"]):
         if phone.strip():
             same |= Q(patient_phone=phone.strip())
         return self.filter(same)
+
+    def inside_closure(self, closure: Closure, now: dt.datetime) -> "AppointmentQuerySet":
+        """Visits that keep their time (requested, confirmed, live holds) and that the
+        closure would meet: the visit itself, not its buffer (as ``availability.free_slots``
+        decides which times a closure leaves free). None for a closure not in force."""
+        if not closure.is_active or not closure.starts_at or not closure.ends_at:
+            return self.none()
+        visits = self.occupying(now).filter(
+            starts_at__lt=closure.ends_at, ends_at__gt=closure.starts_at
+        )
+        if closure.practitioner_id:
+            visits = visits.filter(practitioner_id=closure.practitioner_id)
+        return visits
 
     def stale_holds(self, now: dt.datetime) -> "AppointmentQuerySet":
         return self.filter(status=Status.HELD, hold_expires_at__lte=now)
