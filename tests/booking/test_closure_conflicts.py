@@ -118,14 +118,39 @@ def test_cancelling_them_saves_the_closure_cancels_and_emails_each_patient(
     confirmed_appointment.refresh_from_db()
     assert confirmed_appointment.status == Status.CANCELLED
     change = AppointmentChange.objects.filter(appointment=confirmed_appointment).latest("at")
-    assert change.note == "Dr. Ruiz is ill"
+    assert change.reason == "Dr. Ruiz is ill"
     assert change.by.username == "reception"
     assert PatientEmail.objects.filter(
         appointment=confirmed_appointment, kind=EmailKind.CANCELLED
     ).exists()
+    # The box "show this reason to the patients" was not ticked: the email does not say it.
+    assert len(mail.outbox) == 1
+    assert "Dr. Ruiz is ill" not in mail.outbox[0].body
     other_day.refresh_from_db()
     assert other_day.status == Status.CONFIRMED
     assert not PatientEmail.objects.filter(appointment=other_day).exists()
+
+
+def test_the_reason_reaches_the_patients_when_staff_tick_the_box(
+    reception, confirmed_appointment, practitioner, django_capture_on_commit_callbacks
+):
+    data = closure_form(
+        practitioner,
+        _visits_in_the_way="cancel",
+        _visit_shown=confirmed_appointment.pk,
+        _cancel_reason="Dr. Ruiz is ill",
+        _reason_to_patients="1",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reception.post(ADD, data, follow=True)
+
+    confirmed_appointment.refresh_from_db()
+    assert confirmed_appointment.status == Status.CANCELLED
+    change = AppointmentChange.objects.filter(appointment=confirmed_appointment).latest("at")
+    assert change.reason_shown_to_patient
+    assert [m.to for m in mail.outbox] == [[confirmed_appointment.patient_email]]
+    assert "Dr. Ruiz is ill" in mail.outbox[0].body
 
 
 def test_the_cancellation_email_goes_to_the_patient(reception, confirmed_appointment, practitioner):
