@@ -175,7 +175,7 @@ def test_a_closure_over_a_visit_asks_first(
     page.locator("#id_starts_at_1").fill("09:00")
     page.locator("#id_ends_at_0").fill("2027-01-04")
     page.locator("#id_ends_at_1").fill("18:00")
-    page.get_by_label("Reason", exact=True).fill("Training")
+    page.get_by_label("Reason").fill("Training")
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Visits inside this closure")
