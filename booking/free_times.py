@@ -21,7 +21,9 @@ told kindly and chooses again. While Redis is unavailable each request works the
 times out afresh and nothing is stored (clinic/redis_cache.py).
 """
 
+import bisect
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,16 +52,46 @@ MAX_AGE = dt.timedelta(minutes=5)
 schedule_changed = SCHEDULE_VERSION.bump
 
 
+# Each free start as (seconds since the epoch, the practitioners free then), in order:
+# plain tuples unpickle many times faster than Slot objects with aware datetimes
+# (~1,200 starts in a 60-day calendar).
+Starts = tuple[tuple[int, tuple[int, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Calendar:
     version: int
     computed_at: dt.datetime
     valid_until: dt.datetime
-    slots: list[Slot]
+    starts: Starts
+    duration: dt.timedelta  # of the treatment: every slot's end is its start plus this
+
+    @classmethod
+    def of(
+        cls, version: int, now: dt.datetime, valid_until: dt.datetime, slots: list[Slot]
+    ) -> "Calendar":
+        return cls(
+            version,
+            now,
+            valid_until,
+            tuple((int(slot.start.timestamp()), slot.practitioner_ids) for slot in slots),
+            slots[0].end - slots[0].start if slots else dt.timedelta(0),
+        )
+
+    def slots(self, earliest: dt.datetime, latest: dt.datetime) -> list[Slot]:
+        """The slots that start between ``earliest`` and ``latest`` (both included)."""
+        first = bisect.bisect_left(self.starts, (math.ceil(earliest.timestamp()),))
+        last = bisect.bisect_right(self.starts, (math.floor(latest.timestamp()), (math.inf,)))
+        duration, utc = self.duration, dt.UTC
+        slots = []
+        for seconds, practitioner_ids in self.starts[first:last]:
+            start = dt.datetime.fromtimestamp(seconds, utc)
+            slots.append(Slot(start, start + duration, practitioner_ids))
+        return slots
 
 
-# Part of every key, from the layout of Calendar and Slot: a release that changes them
-# never unpickles entries an older one stored.
+# Part of every key, from the layout of Calendar: a release that changes it never
+# unpickles entries an older one stored.
 FORMAT = layout_fingerprint(Calendar)
 
 
@@ -67,10 +99,17 @@ FORMAT = layout_fingerprint(Calendar)
 Computed = tuple[list[Slot], dt.datetime | None]
 
 
-def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> list[Slot]:
-    """The free times stored under ``name``, computed (for ``now``) if there are none
-    that are current. ``compute`` must cover every window a request within MAX_AGE of
-    ``now`` may ask for."""
+def shared(
+    name: tuple,
+    now: dt.datetime,
+    compute: Callable[[], Computed],
+    *,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+) -> list[Slot]:
+    """The free times stored under ``name`` that start between ``earliest`` and
+    ``latest``, computed (for ``now``) if there are none that are current. ``compute``
+    must cover every window a request within MAX_AGE of ``now`` may ask for."""
     key = f"booking:free-times:{FORMAT}:" + ":".join(str(part) for part in name)
     # One round trip for the version and the calendar.
     found = cache.get_many([SCHEDULE_VERSION.key, key])
@@ -82,7 +121,7 @@ def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> li
         and stored.version == version
         and stored.computed_at <= now < stored.valid_until
     ):
-        return stored.slots
+        return stored.slots(earliest, latest)
     if version is None:
         version = SCHEDULE_VERSION.current()
     slots, next_release = compute()
@@ -90,5 +129,5 @@ def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> li
     if next_release is not None:
         valid_until = min(valid_until, next_release)
     if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
-        cache.set(key, Calendar(version, now, valid_until, slots), MAX_AGE.total_seconds())
-    return slots
+        cache.set(key, Calendar.of(version, now, valid_until, slots), MAX_AGE.total_seconds())
+    return [slot for slot in slots if earliest <= slot.start <= latest]

@@ -96,8 +96,7 @@ def free_slots_for(
         )
 
     name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
-    slots = free_times.shared(name, now, whole_window)
-    return [slot for slot in slots if earliest <= slot.start <= latest]
+    return free_times.shared(name, now, whole_window, earliest=earliest, latest=latest)
 
 
 # Practitioner id -> weekday (Monday = 0) -> (from, until) wall-clock ranges.
