@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -377,23 +377,35 @@ def slot_choice_context(
     them: they may choose it again or move it.
     """
     tz = ClinicProfile.load().tzinfo
+    policy = BookingPolicy.load()
     holding = held if held is not None and held.is_held(now) else None
-    slots = services.free_slots_for(
+    offered = services.offered_times(
         treatment,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=earliest_date,
         ignore_appointment_id=holding.pk if holding else ignore_appointment_id,
     )
+    requested_day = request.GET.get("day")
+    held_start = holding.starts_at if holding else None
+    today = now.astimezone(tz).date()
     return {
-        "picker": time_picker.picker(
-            slots,
+        "time_list": time_picker.shared_time_list(
+            offered,
             tz,
-            requested_day=request.GET.get("day"),
-            held_start=holding.starts_at if holding else None,
+            requested_day=requested_day,
+            held_start=held_start,
+            days_offered=(today, today + dt.timedelta(days=policy.horizon_days + 1)),
+        ),
+        # The same times as objects, made only if something asks (tests do; the page
+        # prints the time list).
+        "picker": SimpleLazyObject(
+            lambda: time_picker.picker(
+                offered.slots, tz, requested_day=requested_day, held_start=held_start
+            )
         ),
         "form": form or SlotForm(),
         "held": held,
-        "policy": BookingPolicy.load(),
+        "policy": policy,
         "clinic_tz": tz,
     }
