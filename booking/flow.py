@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking import services, time_picker
+from booking.blank_questionnaire import blank_questionnaire, questions_for
 from booking.flow_state import BookingState, Context
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
 from booking.models import (
@@ -107,9 +108,12 @@ class ScreeningStep(Step):
         return ctx.screening is not None
 
     def questions(self, ctx) -> list[ScreeningQuestion]:
-        return list(ScreeningQuestion.objects.for_treatment(ctx.treatment).select_related("parent"))
+        return questions_for(ctx.treatment)
 
     def get(self, ctx):
+        if ctx.screening is None:
+            # Nothing answered yet: the questions as every new patient sees them, shared.
+            return self.render(ctx, {"blank_questionnaire": blank_questionnaire(ctx.treatment)})
         questions = self.questions(ctx)
         initial = {}
         if ctx.screening:
