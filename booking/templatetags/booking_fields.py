@@ -64,10 +64,10 @@ def field_group(field: BoundField) -> SafeString:
         if isinstance(widget, forms.RadioSelect):
             control = _radios(field, invalid)
         else:  # the three date fields (booking.forms.DatePartsWidget)
-            attrs = {"class": f"form-control{invalid}"}
+            parts: dict[str, str | bool] = {"class": f"form-control{invalid}"}
             if errors:
-                attrs["aria-invalid"] = "true"
-            control = field.as_widget(attrs=attrs)
+                parts["aria-invalid"] = "true"
+            control = field.as_widget(attrs=parts)
         return format_html(
             '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}'
             "</legend>{}{}{}</fieldset></div>",
@@ -79,7 +79,7 @@ def field_group(field: BoundField) -> SafeString:
             hint,
         )
 
-    attrs = {}
+    attrs: dict[str, str | bool] = {}
     if described_by:
         attrs["aria-describedby"] = described_by
     if errors:
