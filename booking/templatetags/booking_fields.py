@@ -14,6 +14,7 @@ except the radios, which are written here (two per question, 60 on the screening
 
 from django import forms, template
 from django.forms import BoundField
+from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -96,17 +97,41 @@ def field_group(field: BoundField) -> SafeString:
             error,
             hint,
         )
-    attrs["class"] = (
-        f"{'form-select' if isinstance(widget, forms.Select) else 'form-control'}{invalid}"
-    )
+    if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
+        attrs["class"] = f"form-select{invalid}"
+        control = _select(field, attrs)
+    else:
+        attrs["class"] = f"form-control{invalid}"
+        control = field.as_widget(attrs=attrs)
     return format_html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
         field.auto_id,
         field.auto_id,
         label,
-        field.as_widget(attrs=attrs),
+        control,
         error,
         hint,
+    )
+
+
+def _select(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
+    """A list of choices (Django's select template includes one template per option)."""
+    if field.field.required:
+        attrs["required"] = True
+    chosen = field.value()
+    chosen = "" if chosen is None else str(chosen)
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        field.html_name,
+        flatatt({**field.field.widget.attrs, **attrs, "id": field.auto_id}),
+        format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if str(value) == chosen else "", text)
+                for value, text in field.field.choices
+            ),
+        ),
     )
 
 
