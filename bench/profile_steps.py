@@ -189,6 +189,7 @@ def measure_all(args) -> Timer:
         return confirmations.pop().post("/en/book/review/")
 
     timer.measure("review POST", confirm, repeat=len(confirmations) - 2, expect=(302,))
+    timer.measure("baseline (again)", lambda: anonymous.get("/bench/baseline/"))
     return timer
 
 
@@ -199,9 +200,12 @@ def report(args, timer: Timer) -> None:
         f"{args.repeat} GETs, load average {os.getloadavg()[0]:.1f})"
     )
     run.say()
-    base = timer.rows[0][1]
+    # The quieter of the two baseline rows (first and last): a busy moment makes no page
+    # look cheaper than it is.
+    base = min(ms for name, ms, _alongside, _queries in timer.rows if name.startswith("baseline"))
     run.say(
-        "× baseline: the page's median over the baseline's (first row, measured alone). "
+        f"× baseline: the page's median over the baseline's, {base:.2f} ms (the lower median "
+        "of the first and last rows). "
         "Each request of a page also follows one of the baseline's: the last column is the "
         "median of those, a sign of how busy the machine was (a heavy page also slows the "
         "baseline request after it, through garbage collection and the CPU's caches)."
@@ -215,7 +219,7 @@ def report(args, timer: Timer) -> None:
             budget = f"≤ {GET_BUDGET:g}× {'PASS' if ratio <= GET_BUDGET else 'FAIL'}"
         elif name.endswith("POST"):
             budget = f"≤ {POST_BUDGET:g}× {'PASS' if ratio <= POST_BUDGET else 'FAIL'}"
-        elif name == "baseline":
+        elif name.startswith("baseline"):
             budget = ""
         else:
             share = base / ms
