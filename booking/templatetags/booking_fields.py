@@ -97,9 +97,12 @@ def field_group(field: BoundField) -> SafeString:
             error,
             hint,
         )
-    if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
+    if isinstance(field.field, forms.ModelChoiceField) and type(widget) is forms.Select:
         attrs["class"] = f"form-select{invalid}"
-        control = _select(field, attrs)
+        control = _select(field, field.field, attrs)
+    elif isinstance(widget, forms.Select):
+        attrs["class"] = f"form-select{invalid}"
+        control = field.as_widget(attrs=attrs)
     else:
         attrs["class"] = f"form-control{invalid}"
         control = field.as_widget(attrs=attrs)
@@ -114,8 +117,11 @@ def field_group(field: BoundField) -> SafeString:
     )
 
 
-def _select(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
-    """A list of choices (Django's select template includes one template per option)."""
+def _select(
+    field: BoundField, choice: forms.ModelChoiceField, attrs: dict[str, str | bool]
+) -> SafeString:
+    """A list of rows to choose from (Django's select template includes one template per
+    option). A model's rows are never grouped, so the options are a flat list."""
     if field.field.required:
         attrs["required"] = True
     chosen = field.value()
@@ -129,7 +135,7 @@ def _select(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
             '<option value="{}"{}>{}</option>',
             (
                 (value, mark_safe(" selected") if str(value) == chosen else "", text)
-                for value, text in field.field.choices
+                for value, text in choice.iterator(choice)
             ),
         ),
     )
