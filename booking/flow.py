@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking import services, time_picker
+from booking.blank_questionnaire import blank_questionnaire, questions_for
 from booking.flow_state import BookingState, Context
 from booking.forms import DetailsForm, ScreeningForm, SlotForm, TreatmentChoiceForm
 from booking.models import (
@@ -107,9 +108,12 @@ class ScreeningStep(Step):
         return ctx.screening is not None
 
     def questions(self, ctx) -> list[ScreeningQuestion]:
-        return list(ScreeningQuestion.objects.for_treatment(ctx.treatment).select_related("parent"))
+        return questions_for(ctx.treatment)
 
     def get(self, ctx):
+        if ctx.screening is None:
+            # Nothing answered yet: the questions as every new patient sees them, shared.
+            return self.render(ctx, {"blank_questionnaire": blank_questionnaire(ctx.treatment)})
         questions = self.questions(ctx)
         initial = {}
         if ctx.screening:
@@ -377,23 +381,35 @@ def slot_choice_context(
     them: they may choose it again or move it.
     """
     tz = ClinicProfile.load().tzinfo
+    policy = BookingPolicy.load()
     holding = held if held is not None and held.is_held(now) else None
-    slots = services.free_slots_for(
+    offered = services.offered_times(
         treatment,
         practitioner_id=practitioner_id,
         now=now,
         earliest_date=earliest_date,
         ignore_appointment_id=holding.pk if holding else ignore_appointment_id,
     )
+    requested_day = request.GET.get("day")
+    held_start = holding.starts_at if holding else None
+    today = now.astimezone(tz).date()
     return {
-        "picker": time_picker.picker(
-            slots,
+        "time_list": time_picker.shared_time_list(
+            offered,
             tz,
-            requested_day=request.GET.get("day"),
-            held_start=holding.starts_at if holding else None,
+            requested_day=requested_day,
+            held_start=held_start,
+            days_offered=(today, today + dt.timedelta(days=policy.horizon_days + 1)),
+        ),
+        # The same times as objects, made only if something asks (tests do; the page
+        # prints the time list).
+        "picker": SimpleLazyObject(
+            lambda: time_picker.picker(
+                offered.slots, tz, requested_day=requested_day, held_start=held_start
+            )
         ),
         "form": form or SlotForm(),
         "held": held,
-        "policy": BookingPolicy.load(),
+        "policy": policy,
         "clinic_tz": tz,
     }

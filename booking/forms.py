@@ -2,12 +2,13 @@ import datetime as dt
 import re
 
 from django import forms
+from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,6 @@ class DatePartsWidget(forms.MultiWidget):
     the hint. The month is a list of names, so 3/4 can never be read as 4 March.
     """
 
-    template_name = "booking/widgets/date_parts.html"
     parts = ("day", "month", "year")
 
     def __init__(self, attrs=None, *, autocomplete: str = ""):
@@ -140,6 +140,51 @@ class DatePartsWidget(forms.MultiWidget):
             subwidget["part"] = part
             subwidget["label"] = labels[part]
         return context
+
+    def _render(self, template_name, context, renderer=None):
+        """The markup of booking/widgets/date_parts.html, put together here: through the
+        templates (one per month in the list) a date cost more than the rest of its page."""
+        parts = []
+        for subwidget in context["widget"]["subwidgets"]:
+            attrs = flatatt(subwidget["attrs"])
+            if subwidget["part"] == "month":
+                control = format_html(
+                    '<select name="{}"{}>{}</select>',
+                    subwidget["name"],
+                    attrs,
+                    format_html_join(
+                        "",
+                        '<option value="{}"{}>{}</option>',
+                        (
+                            (
+                                option["value"],
+                                mark_safe(" selected") if option["selected"] else "",
+                                option["label"],
+                            )
+                            for _group, options, _index in subwidget["optgroups"]
+                            for option in options
+                        ),
+                    ),
+                )
+            else:
+                value = subwidget["value"]
+                control = format_html(
+                    '<input type="text" name="{}"{}{}>',
+                    subwidget["name"],
+                    format_html(' value="{}"', value) if value not in (None, "") else "",
+                    attrs,
+                )
+            parts.append(
+                format_html(
+                    '<div class="date-part date-part--{}"><label class="form-label" for="{}">'
+                    "{}</label>{}</div>",
+                    subwidget["part"],
+                    subwidget["attrs"].get("id", ""),
+                    subwidget["label"],
+                    control,
+                )
+            )
+        return format_html('<div class="date-parts">{}</div>', mark_safe("".join(parts)))
 
 
 class DatePartsField(forms.MultiValueField):

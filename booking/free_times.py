@@ -21,7 +21,10 @@ told kindly and chooses again. While Redis is unavailable each request works the
 times out afresh and nothing is stored (clinic/redis_cache.py).
 """
 
+import bisect
 import datetime as dt
+import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,16 +53,68 @@ MAX_AGE = dt.timedelta(minutes=5)
 schedule_changed = SCHEDULE_VERSION.bump
 
 
+# Each free start as (seconds since the epoch, the practitioners free then), in order:
+# plain tuples unpickle many times faster than Slot objects with aware datetimes
+# (~1,200 starts in a 60-day calendar).
+Starts = tuple[tuple[int, tuple[int, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Calendar:
     version: int
     computed_at: dt.datetime
     valid_until: dt.datetime
-    slots: list[Slot]
+    starts: Starts
+    duration: dt.timedelta  # of the treatment: every slot's end is its start plus this
+
+    @classmethod
+    def of(
+        cls, version: int, now: dt.datetime, valid_until: dt.datetime, slots: list[Slot]
+    ) -> "Calendar":
+        return cls(
+            version,
+            now,
+            valid_until,
+            tuple((int(slot.start.timestamp()), slot.practitioner_ids) for slot in slots),
+            slots[0].end - slots[0].start if slots else dt.timedelta(0),
+        )
+
+    def between(self, earliest: dt.datetime, latest: dt.datetime) -> tuple[int, int]:
+        """The slice of ``starts`` between ``earliest`` and ``latest`` (both included)."""
+        first = bisect.bisect_left(self.starts, (math.ceil(earliest.timestamp()),))
+        last = bisect.bisect_right(self.starts, (math.floor(latest.timestamp()), (math.inf,)))
+        return first, last
+
+    def slots(self, first: int, last: int) -> list[Slot]:
+        duration, utc = self.duration, dt.UTC
+        slots = []
+        for seconds, practitioner_ids in self.starts[first:last]:
+            start = dt.datetime.fromtimestamp(seconds, utc)
+            slots.append(Slot(start, start + duration, practitioner_ids))
+        return slots
 
 
-# Part of every key, from the layout of Calendar and Slot: a release that changes them
-# never unpickles entries an older one stored.
+class Offered:
+    """The free times one request may book, and a key that names exactly them.
+
+    ``key`` is the same for every request that is offered the same times from the same
+    stored calendar (its name, version and moment, and the slice of it), so what is
+    worked out from them (the time picker's HTML, booking/time_picker.py) can be shared
+    under it; None when the calendar is not stored (the cache is unavailable). The slots
+    themselves are made only when asked for.
+    """
+
+    def __init__(self, key: str | None, make: Callable[[], list[Slot]]):
+        self.key = key
+        self._make = make
+
+    @functools.cached_property
+    def slots(self) -> list[Slot]:
+        return self._make()
+
+
+# Part of every key, from the layout of Calendar: a release that changes it never
+# unpickles entries an older one stored.
 FORMAT = layout_fingerprint(Calendar)
 
 
@@ -67,28 +122,42 @@ FORMAT = layout_fingerprint(Calendar)
 Computed = tuple[list[Slot], dt.datetime | None]
 
 
-def shared(name: tuple, now: dt.datetime, compute: Callable[[], Computed]) -> list[Slot]:
-    """The free times stored under ``name``, computed (for ``now``) if there are none
-    that are current. ``compute`` must cover every window a request within MAX_AGE of
-    ``now`` may ask for."""
+def shared(
+    name: tuple,
+    now: dt.datetime,
+    compute: Callable[[], Computed],
+    *,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+) -> Offered:
+    """The free times stored under ``name`` that start between ``earliest`` and
+    ``latest``, computed (for ``now``) if there are none that are current. ``compute``
+    must cover every window a request within MAX_AGE of ``now`` may ask for."""
     key = f"booking:free-times:{FORMAT}:" + ":".join(str(part) for part in name)
     # One round trip for the version and the calendar.
     found = cache.get_many([SCHEDULE_VERSION.key, key])
     version = found.get(SCHEDULE_VERSION.key)
     stored = found.get(key)
-    if (
+    if not (
         version is not None
         and isinstance(stored, Calendar)
         and stored.version == version
         and stored.computed_at <= now < stored.valid_until
     ):
-        return stored.slots
-    if version is None:
-        version = SCHEDULE_VERSION.current()
-    slots, next_release = compute()
-    valid_until = now + MAX_AGE
-    if next_release is not None:
-        valid_until = min(valid_until, next_release)
-    if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
-        cache.set(key, Calendar(version, now, valid_until, slots), MAX_AGE.total_seconds())
-    return slots
+        if version is None:
+            version = SCHEDULE_VERSION.current()
+        slots, next_release = compute()
+        if version is None:  # the cache is unavailable (clinic/redis_cache.py)
+            return Offered(None, lambda: [s for s in slots if earliest <= s.start <= latest])
+        valid_until = now + MAX_AGE
+        if next_release is not None:
+            valid_until = min(valid_until, next_release)
+        stored = Calendar.of(version, now, valid_until, slots)
+        cache.set(key, stored, MAX_AGE.total_seconds())
+    calendar = stored
+    first, last = calendar.between(earliest, latest)
+    moment = calendar.computed_at.timestamp()
+    return Offered(
+        f"{key}:{calendar.version}:{moment}:{first}:{last}",
+        lambda: calendar.slots(first, last),
+    )

@@ -13,12 +13,16 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.utils import formats, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from booking.availability import Slot, group_by_day
+from booking.free_times import MAX_AGE, Offered
+from clinic import clinic_time
+from clinic.cache_versions import layout_fingerprint
 from clinic.dates import localised_format
 
 
@@ -61,6 +65,92 @@ class Picker:
     def day_links(self) -> SafeString:
         """The `<li>` of every day, for the day list of the template."""
         return mark_safe("\n".join(day.link() for day in self.days))
+
+    def as_time_list(self, tz: ZoneInfo) -> "TimeList":
+        held = gettext("the time you are holding")
+        return TimeList(
+            zone=clinic_time.zone_label(tz, self.times[0].start) if self.times else "",
+            day_links=self.day_links(),
+            day=formats.date_format(self.chosen_day, localised_format("l j F Y"))
+            if self.chosen_day
+            else "",
+            times=format_html_join(
+                "\n",
+                '<li><button type="submit" name="start" value="{}" class="btn {}">{}'
+                '<span class="visually-hidden"> {}{}</span></button></li>',
+                (
+                    (
+                        time.value,
+                        "btn-primary" if time.held else "btn-outline-primary",
+                        time.label,
+                        self.chosen_day_label,
+                        f" ({held})" if time.held else "",
+                    )
+                    for time in self.times
+                ),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class TimeList:
+    """The picker as the page shows it (templates/booking/includes/time_picker.html), in
+    plain strings: the same for every patient offered the same times, on the same day,
+    in the same language, so it is stored and shared (``shared_time_list``). What is a
+    patient's own (the CSRF token, a form's errors, the address the form posts to) the
+    template puts around it."""
+
+    zone: str  # whose clock the times are on, in the season of the first
+    day_links: SafeString  # the `<li>` of every day
+    day: str  # the chosen day, "Tuesday 3 December 2026", for the legend
+    times: SafeString  # the `<li>` of each time's button
+
+
+# Part of every key, from TimeList's layout.
+FORMAT = layout_fingerprint(TimeList)
+
+
+def shared_time_list(
+    offered: Offered,
+    tz: ZoneInfo,
+    *,
+    requested_day: str | None,
+    held_start: dt.datetime | None,
+    days_offered: tuple[dt.date, dt.date],
+) -> TimeList:
+    """The time list for these free times, made once for every patient offered exactly
+    them (``offered.key``) and shared for as long as their calendar is (MAX_AGE at most).
+
+    Its key names the day asked for only when it is a day that can be offered
+    (``days_offered``, first and last; any other goes to the first day, as ``picker``
+    does), so a request cannot fill the cache with days of its choosing. A patient
+    holding a time has a calendar of their own (``offered.key`` names it), so the held
+    time is never in a list another patient sees.
+    """
+    if requested_day is None:
+        day = f"held-{held_start.isoformat()}" if held_start is not None else ""
+    else:
+        try:
+            asked = dt.date.fromisoformat(requested_day)
+        except ValueError:
+            asked = None
+        first, last = days_offered
+        day = asked.isoformat() if asked and first <= asked <= last else "other"
+
+    def make() -> TimeList:
+        return picker(
+            offered.slots, tz, requested_day=requested_day, held_start=held_start
+        ).as_time_list(tz)
+
+    if offered.key is None:
+        return make()
+    key = f"booking:time-list:{FORMAT}:{offered.key}:{translation.get_language()}:{day}"
+    found = cache.get(key)
+    if isinstance(found, TimeList):
+        return found
+    time_list = make()
+    cache.set(key, time_list, MAX_AGE.total_seconds())
+    return time_list
 
 
 @functools.lru_cache(maxsize=4096)

@@ -79,6 +79,7 @@ from booking.services.slots import (
     booking_opens_on,
     booking_window,
     free_slots_for,
+    offered_times,
     practitioners_free_at,
 )
 from booking.services.staff import (
@@ -124,6 +125,7 @@ __all__ = [
     "erase_patient",
     "export_patient_data",
     "free_slots_for",
+    "offered_times",
     "hash_session_key",
     "hold_slot",
     "is_taken",

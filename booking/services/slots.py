@@ -71,20 +71,41 @@ def free_slots_for(
     still offered?), read afresh from the database: the check before a hold, and the
     gate at confirmation (with `offered_at`, see ``booking_window``).
     """
+    if only_start is None:
+        return offered_times(
+            treatment,
+            practitioner_id=practitioner_id,
+            now=now,
+            earliest_date=earliest_date,
+            ignore_appointment_id=ignore_appointment_id,
+        ).slots
     policy = BookingPolicy.load()
     tz = ClinicProfile.load().tzinfo
-    earliest, latest = booking_window(
-        policy, now, earliest_date, tz, offered_at=offered_at if only_start else None
-    )
-    if only_start is not None:
-        earliest, latest = max(earliest, only_start), min(latest, only_start)
+    earliest, latest = booking_window(policy, now, earliest_date, tz, offered_at=offered_at)
+    earliest, latest = max(earliest, only_start), min(latest, only_start)
     if earliest > latest:
         return []
-    if only_start is not None:
-        slots, _ = _compute_free_slots(
-            treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
-        )
-        return slots
+    slots, _ = _compute_free_slots(
+        treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
+    )
+    return slots
+
+
+def offered_times(
+    treatment: Treatment,
+    *,
+    practitioner_id: int | None,
+    now: dt.datetime,
+    earliest_date: dt.date | None = None,
+    ignore_appointment_id: int | None = None,
+) -> free_times.Offered:
+    """The free times offered now, from the shared calendar, with the key that names
+    them (``free_times.Offered``)."""
+    policy = BookingPolicy.load()
+    tz = ClinicProfile.load().tzinfo
+    earliest, latest = booking_window(policy, now, earliest_date, tz)
+    if earliest > latest:
+        return free_times.Offered(None, list)
 
     def whole_window() -> free_times.Computed:
         # From the notice of `now` to a horizon later than any request within the
@@ -96,8 +117,7 @@ def free_slots_for(
         )
 
     name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
-    slots = free_times.shared(name, now, whole_window)
-    return [slot for slot in slots if earliest <= slot.start <= latest]
+    return free_times.shared(name, now, whole_window, earliest=earliest, latest=latest)
 
 
 # Practitioner id -> weekday (Monday = 0) -> (from, until) wall-clock ranges.

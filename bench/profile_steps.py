@@ -1,0 +1,263 @@
+"""Every booking step and the public pages, measured in this process against the baseline.
+
+    .venv/bin/python bench/profile_steps.py [--db sqlite|postgres] [--appointments 5000]
+                                            [--repeat 200] [--profile "screening GET"]
+
+No gunicorn and no wrk: each page is requested many times through Django's test client
+(the whole middleware stack, production settings, a private redis-server as the cache)
+and the median is compared with the median of the trivial view `/bench/baseline/`
+measured the same way in the same run, so the ratios hold on a busy machine too. For
+each step: GET and POST median ms, the ratio to the baseline's median, and the SQL
+queries of one request (counted with CaptureQueriesContext). The budgets of issue 13:
+a step's GET ≤ 3× the baseline, its POST ≤ 5×; public pages (served from the page
+cache) are reported as baseline/page, the share of the baseline's throughput one
+request at a time.
+
+``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row.
+
+The database is a fresh SQLite file under bench/.work-profile/ (or the PostgreSQL
+database `clinic_bench_profile`), seeded by bench/seed.py with `--appointments` rows
+(the next 90 days are about half booked whatever the number).
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import run  # noqa: E402  (the benchmark's environment and helpers)
+
+WORK = ROOT / "bench" / ".work-profile"
+PG_NAME = "clinic_bench_profile"
+GET_BUDGET, POST_BUDGET = 3.0, 5.0
+
+
+def environment(args) -> dict:
+    env = run.bench_env(args, args.redis_url)
+    if args.db == "postgres":
+        env["DATABASE_URL"] = f"postgres://postgres@{run.HOST}:5432/{PG_NAME}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+    env.update(STATIC_ROOT=str(WORK / "static"), MEDIA_ROOT=str(WORK / "media"))
+    return env
+
+
+def fresh_database(args) -> None:
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True)
+    if args.db == "postgres":
+        import psycopg
+
+        with psycopg.connect(
+            host=run.HOST, port=5432, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_NAME}")
+
+
+class Timer:
+    """Runs one request many times; the median ms, and the queries of one of them."""
+
+    def __init__(self, repeat: int, profile: str | None):
+        self.repeat = repeat
+        self.profile = profile
+        # (name, median ms, the baseline's median ms measured alongside, SQL queries)
+        self.rows: list[tuple[str, float, float, int]] = []
+        self.profiles: dict[str, str] = {}
+        self.baseline = None  # the request of the baseline view, set by the first row
+
+    def measure(self, name: str, request, *, repeat: int | None = None, expect=(200, 302)):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        response = request()  # warm: the caches as a running server has them
+        assert response.status_code in expect, (name, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        assert response.status_code in expect, (name, response.status_code)
+        count = len(queries)  # now: the next request_started empties the log
+        if self.baseline is None:
+            self.baseline = request
+        # Each request of the page right after one of the baseline's, so a machine that
+        # gets busier or quieter during the run moves both alike.
+        times, baseline_times = [], []
+        for _ in range(repeat or self.repeat):
+            began = time.perf_counter()
+            self.baseline()
+            between = time.perf_counter()
+            request()
+            ended = time.perf_counter()
+            baseline_times.append((between - began) * 1000)
+            times.append((ended - between) * 1000)
+        self.rows.append((name, statistics.median(times), statistics.median(baseline_times), count))
+        if self.profile == name:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(repeat or self.repeat):
+                request()
+            profiler.disable()
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
+            self.profiles[name] = out.getvalue()
+        return response
+
+
+def booking_client(treatment, answers):
+    from django.test import Client
+
+    client = Client(SERVER_NAME=run.HOST)
+    client.get(f"/en/book/?treatment={treatment.slug}")
+    return client
+
+
+def first_start(page: str) -> str:
+    import re
+
+    match = re.search(r'name="start" value="([^"]+)"', page)
+    assert match, "the time step offered no time"
+    return match.group(1)
+
+
+DETAILS = {
+    "name": "Bench Patient",
+    "email": "bench.patient@example.invalid",
+    "phone": "+1 619 555 0100",
+    "consent_treatment": "on",
+    "consent_privacy": "on",
+    "privacy_notice": "1",
+}
+
+
+def measure_all(args) -> Timer:
+    from django.test import Client
+
+    from treatments.models import Treatment
+
+    timer = Timer(args.repeat, args.profile)
+    treatment = Treatment.objects.get(slug=run.TREATMENT_SLUG)
+    answers = run.screening_answers(treatment)
+    # One client (its handler loads the middleware once); public pages set no cookie.
+    anonymous = Client(SERVER_NAME=run.HOST)
+    timer.measure("baseline", lambda: anonymous.get("/bench/baseline/"))
+    timer.measure("home", lambda: anonymous.get("/en/"))
+    timer.measure("treatment page", lambda: anonymous.get(f"/en/treatments/{run.TREATMENT_SLUG}/"))
+    posts = max(args.repeat // 4, 10)
+
+    patient = booking_client(treatment, answers)
+    timer.measure("treatment GET", lambda: patient.get("/en/book/treatment/"))
+    choice = {"treatment": treatment.pk, "practitioner": ""}
+    timer.measure(
+        "treatment POST", lambda: patient.post("/en/book/treatment/", choice), repeat=posts
+    )
+    timer.measure("screening GET", lambda: patient.get("/en/book/screening/"))
+    timer.measure(
+        "screening POST", lambda: patient.post("/en/book/screening/", answers), repeat=posts
+    )
+    timer.measure("time GET", lambda: patient.get("/en/book/time/"))
+    # Each hold writes an appointment, which changes the schedule: hold the same time again.
+    start = {"start": first_start(patient.get("/en/book/time/").content.decode())}
+    timer.measure("time POST", lambda: patient.post("/en/book/time/", start), repeat=posts)
+    timer.measure("time GET (holding a time)", lambda: patient.get("/en/book/time/"))
+    timer.measure("details GET", lambda: patient.get("/en/book/details/"))
+    timer.measure("details POST", lambda: patient.post("/en/book/details/", DETAILS), repeat=posts)
+    timer.measure("review GET", lambda: patient.get("/en/book/review/"))
+
+    # Confirming ends a booking: a new patient (all steps done) for each confirmation.
+    confirmations = []
+    for _ in range(max(posts // 4, 5) + 1):
+        other = booking_client(treatment, answers)
+        other.post("/en/book/treatment/", choice)
+        other.post("/en/book/screening/", answers)
+        page = other.get("/en/book/time/").content.decode()
+        other.post("/en/book/time/", {"start": first_start(page)})
+        other.post("/en/book/details/", DETAILS)
+        confirmations.append(other)
+
+    def confirm():
+        return confirmations.pop().post("/en/book/review/")
+
+    timer.measure("review POST", confirm, repeat=len(confirmations) - 2, expect=(302,))
+    timer.measure("baseline (again)", lambda: anonymous.get("/bench/baseline/"))
+    return timer
+
+
+def report(args, timer: Timer) -> None:
+    run.say()
+    run.say(
+        f"## In-process ({args.db}, {args.appointments} appointments, median of "
+        f"{args.repeat} GETs, load average {os.getloadavg()[0]:.1f})"
+    )
+    run.say()
+    # The quieter of the two baseline rows (first and last): a busy moment makes no page
+    # look cheaper than it is.
+    base = min(ms for name, ms, _alongside, _queries in timer.rows if name.startswith("baseline"))
+    run.say(
+        f"× baseline: the page's median over the baseline's, {base:.2f} ms (the lower median "
+        "of the first and last rows). "
+        "Each request of a page also follows one of the baseline's: the last column is the "
+        "median of those, a sign of how busy the machine was (a heavy page also slows the "
+        "baseline request after it, through garbage collection and the CPU's caches)."
+    )
+    run.say()
+    run.say("| page | median ms | × baseline | budget | SQL queries | baseline alongside ms |")
+    run.say("|---|---:|---:|---|---:|---:|")
+    for name, ms, alongside, queries in timer.rows:
+        ratio = ms / base
+        if name.endswith("GET") or "GET (" in name:
+            budget = f"≤ {GET_BUDGET:g}× {'PASS' if ratio <= GET_BUDGET else 'FAIL'}"
+        elif name.endswith("POST"):
+            budget = f"≤ {POST_BUDGET:g}× {'PASS' if ratio <= POST_BUDGET else 'FAIL'}"
+        elif name.startswith("baseline"):
+            budget = ""
+        else:
+            share = base / ms
+            budget = f"{share:.0%} of baseline req/s (≥ 85%) {'PASS' if share >= 0.85 else 'FAIL'}"
+        run.say(f"| {name} | {ms:.2f} | {ratio:.1f} | {budget} | {queries} | {alongside:.2f} |")
+    run.say()
+    for name, text in timer.profiles.items():
+        run.say(f"## cProfile: {name} ({args.repeat} requests)")
+        run.say(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="sqlite")
+    parser.add_argument("--appointments", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=200, help="requests per GET measured")
+    parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')
+    args = parser.parse_args()
+    redis = run.start_private_redis(args)
+    try:
+        env = environment(args)
+        fresh_database(args)
+        run.django_setup(env)
+        run.flush_cache()
+        run.log("migrate")
+        run.manage("migrate", "--no-input", "-v", "0")
+        run.log(f"seed {args.appointments} appointments")
+        from bench import seed
+
+        seed.seed(args.appointments, out=io.StringIO())
+        run.log("collectstatic")
+        run.manage("collectstatic", "--no-input", "-v", "0")
+        run.log("measure")
+        report(args, measure_all(args))
+    finally:
+        redis.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
