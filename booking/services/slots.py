@@ -193,6 +193,7 @@ def _busy_times(
         Appointment.objects.occupying(now)
         .overlapping(start - dt.timedelta(days=1), end)
         .filter(practitioner__in=practitioner_ids)
+        .order_by()  # the arithmetic sorts them itself
     )
     if ignore_appointment_id:
         appointments = appointments.exclude(pk=ignore_appointment_id)
