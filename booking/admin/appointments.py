@@ -39,10 +39,11 @@ class AppointmentAdmin(AppointmentActions):
     ]
     list_display_links = ["reference"]
     list_filter = [StatusFilter, WhenFilter, HealthRecheckFilter, "practitioner", "treatment"]
-    # Year → month → day links in the clinic's time zone. Two queries (the first and
-    # last start, then the years/months/days that have appointments); the MIN/MAX is
-    # served by the starts_at index. "When" (today, tomorrow, this week, …) and the
-    # "Today's schedule" link are the quicker date tools (docs/performance.md).
+    # Year → month → day links in the clinic's time zone. The years are those from the
+    # first start to the last (one MIN/MAX served by the starts_at index; the change list
+    # template's tag, booking/templatetags/booking_admin.py), then Django's own levels.
+    # "When" (today, tomorrow, this week, …) and the "Today's schedule" link are the
+    # quicker date tools (docs/performance.md).
     date_hierarchy: ClassVar[str | None] = "starts_at"
     filterable_fields = {"starts_at", "practitioner", "treatment"}
     # Never any screening field here: search must not reveal who answered what.
