@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -21,6 +22,44 @@ from booking.admin.helpers import (
 )
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
 from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, RecheckResult
+
+
+class AppointmentList(ChangeList):
+    """The rows of the appointment book (and of the review queue) load what their columns,
+    filters and actions read, not every field: the treatments' and practitioners' texts,
+    the encrypted instructions and a dozen timestamps nobody sees were half the time of
+    the rows' query."""
+
+    not_listed = [
+        "instructions",
+        "ends_at",
+        "occupied_until",
+        "hold_expires_at",
+        "time_offered_at",
+        "confirmed_at",
+        "reminder_queued_at",
+        "aftercare_queued_at",
+        "recheck_queued_at",
+        "health_reconfirmed_at",
+        "manage_key",
+        "session_key_hash",
+        "client_ip",
+        "patient_phone",
+        *(
+            f"treatment__{name}{suffix}"
+            for name in ("summary", "hero_image_alt", "visit_instructions", "seo_description")
+            for suffix in ("", "_es", "_en")
+        ),
+        "treatment__hero_image",
+        "treatment__hero_renditions",
+        "treatment__price_from",
+        "practitioner__bio",
+        "practitioner__bio_es",
+        "practitioner__bio_en",
+    ]
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.not_listed)
 
 
 @admin.register(Appointment)
@@ -85,6 +124,9 @@ class AppointmentAdmin(AppointmentActions):
 
     class Media:
         css = {"all": ["booking/admin.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return AppointmentList
 
     # Columns and fields -----------------------------------------------------------------
 
