@@ -491,7 +491,7 @@ def sequential_p50(port: int, path: str, requests: int) -> float:
     return statistics.median(times)
 
 
-def test_client(target: Target):
+def django_client(target: Target):
     from django.test import Client
 
     extra = {f"HTTP_{name.upper().replace('-', '_')}": v for name, v in target.headers.items()}
@@ -507,7 +507,7 @@ def count_queries(target: Target) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = test_client(target)
+    client = django_client(target)
     client.get(target.path)  # warm the caches, as the server is after its first request
     with CaptureQueriesContext(connection) as queries:
         response = client.get(target.path)
@@ -524,7 +524,7 @@ def measure_cold_time_step(target: Target, runs: int = 5) -> None:
 
     from booking import free_times
 
-    client = test_client(target)
+    client = django_client(target)
     client.get(target.path)
     times = []
     for _ in range(runs):
@@ -1004,7 +1004,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--time-budget",
         type=int,
-        default=480,
+        default=600,
         help="skip growth sizes that would not finish within this many seconds in all",
     )
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even when a budget fails")
