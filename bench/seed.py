@@ -551,6 +551,8 @@ class Seeder:
                     "",
                     created,
                     created if confirmed else None,
+                    "",
+                    "",
                 )
             )
             for position in range(3):
@@ -642,6 +644,8 @@ APPOINTMENT_COLUMNS = (
     "session_key_hash",
     "created_at",
     "confirmed_at",
+    "desk_note",
+    "clinical_note",
 )
 ANSWER_COLUMNS = (
     "screening_id",

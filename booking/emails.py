@@ -45,6 +45,7 @@ from django_tasks import task
 from booking.calendar import appointment_ics
 from booking.models import (
     PLANNED_STATUSES,
+    Actor,
     Appointment,
     EmailKind,
     PatientEmail,
@@ -85,6 +86,8 @@ STILL_TRUE_WHEN: dict[str, set[Status]] = {
     EmailKind.REMINDER: {Status.CONFIRMED},
     EmailKind.AFTERCARE: {Status.CONFIRMED, Status.COMPLETED},
     EmailKind.RECHECK: set(PLANNED_STATUSES),
+    # The front desk held a time for the patient to answer the questions through a link.
+    EmailKind.HEALTH_QUESTIONS: {Status.HELD},
 }
 # Emails about a visit still to come: not worth sending once it has started.
 BEFORE_THE_VISIT_KINDS = {EmailKind.REMINDER, EmailKind.RECHECK}
@@ -195,6 +198,10 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         "ends_time": formats.date_format(timezone.localtime(appointment.ends_at, tz), "H:i"),
         "manage_url": manage_url(appointment, token=token),
         "recheck_url": manage_url(appointment, token=token, page="booking:manage_recheck"),
+        "questions_url": manage_url(appointment, token=token, page="booking:answer_questions"),
+        "held_until": time_label(appointment.hold_expires_at, tz)
+        if appointment.hold_expires_at
+        else "",
         # What the re-check before the visit led to (never an answer, nor which one).
         "recheck_cancelled": appointment.health_recheck == RecheckResult.BLOCKED,
         "recheck_review": appointment.health_recheck
@@ -209,6 +216,8 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
             line.strip() for line in treatment.visit_instructions.splitlines() if line.strip()
         ],
     }
+    if kind in REASON_GIVEN_IN:
+        context["reason"] = reason_for_patient(appointment, REASON_GIVEN_IN[kind])
     if kind == EmailKind.AFTERCARE:
         section = treatment.sections.filter(kind=SectionKind.AFTERCARE).first()
         context["aftercare_text"] = section.body if section else ""
@@ -216,6 +225,19 @@ def email_context(appointment: Appointment, kind: str, now: dt.datetime) -> dict
         if treatment.is_published:
             context["treatment_url"] = settings.SITE_URL + treatment.get_absolute_url()
     return context
+
+
+# The history line whose staff reason a cancellation or a decline email may give.
+REASON_GIVEN_IN: dict[str, str] = {EmailKind.CANCELLED: "cancelled", EmailKind.DECLINED: "declined"}
+
+
+def reason_for_patient(appointment: Appointment, action: str) -> str:
+    """Staff's reason for this change, when they chose to show it to the patient ("" when
+    not): written by staff for the patient, never the screening's answers."""
+    change = (
+        appointment.changes.filter(action=action, actor=Actor.STAFF).order_by("-at", "-id").first()
+    )
+    return change.reason if change is not None and change.reason_shown_to_patient else ""
 
 
 def build_message(email: PatientEmail, now: dt.datetime) -> EmailMultiAlternatives:
@@ -251,6 +273,8 @@ def _is_still_true(email: PatientEmail, now: dt.datetime) -> bool:
     appointment = email.appointment
     if appointment.status not in STILL_TRUE_WHEN[email.kind]:
         return False
+    if email.kind == EmailKind.HEALTH_QUESTIONS and not appointment.is_held(now):
+        return False  # the time is no longer kept for the patient's answers
     return not (email.kind in BEFORE_THE_VISIT_KINDS and appointment.starts_at <= now)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
         views.manage_recheck_questions,
         name="manage_recheck_questions",
     ),
+    path("manage/<str:token>/questions/", views.answer_questions, name="answer_questions"),
     path("manage/<str:token>/calendar.ics", views.manage_calendar, name="manage_calendar"),
     path("<slug:step>/", views.step, name="step"),
 ]

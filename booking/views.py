@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from booking import flow, services
+from booking.desk_forms import LinkAnswersForm
 from booking.flow import first_incomplete, progress, slot_choice_context, step_by_identifier
 from booking.flow_state import BookingState, Context
 from booking.forms import DataRequestForm, RecheckForm, SlotForm
 from booking.models import Appointment, DataRequestKind, RecheckResult, ScreeningQuestion
+from booking.services import desk_booking
 from booking.tokens import InvalidLink, appointment_from_token, make_manage_token
 from clinic.dates import localised_format
 from treatments.models import Treatment
@@ -318,3 +320,46 @@ def manage_calendar(request, appointment: Appointment, token: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{appointment.reference}.ics"'
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("booking")
+@with_manage_link
+def answer_questions(request, appointment: Appointment, token: str):
+    """The front desk held this time and emailed the link: the patient answers the same
+    questions with the same consents as online, then the same gate confirms it, makes it
+    a request, or (answers that block) lets the time go (``services.desk_booking``)."""
+    now = timezone.now()
+    template = "booking/answer_questions.html"
+    context: dict = {"appointment": appointment, "token": token}
+    if not appointment.is_held(now) or appointment.screening_id:
+        if appointment.is_planned:
+            return redirect("booking:manage", token=token)
+        return render(request, template, context | {"closed": True}, status=410)
+    questions = list(
+        ScreeningQuestion.objects.for_treatment(appointment.treatment).select_related("parent")
+    )
+    form = LinkAnswersForm(request.POST if request.method == "POST" else None, questions=questions)
+    context["form"] = form
+    if request.method != "POST":
+        return render(request, template, context)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        booked, assessment = desk_booking.answer_held_time(
+            appointment.pk,
+            questions=questions,
+            answers=form.answers(),
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            consents=form.consents(),
+            now=now,
+        )
+    except services.BookingError as error:
+        return render(
+            request, template, context | {"closed": True, "error": str(error)}, status=409
+        )
+    if booked is None:
+        # Shown once, here: the reasons come from the answers, which are not kept.
+        return render(request, template, context | {"assessment": assessment}, status=409)
+    return redirect("booking:manage", token=token)

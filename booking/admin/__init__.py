@@ -11,6 +11,10 @@ Least privilege (groups from migration 0005):
   part of a change message (the history page), and the Screening and ScreeningAnswer
   models are not registered at all, so no admin URL reaches them directly.
 - Approving and declining need ``booking.review_appointment`` (clinicians).
+- Booking a caller (the appointment's "add" page, ``desk_booking.py``) needs
+  ``booking.change_appointment`` (Reception and above); it goes through the same
+  services as online booking, never a model form. The answers typed there are never
+  shown back after saving.
 
 One module per page (as pretix splits its control views); importing this package, as
 Django's admin autodiscovery does, registers them all.

@@ -1,5 +1,10 @@
-"""The appointment book's actions. A status changes only through these, each through a
-service that re-checks what it must and records who did it."""
+"""The appointment book's list actions. A status changes only through these and the
+buttons on the appointment's own page (``appointment_changes.py``), each through a service
+that re-checks what it must and records who did it.
+
+Cancel and decline are not list actions: each needs its own reason (kept in the
+history, shown to that patient if staff choose) and a confirmation, so they are made
+from the appointment's page, one patient at a time."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -21,8 +26,6 @@ class AppointmentActions(admin.ModelAdmin):
     # from which statuses it is possible.
     action_transitions = {
         "approve": Transition.APPROVE,
-        "decline": Transition.DECLINE,
-        "cancel": Transition.CANCEL,
         "mark_completed": Transition.COMPLETE,
         "mark_no_show": Transition.NO_SHOW,
     }
@@ -85,23 +88,10 @@ class AppointmentActions(admin.ModelAdmin):
             request, queryset, services.approve_request, gettext("Approved"), gettext("approve")
         )
 
-    @admin.action(description=_("Decline the selected requests"), permissions=["review"])
-    def decline(self, request, queryset):
-        self._run(
-            request, queryset, services.decline_request, gettext("Declined"), gettext("decline")
-        )
-
-    @admin.action(description=_("Cancel the selected appointments"), permissions=["change"])
-    def cancel(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            services.cancel_appointment,
-            gettext("Cancelled"),
-            gettext("cancel"),
-        )
-
-    @admin.action(description=_("Mark the selected as completed"), permissions=["change"])
+    @admin.action(
+        description=_("Mark the selected as completed (visits that have started)"),
+        permissions=["change"],
+    )
     def mark_completed(self, request, queryset):
         self._run(
             request,
@@ -111,7 +101,10 @@ class AppointmentActions(admin.ModelAdmin):
             gettext("mark as completed"),
         )
 
-    @admin.action(description=_("Mark the selected as no-show"), permissions=["change"])
+    @admin.action(
+        description=_("Mark the selected as no-show (visits that have started)"),
+        permissions=["change"],
+    )
     def mark_no_show(self, request, queryset):
         self._run(
             request,

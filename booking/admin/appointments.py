@@ -5,12 +5,16 @@ from typing import ClassVar
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.admin.actions import AppointmentActions
+from booking.admin.appointment_changes import AppointmentChangeViews
+from booking.admin.calendar import DeskCalendar
+from booking.admin.desk_booking import desk_booking_view
 from booking.admin.filters import HealthRecheckFilter, StatusFilter, WhenFilter
 from booking.admin.helpers import (
     EMPTY,
@@ -21,17 +25,27 @@ from booking.admin.helpers import (
     status_badge,
 )
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
-from booking.models import AccessRecord, Actor, Appointment, AppointmentChange, RecheckResult
+from booking.models import (
+    CLINICAL_NOTE_CHANGED,
+    DESK_NOTE_CHANGED,
+    AccessRecord,
+    Actor,
+    Appointment,
+    AppointmentChange,
+    RecheckResult,
+)
 
 
 class AppointmentList(ChangeList):
     """The rows of the appointment book (and of the review queue) load what their columns,
     filters and actions read, not every field: the treatments' and practitioners' texts,
-    the encrypted instructions and a dozen timestamps nobody sees were half the time of
-    the rows' query."""
+    the encrypted instructions and clinical note, and a dozen timestamps nobody sees were
+    half the time of the rows' query."""
 
     not_listed = [
         "instructions",
+        "clinical_note",
+        "desk_note",
         "ends_at",
         "occupied_until",
         "hold_expires_at",
@@ -63,10 +77,14 @@ class AppointmentList(ChangeList):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AppointmentActions):
-    """The appointment book. Statuses change only through the actions."""
+class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions):
+    """The appointment book. Statuses change only through the list actions and the
+    buttons on the appointment's page (``appointment_changes.py``); the day and week
+    calendar is ``calendar.py``."""
 
     change_list_template: ClassVar[str | None] = "admin/booking/appointment/change_list.html"
+    # The review queue's pages too: the buttons of the desk's changes.
+    change_form_template: ClassVar[str | None] = "admin/booking/appointment/change_form.html"
     list_display = [
         "starts",
         "reference",
@@ -96,8 +114,6 @@ class AppointmentAdmin(AppointmentActions):
     view_on_site = False
     actions = [
         "approve",
-        "decline",
-        "cancel",
         "mark_completed",
         "mark_no_show",
         "export_patient_data",
@@ -107,6 +123,11 @@ class AppointmentAdmin(AppointmentActions):
     # Patient contact details can be corrected (save_model records who did it);
     # everything else, status above all, is read-only.
     editable_fields = ["patient_name", "patient_email", "patient_phone"]
+    # The notes: reception's for everyone on the desk, the clinical one (health data) only
+    # for those with the health permission. A change of either is kept in the history,
+    # never the clinical note's text.
+    note_fields = ["desk_note"]
+    health_note_fields = ["clinical_note"]
     base_readonly_fields = [
         "reference",
         "status_badge",
@@ -119,6 +140,7 @@ class AppointmentAdmin(AppointmentActions):
         "created_local",
         "confirmed_local",
         "health_recheck_column",
+        "other_visits",
     ]
     health_readonly_fields = ["health_screening", "instructions"]
 
@@ -249,6 +271,8 @@ class AppointmentAdmin(AppointmentActions):
                 },
             ),
             (_("Patient"), {"fields": self.editable_fields}),
+            (_("Notes"), {"fields": self.notes_of(request)}),
+            (_("The patient's other visits"), {"fields": ["other_visits"]}),
             (
                 _("Record"),
                 {
@@ -269,13 +293,67 @@ class AppointmentAdmin(AppointmentActions):
             )
         return fieldsets
 
+    def notes_of(self, request) -> list[str]:
+        if can_see_health(request):
+            return self.note_fields + self.health_note_fields
+        return list(self.note_fields)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.base_readonly_fields)
         if can_see_health(request):
             readonly += self.health_readonly_fields
         if not self.has_change_permission(request, obj):
-            readonly += self.editable_fields
+            readonly += self.editable_fields + self.notes_of(request)
         return readonly
+
+    @admin.display(description=_("other visits (same email or phone)"))
+    def other_visits(self, appointment: Appointment):
+        """The same patient's other appointments, newest first, so the desk can answer
+        "when was my last session?" (one query, at most ``OTHER_VISITS_SHOWN``)."""
+        visits = list(
+            Appointment.objects.of_patient(appointment.patient_email, appointment.patient_phone)
+            .booked()
+            .exclude(pk=appointment.pk)
+            .select_related("treatment", "practitioner")
+            .order_by("-starts_at")[: self.OTHER_VISITS_SHOWN]
+        )
+        if not visits:
+            return gettext("No other visits with this email or phone.")
+        tz = clinic_tz()
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:booking_appointment_change", args=[visit.pk]),
+                    local_time(visit.starts_at, tz),
+                    visit.reference,
+                    visit.treatment,
+                    visit.practitioner,
+                    status_badge(visit),
+                )
+                for visit in visits
+            ),
+        )
+        return format_html(
+            '<table class="booking-other-visits"><caption>{}</caption><thead><tr>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            gettext("Newest first, times in %(zone)s") % {"zone": tz.key},
+            gettext("When"),
+            gettext("Reference"),
+            gettext("Treatment"),
+            gettext("Practitioner"),
+            gettext("Status"),
+            rows,
+        )
+
+    OTHER_VISITS_SHOWN = 20
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["desk_changes"] = self.desk_changes(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Permissions ------------------------------------------------------------------------
 
@@ -296,8 +374,12 @@ class AppointmentAdmin(AppointmentActions):
         return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request) -> bool:
-        # Appointments come from the booking flow, where the slot and answers are checked.
-        return False
+        # Whoever keeps the appointment book (Reception and above) books a caller, on the
+        # desk booking page: the flow's free times, screening rules and gate, never a form.
+        return request.user.has_perm("booking.change_appointment")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return desk_booking_view(self, request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The schedule's history must stay true; cancel instead.
@@ -323,20 +405,33 @@ class AppointmentAdmin(AppointmentActions):
     # Saving -----------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change) -> None:
-        """Only the patient's contact details are editable; who changed them is recorded."""
-        changed = [name for name in form.changed_data if name in self.editable_fields]
+        """Only the patient's contact details and the notes are editable; who changed them
+        is recorded in the history (the clinical note's text never is)."""
+        notes = self.notes_of(request)
+        allowed = self.editable_fields + notes
+        changed = [name for name in form.changed_data if name in allowed]
         if not change or not changed:
             return
         obj.save(update_fields=changed)
-        labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
+        details = [name for name in changed if name not in notes]
+        if details:
+            labels = ", ".join(str(form.fields[name].label).lower() for name in details)
+            self._record(request, obj, "details changed", f"Changed {labels}")
+        if "desk_note" in changed:
+            self._record(request, obj, DESK_NOTE_CHANGED, obj.desk_note)
+        if "clinical_note" in changed:
+            # Health data: that it changed, and who changed it; never the text.
+            self._record(request, obj, CLINICAL_NOTE_CHANGED, "")
+
+    def _record(self, request, obj: Appointment, action: str, note: str) -> None:
         AppointmentChange.objects.create(
             appointment=obj,
             by=request.user,
             actor=Actor.STAFF,
-            action="details changed",
+            action=action,
             from_status=obj.status,
             to_status=obj.status,
-            note=f"Changed {labels}"[:300],
+            note=note[:300],
         )
 
 

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.admin.helpers import local_time
+from booking.admin.schedule_forms import ClosureInlineForm, WorkingHoursFormSet
 from booking.models import AppointmentChange, Closure, Consent, PatientEmail, WorkingHours
 
 # --- Read-only records on the appointment ------------------------------------------------
@@ -18,6 +20,7 @@ class AppointmentRecordInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = False
+    template = "admin/booking/edit_inline/records.html"
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -39,24 +42,50 @@ class AppointmentRecordInline(admin.TabularInline):
 
 class ConsentInline(AppointmentRecordInline):
     model = Consent
-    fields = ["kind", "version", "privacy_notice", "given_at", "wording"]
+    fields = ["kind", "version", "privacy_notice", "given", "channel", "taken_by", "wording"]
+
+    @admin.display(description=_("given at (clinic time)"))
+    def given(self, consent: Consent) -> str:
+        return local_time(consent.given_at)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("privacy_notice")
+        return super().get_queryset(request).select_related("privacy_notice", "taken_by")
 
 
 class AppointmentChangeInline(AppointmentRecordInline):
     model = AppointmentChange
-    fields = ["at", "action", "actor", "by", "from_status", "to_status", "note"]
+    fields = [
+        "when",
+        "action",
+        "actor",
+        "by",
+        "from_status",
+        "to_status",
+        "note",
+        "reason",
+        "reason_shown_to_patient",
+    ]
     verbose_name_plural = _("history (who changed what, and when)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
 
+    @admin.display(description=_("when (clinic time)"))
+    def when(self, change: AppointmentChange) -> str:
+        return local_time(change.at)
+
 
 class PatientEmailInline(AppointmentRecordInline):
     model = PatientEmail
-    fields = ["kind", "created_at", "sent_at", "attempts", "last_error"]
+    fields = ["kind", "created", "sent", "attempts", "last_error"]
+
+    @admin.display(description=_("queued (clinic time)"))
+    def created(self, email: PatientEmail) -> str:
+        return local_time(email.created_at)
+
+    @admin.display(description=_("sent (clinic time)"))
+    def sent(self, email: PatientEmail) -> str:
+        return local_time(email.sent_at)
 
 
 class PractitionerPartInline(admin.TabularInline):
@@ -79,13 +108,49 @@ class PractitionerPartInline(admin.TabularInline):
 
 
 class WorkingHoursInline(PractitionerPartInline):
+    """Two ranges that overlap on one day are refused (WorkingHoursFormSet); times as 10:00."""
+
     model = WorkingHours
+    formset = WorkingHoursFormSet
     fields = ["weekday", "starts_at", "ends_at"]
+    shown_fields = ["weekday", "from_time", "until_time"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self._may_edit(request) else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._may_edit(request) else self.shown_fields
+
+    @admin.display(description=_("from"))
+    def from_time(self, hours: WorkingHours) -> str:
+        return f"{hours.starts_at:%H:%M}"
+
+    @admin.display(description=_("until"))
+    def until_time(self, hours: WorkingHours) -> str:
+        return f"{hours.ends_at:%H:%M}"
 
 
 class ClosureInline(PractitionerPartInline):
+    """Refused over visits that keep their time (ClosureInlineForm); times as 10:00."""
+
     model = Closure
+    form = ClosureInlineForm
     fields = ["starts_at", "ends_at", "reason"]
+    shown_fields = ["starts", "ends", "reason"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self._may_edit(request) else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._may_edit(request) else self.shown_fields
+
+    @admin.display(description=_("from"))
+    def starts(self, closure: Closure) -> str:
+        return local_time(closure.starts_at)
+
+    @admin.display(description=_("until"))
+    def ends(self, closure: Closure) -> str:
+        return local_time(closure.ends_at)
 
     def get_queryset(self, request):
         # Upcoming closures only; the past ones are on the closures page.

@@ -28,4 +28,5 @@ class BookingPolicyAdmin(SingletonModelAdmin):
             _("Holding a time while booking"),
             {"fields": ["hold_minutes", "max_holds_per_person", "max_holds_per_ip"]},
         ),
+        (_("Booking by phone"), {"fields": ["desk_hold_hours"]}),
     ]

@@ -21,7 +21,7 @@ class AppointmentRequestAdmin(AppointmentAdmin):
     list_filter = ["treatment", "practitioner"]
     date_hierarchy = None
     ordering = ["created_at"]
-    actions = ["approve", "decline"]
+    actions = ["approve"]  # declining asks for a reason: from the request's page
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).filter(status=Status.REQUESTED)

@@ -16,6 +16,8 @@ Import from ``booking.models``; the screening's vocabulary (``Outcome``, ``Quest
 from booking.choices import Outcome, QuestionKind, RecheckResult, YesNo
 from booking.models.access import AccessRecord
 from booking.models.appointments import (
+    CLINICAL_NOTE_CHANGED,
+    DESK_NOTE_CHANGED,
     REFERENCE_ALPHABET,
     Actor,
     Appointment,
@@ -23,6 +25,7 @@ from booking.models.appointments import (
     AppointmentQuerySet,
     AppointmentRequest,
     Consent,
+    ConsentChannel,
     ConsentKind,
     new_reference,
 )
@@ -42,6 +45,7 @@ from booking.models.practitioners import (
     PractitionerQuerySet,
     Weekday,
     WorkingHours,
+    overlapping_hours,
 )
 from booking.models.questionnaire import (
     Screening,
@@ -61,7 +65,10 @@ from booking.models.statuses import (
 )
 
 __all__ = [
+    "overlapping_hours",
     "ACTIVE_STATUSES",
+    "CLINICAL_NOTE_CHANGED",
+    "DESK_NOTE_CHANGED",
     "PLANNED_STATUSES",
     "REFERENCE_ALPHABET",
     "TRANSITIONS",
@@ -77,6 +84,7 @@ __all__ = [
     "ClosureQuerySet",
     "ClosureSource",
     "Consent",
+    "ConsentChannel",
     "ConsentKind",
     "DataRequest",
     "DataRequestKind",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.choices import RecheckResult
 from booking.models.policy import BookingPolicy
-from booking.models.practitioners import Practitioner
+from booking.models.practitioners import Closure, Practitioner
 from booking.models.questionnaire import Screening
 from booking.models.statuses import (
     ACTIVE_STATUSES,
@@ -25,6 +25,9 @@ from booking.models.statuses import (
 from clinic.cache_versions import InvalidatingQuerySet
 from clinic.encryption import EncryptedTextField
 from treatments.models import Treatment
+
+# What happened at the visit: only said once it has started (``Appointment.can_now``).
+VISIT_OUTCOMES = (Transition.COMPLETE, Transition.NO_SHOW)
 
 # Crockford's base-32 without the letters people misread (I, L, O, U) or the digits 0/1.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,6 +55,29 @@ class AppointmentQuerySet(InvalidatingQuerySet["Appointment"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AppointmentQuerySet":
         """Appointments whose occupied time (buffer included) meets [start, end)."""
         return self.filter(starts_at__lt=end, occupied_until__gt=start)
+
+    def of_patient(self, email: str, phone: str) -> "AppointmentQuerySet":
+        """The appointments booked with this email address (letter case aside) or this
+        phone number: one patient's visits, as the desk knows them."""
+        same = Q(pk__in=[])
+        if email.strip():
+            same |= Q(patient_email__iexact=email.strip())
+        if phone.strip():
+            same |= Q(patient_phone=phone.strip())
+        return self.filter(same)
+
+    def inside_closure(self, closure: Closure, now: dt.datetime) -> "AppointmentQuerySet":
+        """Visits that keep their time (requested, confirmed, live holds) and that the
+        closure would meet: the visit itself, not its buffer (as ``availability.free_slots``
+        decides which times a closure leaves free). None for a closure not in force."""
+        if not closure.is_active or not closure.starts_at or not closure.ends_at:
+            return self.none()
+        visits = self.occupying(now).filter(
+            starts_at__lt=closure.ends_at, ends_at__gt=closure.starts_at
+        )
+        if closure.practitioner_id:
+            visits = visits.filter(practitioner_id=closure.practitioner_id)
+        return visits
 
     def stale_holds(self, now: dt.datetime) -> "AppointmentQuerySet":
         return self.filter(status=Status.HELD, hold_expires_at__lte=now)
@@ -151,6 +177,23 @@ class Appointment(models.Model):
         blank=True,
         help_text=_("When the patient last confirmed that the answers on file are current."),
     )
+    desk_note = models.TextField(
+        _("note for reception"),
+        blank=True,
+        help_text=_(
+            "For the front desk: parking, a preferred phone time, who is bringing the "
+            "patient. Never write health information here; clinicians keep that in the "
+            "clinical note."
+        ),
+    )
+    clinical_note = EncryptedTextField(
+        _("clinical note"),
+        blank=True,
+        help_text=_(
+            "For clinicians only (health data): reception never sees it, and its text is "
+            "never written in the history or in an email."
+        ),
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -232,6 +275,18 @@ class Appointment(models.Model):
         previous, self.status = self.status, transition.target
         return previous
 
+    def can_now(self, transition: Transition, now: dt.datetime) -> bool:
+        """Whether the status may change this way at this moment: the table (``can``),
+        and a visit is marked completed or no-show only once it has started."""
+        if transition in VISIT_OUTCOMES and not self.is_past(now):
+            return False
+        return self.can(transition)
+
+    @property
+    def can_be_moved_by_staff(self) -> bool:
+        """The front desk moves a planned visit at any time (no patient cut-off)."""
+        return self.is_planned
+
     def can_be_changed_by_patient(self, now: dt.datetime) -> bool:
         """Cancel or reschedule online: what may be cancelled (a planned visit), before the
         cut-off."""
@@ -267,8 +322,16 @@ class ConsentKind(models.TextChoices):
     PRIVACY = "privacy", _("Privacy notice")
 
 
+class ConsentChannel(models.TextChoices):
+    """How a consent was given."""
+
+    ONLINE = "online", _("online, by the patient")
+    PHONE = "phone", _("by phone, read out by staff")
+
+
 class Consent(models.Model):
-    """What the patient agreed to: the exact words, their version, and when."""
+    """What the patient agreed to: the exact words, their version, and when; for a phone
+    booking, also who read the words out (``taken_by``)."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
@@ -284,6 +347,18 @@ class Consent(models.Model):
         help_text=_("The version of the privacy notice the patient was shown and agreed to."),
     )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    channel = models.CharField(
+        _("given"), max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.ONLINE
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+        help_text=_("The staff member who read the wording out and took the answers by phone."),
+    )
 
     class Meta:
         ordering = ["given_at", "kind"]
@@ -300,6 +375,12 @@ class Actor(models.TextChoices):
     PATIENT = "patient", _("patient")
     STAFF = "staff", _("staff")
     SYSTEM = "system", _("system")
+
+
+# What the history calls a change of the notes. Reception's note is copied into the line
+# (it holds no health data); the clinical note's text never is.
+DESK_NOTE_CHANGED = "note changed"
+CLINICAL_NOTE_CHANGED = "clinical note changed"
 
 
 class AppointmentChange(models.Model):
@@ -322,6 +403,16 @@ class AppointmentChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why staff made the change (required to cancel, decline or move)."),
+    )
+    reason_shown_to_patient = models.BooleanField(
+        _("reason shown to the patient"),
+        default=False,
+        help_text=_("The reason was written in the patient's email."),
+    )
 
     class Meta:
         ordering = ["at", "id"]

@@ -17,6 +17,7 @@ class EmailKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     AFTERCARE = "aftercare", _("Aftercare")
     RECHECK = "recheck", _("Health re-check before the visit")
+    HEALTH_QUESTIONS = "health_questions", _("Health questions to answer (phone booking)")
 
 
 class PatientEmailQuerySet(models.QuerySet["PatientEmail"]):

@@ -24,6 +24,15 @@ class BookingPolicy(SingletonModel):
         default=10,
         help_text=_("How long a chosen time is kept for a patient who is finishing a booking."),
     )
+    desk_hold_hours = models.PositiveSmallIntegerField(
+        _("time held for a phone booking (hours)"),
+        default=24,
+        help_text=_(
+            "When the front desk holds a time and emails the patient a private link to "
+            "answer the health questions, the time is kept this long; unanswered, it is free "
+            "again."
+        ),
+    )
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(
         _("cancellation cut-off (hours)"),
         default=24,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -88,6 +89,25 @@ class WorkingHours(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+
+def overlapping_hours(
+    rows: Iterable[tuple[int, dt.time, dt.time]],
+) -> list[tuple[int, tuple[dt.time, dt.time], tuple[dt.time, dt.time]]]:
+    """Pairs of ranges (weekday, from, until) of one practitioner that overlap on the same
+    weekday, as (weekday, earlier range, later range). Ranges that only touch (9–13 and
+    13–17) do not overlap."""
+    by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for weekday, starts_at, ends_at in rows:
+        by_day.setdefault(weekday, []).append((starts_at, ends_at))
+    clashes = []
+    for weekday, ranges in sorted(by_day.items()):
+        ranges.sort()
+        for index, (starts_at, ends_at) in enumerate(ranges):
+            for later in ranges[index + 1 :]:
+                if later[0] < ends_at:
+                    clashes.append((weekday, (starts_at, ends_at), later))
+    return clashes
 
 
 class ClosureSource(models.TextChoices):

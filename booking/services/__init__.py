@@ -5,7 +5,11 @@ concern, as pretix does (``pretix/base/services/``):
 - ``answers``: screening answers assessed, kept with each rule as asked, re-assessed;
 - ``gate``: the one check before a visit is planned (confirming, approving);
 - ``holds``: a patient's booking: holding a time, their details, confirming;
-- ``staff``: approving, declining, cancelling, completed, no-show (the back office);
+- ``staff``: approving, declining, cancelling, moving, completed, no-show (the back
+  office; not bound by the patient's cut-off, always with a reason);
+- ``desk_booking``: the front desk books a caller, the health questions taken by phone
+  or answered by the patient through an emailed link (``desk_booking.book_by_phone``,
+  ``hold_for_patient``, ``answer_held_time``);
 - ``patient_changes``: cancelling or moving through the private link;
 - ``recheck``: the health re-check before the visit, through the private link;
 - ``patient_data``: retention, a patient's export and erasure and their requests for
@@ -38,10 +42,12 @@ from booking.services.errors import (
     BusyNetwork,
     DetailsMissing,
     NotAllowed,
+    ReasonMissing,
     ScreeningBlocksBooking,
     SlotUnavailable,
     TimeNoLongerOffered,
     TooManyHolds,
+    VisitNotStarted,
 )
 from booking.services.holds import (
     confirm_booking,
@@ -81,6 +87,9 @@ from booking.services.staff import (
     decline_request,
     mark_completed,
     mark_no_show,
+    not_allowed_message,
+    refusal_for,
+    reschedule_by_staff,
 )
 
 __all__ = [
@@ -95,11 +104,13 @@ __all__ = [
     "DetailsMissing",
     "HolidayRefresh",
     "NotAllowed",
+    "ReasonMissing",
     "Recheck",
     "ScreeningBlocksBooking",
     "SlotUnavailable",
     "TimeNoLongerOffered",
     "TooManyHolds",
+    "VisitNotStarted",
     "approve_request",
     "assess_answers",
     "booking_opens_on",
@@ -121,6 +132,7 @@ __all__ = [
     "lock_practitioners",
     "mark_completed",
     "mark_no_show",
+    "not_allowed_message",
     "patient_appointments",
     "practitioners_free_at",
     "purge_patient_data",
@@ -131,7 +143,9 @@ __all__ = [
     "reconfirm_unchanged",
     "request_patient_data",
     "record_screening",
+    "refusal_for",
     "reschedule_by_patient",
+    "reschedule_by_staff",
     "retry_on_conflict",
     "rules_for",
     "save_patient_details",

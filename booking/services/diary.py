@@ -25,9 +25,12 @@ def log_change(
     by: "User | None" = None,
     from_status: str = "",
     note: str = "",
+    reason: str = "",
+    reason_shown_to_patient: bool = False,
 ) -> None:
     """Add a line to the appointment's history: what happened (for a status change, its
-    ``Transition.logged_as``), who did it, and the status before and after."""
+    ``Transition.logged_as``), who did it, the status before and after, and why (staff's
+    reason, and whether the patient's email gave it)."""
     AppointmentChange.objects.create(
         appointment=appointment,
         action=action,
@@ -36,6 +39,8 @@ def log_change(
         from_status=from_status,
         to_status=appointment.status,
         note=note,
+        reason=reason,
+        reason_shown_to_patient=reason_shown_to_patient,
     )
 
 

@@ -69,3 +69,14 @@ class AnswersArrivedTooLate(NotAllowed):
 
 
 TIME_JUST_TAKEN = _("That time was just taken. Please choose another.")
+
+
+class ReasonMissing(NotAllowed):
+    """Staff cancel, decline or move a visit only with a reason, kept in its history."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Please give a reason: it is kept in the appointment's history."))
+
+
+class VisitNotStarted(NotAllowed):
+    """Completed or no-show is said of a visit only once it has started."""

@@ -22,11 +22,13 @@ patient (``patient_error``) or for staff (``staff_error``).
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from booking import screening
-from booking.models import Appointment, BookingPolicy, Screening
+from booking.models import Appointment, BookingPolicy, Closure, Screening, WorkingHours
 from booking.services.answers import reassess
 from booking.services.diary import is_taken
 from booking.services.errors import (
@@ -46,6 +48,8 @@ class Refusal(enum.Enum):
     NO_ANSWERS = "no answers"
     ANSWERS_BLOCK = "answers block"
     BEFORE_EARLIEST_DATE = "before the earliest date"
+    CLOSED = "closed"
+    OUTSIDE_HOURS = "outside working hours"
     TAKEN = "taken"
     TOO_SOON = "too soon"
     TOO_FAR = "beyond the horizon"
@@ -88,24 +92,46 @@ def judge(appointment: Appointment, *, now: dt.datetime, offered_at: dt.datetime
     )
     if offered:
         return Verdict(assessment)
-    return Verdict(assessment, _why_not_offered(appointment, assessment, now, offered_at))
+    return Verdict(
+        assessment,
+        why_not_offered(
+            appointment,
+            appointment.practitioner_id,
+            appointment.starts_at,
+            earliest_date=assessment.earliest_date,
+            now=now,
+            offered_at=offered_at,
+        ),
+    )
 
 
-def _why_not_offered(
+def why_not_offered(
     appointment: Appointment,
-    assessment: screening.Assessment,
+    practitioner_id: int,
+    start: dt.datetime,
+    *,
+    earliest_date: dt.date | None,
     now: dt.datetime,
     offered_at: dt.datetime | None,
 ) -> Refusal:
-    """Which of the rules the time fails, to tell the patient what to do (the answer to
-    whether it fails is ``practitioners_free_at``'s)."""
+    """Which of the rules this time for the appointment fails, to say what to do (the
+    answer to whether it fails is ``practitioners_free_at``'s), in the order the desk
+    would look: the waiting period, a closure, the practitioner's hours, another
+    appointment, then the notice and the horizon."""
     tz = ClinicProfile.load().tzinfo
-    start = appointment.starts_at
-    earliest_date = assessment.earliest_date
+    treatment = appointment.treatment
+    end = start + dt.timedelta(minutes=treatment.visit_minutes)
+    occupied_until = end + dt.timedelta(minutes=treatment.buffer_minutes)
     if earliest_date is not None and start.astimezone(tz).date() < earliest_date:
         return Refusal.BEFORE_EARLIEST_DATE
-    practitioner = appointment.practitioner_id
-    if is_taken(practitioner, start, appointment.occupied_until, now, exclude_pk=appointment.pk):
+    closed = Closure.objects.overlapping(start, occupied_until).filter(
+        Q(practitioner__isnull=True) | Q(practitioner_id=practitioner_id)
+    )
+    if closed.exists():
+        return Refusal.CLOSED
+    if not _within_hours(practitioner_id, start, end, tz):
+        return Refusal.OUTSIDE_HOURS
+    if is_taken(practitioner_id, start, occupied_until, now, exclude_pk=appointment.pk):
         return Refusal.TAKEN
     earliest, latest = booking_window(BookingPolicy.load(), now, None, tz, offered_at=offered_at)
     if start < earliest:
@@ -113,6 +139,20 @@ def _why_not_offered(
     if start > latest:
         return Refusal.TOO_FAR
     return Refusal.NOT_OFFERED
+
+
+def _within_hours(practitioner_id: int, start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> bool:
+    """The visit (without its buffer) lies inside one range of the practitioner's
+    working hours that day, in the clinic's wall-clock time."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_end.date() != local_start.date():
+        return False
+    return WorkingHours.objects.filter(
+        practitioner_id=practitioner_id,
+        weekday=local_start.weekday(),
+        starts_at__lte=local_start.time(),
+        ends_at__gte=local_end.time(),
+    ).exists()
 
 
 _KEPT = _("Please choose another time: your details are kept.")
@@ -125,6 +165,10 @@ PATIENT_MESSAGES = {
     Refusal.BEFORE_EARLIEST_DATE: _(
         "The time you chose is before the first day we can treat you after the waiting "
         "period in your answers."
+    ),
+    Refusal.CLOSED: _("The clinic is now closed at the time you chose."),
+    Refusal.OUTSIDE_HOURS: _(
+        "The time you chose is no longer within the practitioner's working hours."
     ),
     Refusal.TAKEN: _(
         "Sorry, the time you chose was taken by someone else after we stopped holding it."
@@ -142,13 +186,20 @@ STAFF_MESSAGES = {
     Refusal.BEFORE_EARLIEST_DATE: _(
         "%(reference)s is before the end of the patient's waiting period: move it first."
     ),
+    Refusal.CLOSED: _(
+        "%(reference)s: the clinic or the practitioner is closed at that time (see Closures)."
+    ),
+    Refusal.OUTSIDE_HOURS: _(
+        "%(reference)s: that time is outside the practitioner's working hours that day."
+    ),
     Refusal.TAKEN: _("%(reference)s: another appointment overlaps it."),
     Refusal.TOO_SOON: _(
         "%(reference)s is too soon: its time has passed or is inside the minimum notice."
     ),
     Refusal.TOO_FAR: _("%(reference)s is beyond the booking horizon."),
     Refusal.NOT_OFFERED: _(
-        "%(reference)s is at a time the clinic no longer offers (opening hours or closures)."
+        "%(reference)s: this time is not offered for this treatment (check that the "
+        "practitioner is active and gives it, and that the time is on the booking grid)."
     ),
 }
 

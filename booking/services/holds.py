@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +34,9 @@ from booking.services.locking import lock_appointment, lock_practitioners, retry
 from booking.services.slots import practitioners_free_at
 from clinic.models import PrivacyNotice
 from treatments.models import Treatment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def hash_session_key(session_key: str) -> str:
@@ -215,20 +219,23 @@ def confirm_booking(appointment_id: int, *, now: dt.datetime | None = None) -> A
                 appointment.save(update_fields=["status", "hold_expires_at"])
         else:
             assert verdict.assessment is not None
-            _confirm(appointment, verdict.assessment, now=now, offered_at=offered_at)
+            take_time(appointment, verdict.assessment, now=now, offered_at=offered_at)
     if refusal is not None:
         raise gate.patient_error(refusal)
     return appointment
 
 
-def _confirm(
+def take_time(
     appointment: Appointment,
     assessment: screening.Assessment,
     *,
     now: dt.datetime,
     offered_at: dt.datetime | None,
+    actor: Actor = Actor.PATIENT,
+    by: "User | None" = None,
 ) -> None:
-    """Take the time the gate let through: confirmed, or a request for a clinician."""
+    """Take the time the gate let through: confirmed, or a request for a clinician
+    (``actor``, ``by``: who booked it, for the history; the front desk books by phone)."""
     release_stale_holds(
         appointment.practitioner_id, appointment.starts_at, appointment.occupied_until, now
     )
@@ -245,5 +252,5 @@ def _confirm(
             appointment.save()
     except IntegrityError:
         raise SlotUnavailable(_("Sorry, someone else has just booked that time.")) from None
-    log_change(appointment, change.logged_as, actor=Actor.PATIENT, from_status=previous)
+    log_change(appointment, change.logged_as, actor=actor, by=by, from_status=previous)
     emails.queue(appointment, EmailKind.REQUEST_RECEIVED if review else EmailKind.CONFIRMED)

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from booking import notifications
 from booking.models import (
+    DESK_NOTE_CHANGED,
     AccessRecord,
     Actor,
     Appointment,
+    AppointmentChange,
     AppointmentQuerySet,
     Consent,
     DataRequest,
@@ -46,10 +48,15 @@ def _anonymise(appointments: AppointmentQuerySet) -> int:
     """Blank the patient's details and health data, keeping the row so the schedule's
     history stays true (and their data requests, without the email address)."""
     DataRequest.objects.filter(appointment__in=appointments).update(patient_email="")
+    # Reception's note may name people: blanked, with the copies its history kept.
+    AppointmentChange.objects.filter(appointment__in=appointments, action=DESK_NOTE_CHANGED).update(
+        note=""
+    )
     return appointments.update(
         patient_name=ERASED,
         patient_email="",
         patient_phone="",
+        desk_note="",
         client_ip=None,
         session_key_hash="",
         **_emptied_health_data(Appointment),
@@ -132,6 +139,7 @@ def _exported(appointment: Appointment) -> dict[str, object]:
         "name": appointment.patient_name,
         "email": appointment.patient_email,
         "phone": appointment.patient_phone,
+        "note_for_reception": appointment.desk_note,
         "created_at": appointment.created_at.isoformat(),
         "consents": [
             {

@@ -133,6 +133,7 @@ def test_it_drops_only_a_database_named_for_benchmarks():
     )
 
 
+@pytest.mark.django_db
 def test_the_day_calendar_is_not_available_until_the_site_has_it():
     from django.urls import NoReverseMatch, reverse
 

@@ -220,7 +220,7 @@ def test_reception_cannot_approve(reception, screened_request):
     listing = reception.get(CHANGELIST)
     actions = dict(listing.context["action_form"].fields["action"].choices)
     assert "approve" not in actions and "decline" not in actions
-    assert {"cancel", "mark_completed", "mark_no_show"} <= set(actions)
+    assert {"mark_completed", "mark_no_show"} <= set(actions)
 
     run_action(reception, CHANGELIST, "approve", screened_request)
     screened_request.refresh_from_db()
@@ -238,11 +238,20 @@ def test_reception_cancels_and_failures_are_messages_not_errors(
         starts_at=dt.datetime(2026, 3, 3, 10, 0, tzinfo=TIJUANA),
         status=Status.COMPLETED,
     )
-    response = run_action(reception, CHANGELIST, "cancel", confirmed_appointment, completed)
+    response = reception.post(
+        reverse("admin:booking_appointment_cancel", args=[confirmed_appointment.pk]),
+        {"reason": "The patient phoned: a family emergency."},
+        follow=True,
+    )
     assert response.status_code == 200
     texts = messages_of(response)
     assert any(confirmed_appointment.reference in t and "Cancelled" in t for t in texts)
-    assert any(completed.reference in t and "Could not cancel" in t for t in texts)
+    response = reception.post(
+        reverse("admin:booking_appointment_cancel", args=[completed.pk]),
+        {"reason": "Typed by mistake."},
+        follow=True,
+    )
+    assert any(completed.reference in t and "completed" in t for t in messages_of(response))
 
     confirmed_appointment.refresh_from_db()
     completed.refresh_from_db()
@@ -358,7 +367,10 @@ def test_review_queue_oldest_first_with_answers(clinician, screened_request, tre
     assert [a.pk for a in rows] == [screened_request.pk, newer.pk]
     assert SECRET_QUESTION in response.content.decode()
 
-    run_action(clinician, QUEUE, "decline", newer)
+    clinician.post(
+        reverse("admin:booking_appointmentrequest_decline", args=[newer.pk]),
+        {"reason": "Not suitable this month."},
+    )
     newer.refresh_from_db()
     assert newer.status == Status.DECLINED
     assert PatientEmail.objects.filter(appointment=newer, kind=EmailKind.DECLINED).exists()

@@ -43,6 +43,7 @@ STATUS_FOR = {
     EmailKind.REMINDER: Status.CONFIRMED,
     EmailKind.AFTERCARE: Status.COMPLETED,
     EmailKind.RECHECK: Status.CONFIRMED,
+    EmailKind.HEALTH_QUESTIONS: Status.HELD,
 }
 PUBLISHING = [EmailKind.CONFIRMED, EmailKind.APPROVED, EmailKind.RESCHEDULED, EmailKind.REMINDER]
 
@@ -87,7 +88,9 @@ def queued(appointment: Appointment, kind: str) -> PatientEmail:
 
 def with_status(appointment: Appointment, kind: str) -> Appointment:
     appointment.status = STATUS_FOR[kind]
-    appointment.save(update_fields=["status"])
+    if appointment.status == Status.HELD:  # the desk held it for the patient's answers
+        appointment.hold_expires_at = NOW + dt.timedelta(hours=24)
+    appointment.save(update_fields=["status", "hold_expires_at"])
     return appointment
 
 

@@ -88,7 +88,7 @@ def test_an_expired_hold_whose_time_was_closed_meanwhile_is_refused(client, clin
     assert response.status_code == 302
     assert response.url == step_url("time")
     (message,) = flashed(response)
-    assert "no longer offers the time you chose" in message
+    assert "The clinic is now closed at the time you chose" in message
     assert "your details are kept" in message
     mine.refresh_from_db()
     assert mine.status == Status.EXPIRED

@@ -104,7 +104,7 @@ def test_the_patient_cannot_cancel_after_the_cutoff(client, appointment):
 
 def test_a_cancelled_appointment_cannot_be_rescheduled_by_an_old_link(client, appointment):
     token = make_manage_token(appointment)
-    services.cancel_appointment(appointment.pk)
+    services.cancel_appointment(appointment.pk, reason="The practitioner is ill.")
     new_start = services.free_slots_for(
         appointment.treatment, practitioner_id=None, now=timezone.now()
     )[10].start

@@ -40,7 +40,7 @@ def test_every_model_with_encrypted_fields_is_found():
     found = dict(models_holding_health_data())
 
     assert found[LabResult] == ["note", "taken_on"]
-    assert found[Appointment] == ["instructions"]
+    assert found[Appointment] == ["clinical_note", "instructions"]
     assert found[Screening] == ["date_of_birth"]
     assert found[ScreeningAnswer] == ["answer", "applies"]
 

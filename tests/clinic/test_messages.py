@@ -70,6 +70,8 @@ READ_ATTRIBUTES = re.compile(
     r'\b(?:alt|title|placeholder|aria-label|aria-description|label)="([^"{]*)"'
 )
 TEMPLATE_CODE = [
+    # The admin's body class names are CSS hooks, never shown.
+    re.compile(r"\{%\s*block\s+bodyclass\s*%\}.*?\{%\s*endblock\s*%\}", re.S),
     re.compile(r"\{#.*?#\}", re.S),
     re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S),
     re.compile(r"\{%\s*blocktranslate\b.*?\{%\s*endblocktranslate\s*%\}", re.S),
