@@ -82,22 +82,81 @@ def _wall_starts(
         cursor += step
 
 
-class _Intervals:
-    """Sorted, merged intervals with a fast 'does [a, b) meet any of them?'."""
+def _candidate_starts(
+    day: dt.date, range_start: dt.time, range_end: dt.time, request: Request
+) -> list[dt.datetime]:
+    """The starts one range of working hours offers on a day, in UTC and in order: on the
+    wall-clock grid, inside the request's limits, the treatment ending by the range's end.
 
-    def __init__(self, intervals: Iterable[tuple[dt.datetime, dt.datetime]]):
-        merged: list[list[dt.datetime]] = []
-        for start, end in sorted(intervals):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [start for start, _ in merged]
-        self.ends = [end for _, end in merged]
+    The same for every practitioner with that range, so worked out once per request.
+    """
+    opens = wall_time_to_utc(day, range_start, request.tz)
+    closes = _range_close(day, range_end, request.tz)
+    wall_length = dt.datetime.combine(day, range_end) - dt.datetime.combine(day, range_start)
+    if opens is not None and closes - opens == wall_length:
+        # The clocks do not change inside the range (every day but two a year): the
+        # wall-clock grid is a plain UTC grid.
+        count = -(-wall_length // request.interval)
+        starts = [opens + n * request.interval for n in range(count)]
+    else:
+        converted = (
+            wall_time_to_utc(day, wall.time(), request.tz)
+            for wall in _wall_starts(day, range_start, range_end, request.interval)
+        )
+        starts = sorted({start for start in converted if start is not None})
+    latest = min(request.latest_start, closes - request.duration)
+    return starts[
+        bisect.bisect_left(starts, request.earliest_start) : bisect.bisect_right(starts, latest)
+    ]
 
-    def meets(self, start: dt.datetime, end: dt.datetime) -> bool:
-        index = bisect.bisect_left(self.starts, end) - 1
-        return index >= 0 and self.ends[index] > start
+
+def _blocked_starts(
+    closures: Iterable[tuple[dt.datetime, dt.datetime]],
+    busy: Iterable[tuple[dt.datetime, dt.datetime]],
+    request: Request,
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """The starts a practitioner cannot take, as sorted, disjoint open intervals
+    (returned as their lower and upper ends).
+
+    A start s is blocked by a closure [a, b) when the treatment meets it (a - duration
+    < s < b), and by an occupied time [a, b) when the treatment or its buffer does
+    (a - duration - buffer < s < b). Intervals that only touch are kept apart: the
+    start where one ends and the next begins is free.
+    """
+    blocked = sorted(
+        [(start - request.duration, end) for start, end in closures]
+        + [(start - request.duration - request.buffer, end) for start, end in busy]
+    )
+    lows: list[dt.datetime] = []
+    highs: list[dt.datetime] = []
+    for low, high in blocked:
+        if high <= low:
+            continue
+        if highs and low < highs[-1]:
+            highs[-1] = max(highs[-1], high)
+        else:
+            lows.append(low)
+            highs.append(high)
+    return lows, highs
+
+
+def _free_among(
+    starts: list[dt.datetime], lows: list[dt.datetime], highs: list[dt.datetime]
+) -> list[dt.datetime]:
+    """The sorted candidate ``starts`` outside every blocked open interval (lows, highs)."""
+    if not starts:
+        return starts
+    free: list[dt.datetime] = []
+    position = 0
+    # The first blocked interval that may reach the first candidate, then walk both lists.
+    index = bisect.bisect_right(highs, starts[0])
+    while index < len(lows) and lows[index] < starts[-1]:
+        until = bisect.bisect_right(starts, lows[index], position)
+        free += starts[position:until]
+        position = bisect.bisect_left(starts, highs[index], until)
+        index += 1
+    free += starts[position:]
+    return free
 
 
 def free_slots(
@@ -111,34 +170,27 @@ def free_slots(
     A slot is free for a practitioner when the treatment (duration) fits inside
     one range of their working hours, neither it nor its buffer meets another
     active appointment's occupied time, and no closure meets the treatment.
+
+    Interval arithmetic, not a check per candidate: each range's candidate starts are
+    laid out once (shared by every practitioner working it), each practitioner's busy
+    times and closures become sorted intervals of blocked starts, and one walk over
+    both keeps the rest. The cost grows with the days and the appointments in the
+    window, never with the whole book.
     """
     clinic_closed = list(clinic_closures)
-    # Practitioners share the clinic's wall clock: convert each (day, time) once.
-    to_utc = functools.cache(lambda day, at: wall_time_to_utc(day, at, request.tz))
-    range_close_at = functools.cache(lambda day, at: _range_close(day, at, request.tz))
+    candidates = functools.cache(
+        lambda day, start, until: _candidate_starts(day, start, until, request)
+    )
     first_day = request.earliest_start.astimezone(request.tz).date()
     last_day = request.latest_start.astimezone(request.tz).date()
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     found: dict[dt.datetime, list[int]] = {}
     for schedule in schedules:
-        closed = _Intervals([*schedule.closures, *clinic_closed])
-        busy = _Intervals(schedule.busy)
-        day = first_day
-        while day <= last_day:
+        lows, highs = _blocked_starts([*schedule.closures, *clinic_closed], schedule.busy, request)
+        for day in days:
             for range_start, range_end in schedule.hours.get(day.weekday(), ()):
-                range_close = range_close_at(day, range_end)
-                for wall in _wall_starts(day, range_start, range_end, request.interval):
-                    start = to_utc(day, wall.time())
-                    if start is None:
-                        continue
-                    end = start + request.duration
-                    if end > range_close:
-                        continue
-                    if not request.earliest_start <= start <= request.latest_start:
-                        continue
-                    if closed.meets(start, end) or busy.meets(start, end + request.buffer):
-                        continue
+                for start in _free_among(candidates(day, range_start, range_end), lows, highs):
                     found.setdefault(start, []).append(schedule.practitioner_id)
-            day += dt.timedelta(days=1)
     return [
         Slot(start, start + request.duration, tuple(ids)) for start, ids in sorted(found.items())
     ]

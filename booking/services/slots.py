@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from booking import availability, free_times
 from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
@@ -213,19 +213,24 @@ def _busy_times(
         Appointment.objects.occupying(now)
         .overlapping(start - dt.timedelta(days=1), end)
         .filter(practitioner__in=practitioner_ids)
+        .order_by()  # the arithmetic sorts them itself
     )
     if ignore_appointment_id:
         appointments = appointments.exclude(pk=ignore_appointment_id)
+    # How long each is occupied rather than until when: reading a timestamp costs
+    # PostgreSQL's driver ~4 µs in Python, an interval a tenth of that (a third of the
+    # calendar's time at 500 appointments went on reading them).
+    occupied_for = F("occupied_until") - F("starts_at")
     for (
         practitioner,
         starts_at,
-        occupied_until,
+        occupied,
         status,
         hold_expires_at,
     ) in appointments.values_list(
-        "practitioner_id", "starts_at", "occupied_until", "status", "hold_expires_at"
+        "practitioner_id", "starts_at", occupied_for, "status", "hold_expires_at"
     ):
-        busy.setdefault(practitioner, []).append((starts_at, occupied_until))
+        busy.setdefault(practitioner, []).append((starts_at, starts_at + occupied))
         if status != Status.HELD or hold_expires_at is None:
             continue
         if next_release is None or hold_expires_at < next_release:

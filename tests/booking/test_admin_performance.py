@@ -9,9 +9,11 @@ import re
 import time
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from booking.models import Appointment, Status
 from tests.factories import TIJUANA, AppointmentFactory, PractitionerFactory
@@ -103,3 +105,44 @@ def test_the_receptionists_tools_are_still_there(
     assert drilled.context["cl"].result_count == 5
     for practitioner in practitioners:
         assert f"practitioner__id__exact={practitioner.pk}" in body
+
+
+def test_the_date_hierarchy_offers_every_year_from_the_first_appointment_to_the_last(
+    client, admin_user, otp_login, clinic_profile, treatment, practitioner
+):
+    """Its years come from the first and last start (one MIN/MAX the index answers), not
+    from reading the year of every appointment."""
+    otp_login(client, admin_user)
+    for year in (2026, 2028):
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=dt.datetime(year, 12, 31, 23, 30, tzinfo=TIJUANA),  # UTC says next year
+            status=Status.COMPLETED,
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(CHANGELIST).content.decode()
+
+    years = re.findall(r'href="\?starts_at__year=(\d+)"', body)
+    assert years == ["2026", "2027", "2028"]
+    assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    drilled = client.get(CHANGELIST, {"starts_at__year": "2028"})
+    assert drilled.context["cl"].result_count == 1
+    months = client.get(CHANGELIST, {"starts_at__year": "2028"}).content.decode()
+    assert "starts_at__month=12" in months  # Django's own levels below the years
+
+
+def test_each_row_has_the_checkbox_django_writes_for_actions(
+    client, admin_user, otp_login, clinic_profile, treatment, practitioner
+):
+    otp_login(client, admin_user)
+    appointment = AppointmentFactory(treatment=treatment, practitioner=practitioner)
+
+    response = client.get(CHANGELIST)
+
+    with translation.override(response.headers["Content-Language"]):
+        djangos = admin.ModelAdmin.action_checkbox(
+            admin.site.get_model_admin(Appointment), appointment
+        )
+    assert f'<td class="action-checkbox">{djangos}</td>' in response.content.decode()

@@ -3,7 +3,18 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from booking.availability import Request, Schedule, Slot, free_slots, group_by_day
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from booking.availability import (
+    Request,
+    Schedule,
+    Slot,
+    _range_close,
+    free_slots,
+    group_by_day,
+    wall_time_to_utc,
+)
 
 TZ = ZoneInfo("America/Tijuana")
 UTC = dt.UTC
@@ -167,6 +178,13 @@ def test_the_buffer_of_the_new_slot_counts_too():
 def test_a_slot_whose_buffer_ends_as_the_next_appointment_starts_is_free():
     busy = schedule(busy=[(at(TUESDAY, 10, 15), at(TUESDAY, 11))])
     assert "09:00" in walls(free_slots([busy], request(interval=15, buffer=15)))
+
+
+def test_a_treatment_that_exactly_fills_the_gap_between_two_appointments_is_offered():
+    busy = [(at(TUESDAY, 9), at(TUESDAY, 10)), (at(TUESDAY, 11, 15), at(TUESDAY, 12))]
+    times = walls(free_slots([schedule(busy=busy)], request(interval=15, buffer=15)))
+    assert "10:00" in times  # 10:00–11:00, its buffer ends as the next one starts
+    assert "09:45" not in times and "10:15" not in times
 
 
 def test_busy_time_of_one_practitioner_leaves_the_other_free():
@@ -376,3 +394,112 @@ def test_a_range_across_the_change_keeps_every_slot_inside_the_working_hours():
         close = dt.datetime.combine(day, dt.time(6), tzinfo=TZ)
         assert all(slot.end <= close for slot in slots)
         assert on(day, slots) == slots
+
+
+# --- The interval arithmetic gives the answers of the plain rule -------------------------
+
+
+def free_by_the_rule(schedules: list[Schedule], req: Request, clinic_closures) -> list[Slot]:
+    """The rule of ``free_slots``'s docstring checked one candidate at a time (as the
+    module did before it became interval arithmetic): every wall-clock start of every
+    range, converted on its own, kept when the treatment ends by the range's end, the
+    start lies in the request's limits, no closure meets the treatment and no busy time
+    meets it or its buffer."""
+
+    def meets(intervals, start, end):
+        return any(a < end and b > start for a, b in intervals)
+
+    found: dict[dt.datetime, list[int]] = {}
+    for s in schedules:
+        day = req.earliest_start.astimezone(req.tz).date()
+        while day <= req.latest_start.astimezone(req.tz).date():
+            for opens, closes in s.hours.get(day.weekday(), ()):
+                range_close = _range_close(day, closes, req.tz)
+                wall = dt.datetime.combine(day, opens)
+                while wall < dt.datetime.combine(day, closes):
+                    start = wall_time_to_utc(day, wall.time(), req.tz)
+                    wall += req.interval
+                    if start is None or start + req.duration > range_close:
+                        continue
+                    end = start + req.duration
+                    if (
+                        req.earliest_start <= start <= req.latest_start
+                        and not meets([*s.closures, *clinic_closures], start, end)
+                        and not meets(s.busy, start, end + req.buffer)
+                        and s.practitioner_id not in found.get(start, [])
+                    ):
+                        found.setdefault(start, []).append(s.practitioner_id)
+            day += dt.timedelta(days=1)
+    return [Slot(start, start + req.duration, tuple(ids)) for start, ids in sorted(found.items())]
+
+
+# Days around both changes of the clocks (14 March and 7 November 2027) and a plain week.
+FIRST_DAYS = [dt.date(2027, 3, 13), dt.date(2027, 11, 6), dt.date(2027, 6, 1)]
+minutes = st.integers(min_value=0, max_value=4 * 24 * 60)
+
+
+@st.composite
+def intervals(draw, first_day, most: int):
+    origin = dt.datetime.combine(first_day, dt.time(0), tzinfo=UTC)
+    found = []
+    for _ in range(draw(st.integers(0, most))):
+        start = origin + dt.timedelta(minutes=5 * (draw(minutes) // 5))
+        length = dt.timedelta(minutes=draw(st.sampled_from([0, 10, 30, 60, 75, 300])))
+        found.append((start, start + length))
+    return found
+
+
+@st.composite
+def week_of_hours(draw):
+    """Up to two ranges a day, some of them inside the hours the clocks change in."""
+    week = {}
+    for weekday in range(7):
+        ranges, opens = [], draw(st.sampled_from([0, 30, 60, 90, 120, 480, 540]))
+        for _ in range(draw(st.integers(0, 2))):
+            closes = opens + draw(st.sampled_from([15, 45, 60, 90, 150, 300]))
+            if closes >= 24 * 60:
+                break
+            ranges.append((dt.time(opens // 60, opens % 60), dt.time(closes // 60, closes % 60)))
+            opens = closes + draw(st.sampled_from([0, 15, 30]))
+            if opens >= 24 * 60:
+                break
+        week[weekday] = ranges
+    return week
+
+
+@st.composite
+def calendars(draw):
+    first_day = draw(st.sampled_from(FIRST_DAYS))
+    schedules = [
+        Schedule(
+            practitioner_id=pid,
+            hours=draw(week_of_hours()),
+            closures=draw(intervals(first_day, 2)),
+            busy=draw(intervals(first_day, 12)),
+        )
+        for pid in (1, 2)
+    ]
+    origin = dt.datetime.combine(first_day, dt.time(0), tzinfo=UTC)
+    earliest = origin + dt.timedelta(minutes=draw(minutes))
+    req = Request(
+        duration=dt.timedelta(minutes=draw(st.sampled_from([15, 30, 45, 60, 90]))),
+        buffer=dt.timedelta(minutes=draw(st.sampled_from([0, 10, 15]))),
+        interval=dt.timedelta(minutes=draw(st.sampled_from([10, 15, 30, 45]))),
+        earliest_start=earliest,
+        latest_start=earliest + dt.timedelta(minutes=draw(minutes)),
+        tz=TZ,
+    )
+    return schedules, req, draw(intervals(first_day, 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendars())
+def test_the_interval_arithmetic_gives_the_answers_of_the_rule_candidate_by_candidate(calendar):
+    schedules, req, clinic_closures = calendar
+
+    def as_compared(slots):  # Slot's own == leaves the practitioners out
+        return [(slot.start, slot.end, slot.practitioner_ids) for slot in slots]
+
+    assert as_compared(free_slots(schedules, req, clinic_closures=clinic_closures)) == (
+        as_compared(free_by_the_rule(schedules, req, clinic_closures))
+    )
