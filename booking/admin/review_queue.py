@@ -23,6 +23,10 @@ class AppointmentRequestAdmin(AppointmentAdmin):
     ordering = ["created_at"]
     actions = ["approve"]  # declining asks for a reason: from the request's page
 
+    def has_add_permission(self, request) -> bool:
+        # Requests come from bookings; a caller is booked from the appointment book.
+        return False
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).filter(status=Status.REQUESTED)
         if can_see_health(request):
