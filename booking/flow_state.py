@@ -64,6 +64,49 @@ class Context:
             self._cache[key] = loader()
         return self._cache[key]
 
+    def _together(self) -> bool:
+        """Load the chosen treatment, the answers and the held appointment in one query
+        where the session names them, with the same conditions as loading each alone.
+        False when the session names fewer, or the query finds nothing (then each is
+        loaded alone, to tell which one is missing)."""
+
+        def load() -> bool:
+            state = self.state
+            if not (state.treatment and state.screening):
+                return False
+            published = Treatment.objects.published().values("pk")
+            if state.appointment:
+                appointment = (
+                    Appointment.objects.select_related("treatment", "practitioner", "screening")
+                    .filter(
+                        pk=state.appointment,
+                        treatment_id=state.treatment,
+                        treatment__in=published,
+                        screening_id=state.screening,
+                        screening__treatment_id=state.treatment,
+                    )
+                    .first()
+                )
+                if appointment is None:
+                    return False
+                self._cache.update(
+                    appointment=appointment,
+                    treatment=appointment.treatment,
+                    screening=appointment.screening,
+                )
+                return True
+            screening = (
+                Screening.objects.select_related("treatment")
+                .filter(pk=state.screening, treatment_id=state.treatment, treatment__in=published)
+                .first()
+            )
+            if screening is None:
+                return False
+            self._cache.update(appointment=None, treatment=screening.treatment, screening=screening)
+            return True
+
+        return self._once("together", load)
+
     @property
     def treatment(self) -> Treatment | None:
         def load():
@@ -71,6 +114,7 @@ class Context:
                 return None
             return Treatment.objects.published().filter(pk=self.state.treatment).first()
 
+        self._together()
         return self._once("treatment", load)
 
     @property
@@ -91,6 +135,7 @@ class Context:
                 pk=self.state.screening, treatment_id=self.state.treatment
             ).first()
 
+        self._together()
         return self._once("screening", load)
 
     @property
@@ -108,4 +153,5 @@ class Context:
                 .first()
             )
 
+        self._together()
         return self._once("appointment", load)

@@ -15,6 +15,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from clinic.chrome import FRAGMENTS, content_of
 from clinic.languages import fallback_language as _fallback_language
 from clinic.languages import marked_translation
 
@@ -58,18 +59,22 @@ def _in_language(path: str, code: str, current: str) -> str:
     return translated
 
 
-@register.simple_tag(takes_context=True)
-def language_alternates(context: template.Context) -> list[Alternate]:
-    """The current page in every language of the site, the current one included."""
-    request = context.get("request")
-    current = translation.get_language() or settings.LANGUAGE_CODE
+def _page_address(request) -> tuple[str, str]:
+    """The page's path, and that path with the parameters the switch keeps."""
     path = request.path if request is not None else "/"
     kept = {
         name: request.GET[name]
         for name in KEPT_PARAMETERS
         if request is not None and request.GET.get(name)
     }
-    full_path = f"{path}?{urlencode(kept)}" if kept else path
+    return path, (f"{path}?{urlencode(kept)}" if kept else path)
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context: template.Context) -> list[Alternate]:
+    """The current page in every language of the site, the current one included."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    path, full_path = _page_address(context.get("request"))
     return [
         Alternate(
             code=code,
@@ -106,3 +111,19 @@ def fallback_language(obj: object, field: str) -> str:
     """``<ul{% fallback_language clinic "opening_hours" as lang %}{% if lang %} lang=…``:
     the language a field is shown in when it falls back, else ""."""
     return _fallback_language(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def chrome(context: template.Context, template_name: str, per_page: bool = False) -> SafeString:
+    """``{% chrome "includes/footer.html" %}``: the include, rendered once per language and
+    clinic profile (and, with ``per_page=True``, per address and kept parameters) and
+    reused (clinic/chrome.py). Only for parts that hold nothing of the visitor's."""
+    request = context.get("request")
+    key: tuple = (template_name, translation.get_language(), content_of(context.get("clinic")))
+    if per_page:
+        key += (_page_address(request),)
+    html = FRAGMENTS.get(key)
+    if html is None:
+        html = context.template.engine.get_template(template_name).render(context)
+        FRAGMENTS.put(key, html)
+    return SafeString(html)
