@@ -7,10 +7,13 @@ sends each visitor to their language, as Django's sitemaps do (README, "Language
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -50,6 +53,7 @@ def _prefix(code: str) -> str:
     return f"/{code}/"
 
 
+@lru_cache(maxsize=1024)  # a pure function of the URLconf; the query string varies
 def _in_language(path: str, code: str, current: str) -> str:
     """`path` in language `code`; for an address no page answers (a 404), the same
     address under the other prefix, so the switch still changes the language."""
@@ -57,6 +61,13 @@ def _in_language(path: str, code: str, current: str) -> str:
     if translated == path and code != current and path.startswith(_prefix(current)):
         return _prefix(code) + path.removeprefix(_prefix(current))
     return translated
+
+
+@receiver(setting_changed)
+def _urls_changed(setting: str, **_kwargs: object) -> None:
+    if setting in ("ROOT_URLCONF", "LANGUAGES"):
+        _in_language.cache_clear()
+        FRAGMENTS.clear()
 
 
 def _page_address(request) -> tuple[str, str]:
@@ -119,6 +130,8 @@ def chrome(context: template.Context, template_name: str, per_page: bool = False
     clinic profile (and, with ``per_page=True``, per address and kept parameters) and
     reused (clinic/chrome.py). Only for parts that hold nothing of the visitor's."""
     request = context.get("request")
+    if request is None:  # an error page rendered without its request: nothing to key on
+        return SafeString(context.template.engine.get_template(template_name).render(context))
     key: tuple = (template_name, translation.get_language(), content_of(context.get("clinic")))
     if per_page:
         key += (_page_address(request),)
