@@ -111,6 +111,9 @@ class Timer:
             response = request()
         assert response.status_code in expect, (name, response.status_code)
         count = len(queries)  # now: the next request_started empties the log
+        if os.environ.get("SHOW_QUERIES") == name:
+            for query in queries:
+                print(query["sql"][:300])
         if self.baseline is None:
             self.baseline = request
         # Each request of the page right after one of the baseline's, so a machine that
