@@ -13,7 +13,10 @@ a step's GET ≤ 3× the baseline, its POST ≤ 5×; public pages (served from t
 cache) are reported as baseline/page, the share of the baseline's throughput one
 request at a time.
 
-``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row.
+``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row
+(``PROFILE_FILTER=regex`` narrows the cumulative list); ``SHOW_QUERIES=NAME`` prints the
+SQL of one request of that row; ``--redis-port`` puts the private redis-server on a port
+of your choosing.
 
 The database is a fresh SQLite file under bench/.work-profile/ (or the PostgreSQL
 database `clinic_bench_profile`), seeded by bench/seed.py with `--appointments` rows
@@ -113,7 +116,7 @@ class Timer:
         count = len(queries)  # now: the next request_started empties the log
         if os.environ.get("SHOW_QUERIES") == name:
             for query in queries:
-                print(query["sql"][:300])
+                run.say(query["sql"][:300])
         if self.baseline is None:
             self.baseline = request
         # Each request of the page right after one of the baseline's, so a machine that
