@@ -84,18 +84,19 @@ class Context:
                 return False
             published = Treatment.objects.published().values("pk")
             if state.appointment:
+                # By its id alone (cheaper to build than a filter on every column), the
+                # ids the session names compared below.
                 appointment = _one(
                     Appointment.objects.select_related(
                         "treatment", "practitioner", "screening"
-                    ).filter(
-                        pk=state.appointment,
-                        treatment_id=state.treatment,
-                        treatment__in=published,
-                        screening_id=state.screening,
-                        screening__treatment_id=state.treatment,
-                    )
+                    ).filter(pk=state.appointment, treatment__in=published)
                 )
-                if appointment is None:
+                if not (
+                    appointment is not None
+                    and appointment.treatment_id == state.treatment
+                    and appointment.screening_id == state.screening
+                    and appointment.screening.treatment_id == state.treatment
+                ):
                     return False
                 self._cache.update(
                     appointment=appointment,
@@ -105,10 +106,10 @@ class Context:
                 return True
             screening = _one(
                 Screening.objects.select_related("treatment").filter(
-                    pk=state.screening, treatment_id=state.treatment, treatment__in=published
+                    pk=state.screening, treatment__in=published
                 )
             )
-            if screening is None:
+            if screening is None or screening.treatment_id != state.treatment:
                 return False
             self._cache.update(appointment=None, treatment=screening.treatment, screening=screening)
             return True
