@@ -94,6 +94,7 @@ class Context:
                 if not (
                     appointment is not None
                     and appointment.treatment_id == state.treatment
+                    and appointment.screening is not None
                     and appointment.screening_id == state.screening
                     and appointment.screening.treatment_id == state.treatment
                 ):

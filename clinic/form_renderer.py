@@ -46,17 +46,22 @@ def input_html(widget: dict) -> SafeString:
     )
 
 
+def origin(template_name: str) -> str:
+    """Where the template that renders ``template_name`` is read from."""
+    return get_template(template_name).origin.name  # type: ignore[attr-defined]  # not in the stubs
+
+
 class Renderer(TemplatesSetting):
     @cached_property
     def inputs_in_python(self) -> frozenset[str]:
         """The input templates that are still Django's own (not overridden here)."""
-        own = get_template("django/forms/widgets/input.html").origin.name
+        own = origin("django/forms/widgets/input.html")
         if not own.endswith("django/forms/templates/django/forms/widgets/input.html"):
             return frozenset()
         return frozenset(
             name
             for name in INPUT_TEMPLATES
-            if get_template(name).origin.name.startswith(own.removesuffix("input.html"))
+            if origin(name).startswith(own.removesuffix("input.html"))
         )
 
     def render(self, template_name, context, request=None):

@@ -129,14 +129,16 @@ def chrome(context: template.Context, template_name: str, per_page: bool = False
     """``{% chrome "includes/footer.html" %}``: the include, rendered once per language and
     clinic profile (and, with ``per_page=True``, per address and kept parameters) and
     reused (clinic/chrome.py). Only for parts that hold nothing of the visitor's."""
+    assert context.template is not None  # set while a template renders
+    engine = context.template.engine
     request = context.get("request")
     if request is None:  # an error page rendered without its request: nothing to key on
-        return SafeString(context.template.engine.get_template(template_name).render(context))
+        return SafeString(engine.get_template(template_name).render(context))
     key: tuple = (template_name, translation.get_language(), content_of(context.get("clinic")))
     if per_page:
         key += (_page_address(request),)
     html = FRAGMENTS.get(key)
     if html is None:
-        html = context.template.engine.get_template(template_name).render(context)
+        html = engine.get_template(template_name).render(context)
         FRAGMENTS.put(key, html)
     return SafeString(html)
