@@ -13,7 +13,10 @@ a step's GET ≤ 3× the baseline, its POST ≤ 5×; public pages (served from t
 cache) are reported as baseline/page, the share of the baseline's throughput one
 request at a time.
 
-``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row.
+``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row
+(``PROFILE_FILTER=regex`` narrows the cumulative list); ``SHOW_QUERIES=NAME`` prints the
+SQL of one request of that row; ``--redis-port`` puts the private redis-server on a port
+of your choosing.
 
 The database is a fresh SQLite file under bench/.work-profile/ (or the PostgreSQL
 database `clinic_bench_profile`), seeded by bench/seed.py with `--appointments` rows
@@ -51,6 +54,31 @@ def environment(args) -> dict:
     return env
 
 
+def start_private_redis(args):
+    """The bench's own redis-server (never the shared one at :6379), on ``--redis-port``."""
+    if args.redis_port is None:
+        return run.start_private_redis(args)
+    from tests.servers import RedisServer
+
+    redis = RedisServer(port=args.redis_port).start()
+    args.redis_url = redis.url
+    run.log(f"private redis-server on port {redis.port}")
+    return redis
+
+
+def production_like() -> None:
+    """Refuse to measure under settings whose numbers mean nothing: DEBUG (no cached
+    template loader, every query logged) or a cache other than the private Redis."""
+    from django.conf import settings
+    from django.template import engines
+
+    assert not settings.DEBUG, "DEBUG is on"
+    loaders = engines["django"].engine.loaders
+    assert loaders[0][0] == "django.template.loaders.cached.Loader", loaders
+    assert settings.CACHES["default"]["BACKEND"] == "clinic.redis_cache.RedisCache"
+    assert ":6379" not in settings.CACHES["default"]["LOCATION"]
+
+
 def fresh_database(args) -> None:
     if WORK.exists():
         shutil.rmtree(WORK)
@@ -86,6 +114,9 @@ class Timer:
             response = request()
         assert response.status_code in expect, (name, response.status_code)
         count = len(queries)  # now: the next request_started empties the log
+        if os.environ.get("SHOW_QUERIES") == name:
+            for query in queries:
+                run.say(query["sql"][:300])
         if self.baseline is None:
             self.baseline = request
         # Each request of the page right after one of the baseline's, so a machine that
@@ -108,7 +139,7 @@ class Timer:
             profiler.disable()
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 45)
             stats.sort_stats("tottime").print_stats(25)
             self.profiles[name] = out.getvalue()
         return response
@@ -237,12 +268,16 @@ def main() -> int:
     parser.add_argument("--appointments", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=200, help="requests per GET measured")
     parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')
+    parser.add_argument(
+        "--redis-port", type=int, default=None, help="the private redis-server's port (a free one)"
+    )
     args = parser.parse_args()
-    redis = run.start_private_redis(args)
+    redis = start_private_redis(args)
     try:
         env = environment(args)
         fresh_database(args)
         run.django_setup(env)
+        production_like()
         run.flush_cache()
         run.log("migrate")
         run.manage("migrate", "--no-input", "-v", "0")

@@ -220,7 +220,9 @@ class TimeStep(Step):
         form = SlotForm(ctx.request.POST)
         if not form.is_valid():
             return self.slot_context(ctx, form=form, status=400)
-        existing = Appointment.objects.filter(pk=ctx.state.appointment).first()
+        # The held time, already loaded with the earlier steps (else by its id alone, so
+        # a hold the session names is moved rather than left behind).
+        existing = ctx.appointment or Appointment.objects.filter(pk=ctx.state.appointment).first()
         try:
             appointment = services.hold_slot(
                 appointment=existing,

@@ -301,8 +301,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
 
-# Widgets render with the project's templates too (templates/booking/widgets/).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render with the project's templates too (templates/booking/widgets/); plain
+# inputs are written in Python, the same markup (clinic/form_renderer.py).
+FORM_RENDERER = "clinic.form_renderer.Renderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -138,11 +139,18 @@ def _refuse_too_many_holds(
     live_holds = Appointment.objects.live_holds(now)
     if own is not None:
         live_holds = live_holds.exclude(pk=own)
-    by_person = live_holds.filter(session_key_hash=session_hash).count()
-    if by_person >= policy.max_holds_per_person:
+    # Both counts in one query: this visitor's holds, and their address's.
+    by_person = Q(session_key_hash=session_hash)
+    counts = {"by_person": Count("pk", filter=by_person)}
+    scope = by_person
+    if client_ip:
+        by_address = Q(client_ip=client_ip)
+        counts["by_address"] = Count("pk", filter=by_address)
+        scope |= by_address
+    held = live_holds.filter(scope).aggregate(**counts)
+    if held["by_person"] >= policy.max_holds_per_person:
         raise AlreadyHoldingAnotherTime
-    by_address = live_holds.filter(client_ip=client_ip).count() if client_ip else 0
-    if by_address >= policy.max_holds_per_ip:
+    if held.get("by_address", 0) >= policy.max_holds_per_ip:
         raise BusyNetwork
 
 
