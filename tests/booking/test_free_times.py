@@ -269,13 +269,13 @@ def test_answering_the_questions_again_gives_the_held_time_back_at_once(client, 
     assert first in offered(other, first)
 
 
-def test_the_time_step_reads_the_shared_calendar_in_two_queries(client, booking):
+def test_the_time_step_reads_the_shared_calendar_in_one_query(client, booking):
     treatment, _, questions = booking
     at_time_step(client, treatment, questions)
 
     with CaptureQueriesContext(connection) as queries:
         assert client.get(step_url("time")).status_code == 200
 
-    # The booking's treatment and screening; hours, closures and appointments come
-    # from the shared calendar.
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # The booking's screening with its (published) treatment, in one query; hours,
+    # closures and appointments come from the shared calendar.
+    assert len(queries) == 1, [q["sql"] for q in queries]
