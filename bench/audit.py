@@ -104,6 +104,9 @@ def main() -> int:
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--database-name", default=bench.PG_NAME, help="PostgreSQL database (must say 'bench')"
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a score misses its target"
     )
     args = parser.parse_args()

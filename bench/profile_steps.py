@@ -47,7 +47,7 @@ GET_BUDGET, POST_BUDGET = 3.0, 5.0
 def environment(args) -> dict:
     env = run.bench_env(args, args.redis_url)
     if args.db == "postgres":
-        env["DATABASE_URL"] = f"postgres://postgres@{run.HOST}:5432/{PG_NAME}"
+        env["DATABASE_URL"] = f"postgres://postgres@{run.HOST}:5432/{args.database_name}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
     env.update(STATIC_ROOT=str(WORK / "static"), MEDIA_ROOT=str(WORK / "media"))
@@ -89,8 +89,8 @@ def fresh_database(args) -> None:
         with psycopg.connect(
             host=run.HOST, port=5432, user="postgres", dbname="postgres", autocommit=True
         ) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
+            conn.execute(f"DROP DATABASE IF EXISTS {args.database_name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {args.database_name}")
 
 
 class Timer:
@@ -266,6 +266,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="sqlite")
     parser.add_argument("--appointments", type=int, default=5000)
+    parser.add_argument(
+        "--database-name", default=PG_NAME, help="PostgreSQL database (must say 'bench')"
+    )
     parser.add_argument("--repeat", type=int, default=200, help="requests per GET measured")
     parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')
     parser.add_argument(

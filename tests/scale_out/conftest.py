@@ -36,7 +36,7 @@ def cluster_env(tmp_path_factory):
     redis_server = RedisServer().start()
     try:
         work = tmp_path_factory.mktemp("scale-out")
-        env = bench.bench_env(types.SimpleNamespace(db="postgres"))
+        env = bench.bench_env(types.SimpleNamespace(db="postgres", database_name=DB_NAME))
         env.update(
             DATABASE_URL=f"postgres://postgres@{HOST}:5432/{DB_NAME}",
             REDIS_URL=redis_server.url,
