@@ -160,6 +160,12 @@ def test_reception_moves_a_visit_inside_the_cut_off_and_cancels_another(
     assert "Wednesday 6 January 2027" in email.body and "10:00" in email.body
     assert any(name.endswith(".ics") for name, *_ in email.attachments)
 
+    # The day calendar shows the visit at its new time.
+    page.goto(f"/admin/booking/appointment/calendar/?date={WEDNESDAY_AT_10:%Y-%m-%d}")
+    moved = page.get_by_role("link", name=re.compile(rf"^10:00.*{re.escape(soon.patient_name)}"))
+    expect(moved).to_be_visible()
+    expect(moved).to_have_attribute("href", re.compile(rf"/appointment/{soon.pk}/change/"))
+
     # Cancel, from the appointment list: a confirmation page that asks why.
     page.goto("/admin/booking/appointment/")
     click = Clicks()
