@@ -206,6 +206,20 @@ def test_postgresql_itself_refuses_overlapping_active_appointments(slot):
 RESCHEDULERS = 24
 
 
+def confirmed_visits_at(treatment, practitioner, starts) -> list[int]:
+    """One screened, confirmed visit of a different patient at each start; their ids."""
+    return [
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=start,
+            screened=True,
+            patient_email=f"p{index}@example.com",
+        ).pk
+        for index, start in enumerate(starts)
+    ]
+
+
 def free_starts(treatment, practitioner, count: int, *, besides=()) -> list[dt.datetime]:
     """`count` starts of the practitioner's free slots, none overlapping another or any
     of `besides`."""
@@ -246,16 +260,7 @@ def test_reschedules_of_different_appointments_to_one_free_time_move_exactly_one
     constraint's check): every patient moves their own appointment to the same free time."""
     treatment, practitioner, _ = slot
     target, *others = free_starts(treatment, practitioner, RESCHEDULERS + 1)
-    ids = [
-        AppointmentFactory(
-            treatment=treatment,
-            practitioner=practitioner,
-            starts_at=start,
-            screened=True,
-            patient_email=f"p{index}@example.com",
-        ).pk
-        for index, start in enumerate(others)
-    ]
+    ids = confirmed_visits_at(treatment, practitioner, others)
 
     outcomes = run_at_once(
         RESCHEDULERS, lambda index: services.reschedule_by_patient(ids[index], start=target)

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 
 from booking import services
 from booking.models import Appointment, Status
-from tests.factories import AppointmentFactory
 
 from .test_concurrency import (  # noqa: F401  (slot is a fixture)
+    confirmed_visits_at,
     conflicts_retried,
     free_starts,
     overlapping_pairs,
@@ -24,16 +24,7 @@ def test_staff_and_patients_moving_visits_to_one_time_move_exactly_one(slot, cap
     treatment, practitioner, _ = slot
     desk = get_user_model().objects.create_user("desk", is_staff=True)
     target, *others = free_starts(treatment, practitioner, WRITERS + 1)
-    ids = [
-        AppointmentFactory(
-            treatment=treatment,
-            practitioner=practitioner,
-            starts_at=start,
-            screened=True,
-            patient_email=f"p{index}@example.com",
-        ).pk
-        for index, start in enumerate(others)
-    ]
+    ids = confirmed_visits_at(treatment, practitioner, others)
 
     def move(index: int) -> Appointment:
         if index % 2:
