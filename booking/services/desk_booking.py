@@ -28,18 +28,21 @@ from booking.models import (
     Actor,
     Appointment,
     BookingPolicy,
-    Consent,
     ConsentChannel,
-    ConsentKind,
     EmailKind,
     ScreeningQuestion,
     Transition,
 )
 from booking.services import gate
 from booking.services.answers import assess_answers, record_screening
-from booking.services.diary import log_change, place
 from booking.services.errors import NotAllowed, ScreeningBlocksBooking, SlotUnavailable
-from booking.services.holds import confirm_booking, patient_language, take_time
+from booking.services.holds import (
+    confirm_booking,
+    keep_consents,
+    patient_language,
+    place_hold,
+    take_time,
+)
 from booking.services.locking import lock_appointment_row, lock_practitioners, retry_on_conflict
 from booking.services.slots import practitioners_free_at
 from clinic.models import PrivacyNotice
@@ -128,12 +131,20 @@ def book_by_phone(
     if assessment.blocks_booking:
         raise AnswersStopBooking(assessment.reasons)
     with transaction.atomic():
-        appointment = _hold(treatment, practitioner_id, start, caller, by=by, now=now)
+        expires_at = now + dt.timedelta(minutes=BookingPolicy.load().hold_minutes)
+        appointment = _hold(treatment, practitioner_id, start, caller, expires_at, by=by, now=now)
         appointment.screening = record_screening(
             treatment, answers.questions, answers.answers, answers.date_of_birth, assessment
         )
         appointment.save(update_fields=["screening"])
-        _keep_consents(appointment, answers.consents, channel=ConsentChannel.PHONE, by=by)
+        keep_consents(
+            appointment,
+            answers.consents,
+            privacy_notice=PrivacyNotice.objects.current(),
+            now=now,
+            channel=ConsentChannel.PHONE,
+            taken_by=by,
+        )
         verdict = gate.judge(appointment, now=now, offered_at=now)
         if verdict.refusal is not None:
             # Nothing of this booking is kept: the transaction rolls back, the time is free.
@@ -161,10 +172,8 @@ def hold_for_patient(
     link to answer the health questions (``answer_held_time``)."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = _hold(treatment, practitioner_id, start, caller, by=by, now=now)
-        hours = BookingPolicy.load().desk_hold_hours
-        appointment.hold_expires_at = now + dt.timedelta(hours=hours)
-        appointment.save(update_fields=["hold_expires_at"])
+        expires_at = now + dt.timedelta(hours=BookingPolicy.load().desk_hold_hours)
+        appointment = _hold(treatment, practitioner_id, start, caller, expires_at, by=by, now=now)
         emails.queue(appointment, EmailKind.HEALTH_QUESTIONS)
     return appointment
 
@@ -174,12 +183,14 @@ def _hold(
     practitioner_id: int | None,
     start: dt.datetime,
     caller: Caller,
+    expires_at: dt.datetime,
     *,
     by: "User",
     now: dt.datetime,
 ) -> Appointment:
-    """A new hold at a time patients are offered now, in this transaction, under the
-    locks of every candidate practitioner (``locking.lock_practitioners``)."""
+    """A new hold until ``expires_at`` at a time patients are offered now, in this
+    transaction, under the locks of every candidate practitioner
+    (``locking.lock_practitioners``)."""
     candidates = practitioners_free_at(
         treatment, start, practitioner_id=practitioner_id, now=now, earliest_date=None
     )
@@ -193,39 +204,16 @@ def _hold(
         patient_phone=caller.phone,
         language=patient_language(caller.language),
     )
-    appointment.apply_transition(Transition.HOLD)
-    appointment.hold_expires_at = now + dt.timedelta(minutes=BookingPolicy.load().hold_minutes)
-    for candidate in candidates:
-        if place(appointment, candidate, start, now):
-            break
-    else:
-        raise SlotUnavailable(DESK_TIME_TAKEN)
-    log_change(appointment, Transition.HOLD.logged_as, actor=Actor.STAFF, by=by, note="By phone")
-    return appointment
-
-
-def _keep_consents(
-    appointment: Appointment,
-    consents: list[tuple[str, str, str]],
-    *,
-    channel: str,
-    by: "User | None",
-) -> None:
-    """The consents given, each with the exact words the patient agreed to, how, and (by
-    phone) who read them out; the privacy consent with the notice in force."""
-    notice = PrivacyNotice.objects.current()
-    appointment.consents.all().delete()
-    Consent.objects.bulk_create(
-        Consent(
-            appointment=appointment,
-            kind=kind,
-            wording=wording,
-            version=version,
-            privacy_notice=notice if kind == ConsentKind.PRIVACY else None,
-            channel=channel,
-            taken_by=by,
-        )
-        for kind, wording, version in consents
+    return place_hold(
+        appointment,
+        candidates,
+        start,
+        now=now,
+        expires_at=expires_at,
+        actor=Actor.STAFF,
+        by=by,
+        note="By phone",
+        taken=DESK_TIME_TAKEN,
     )
 
 
@@ -261,5 +249,7 @@ def answer_held_time(
             appointment.treatment, questions, answers, date_of_birth, assessment
         )
         appointment.save(update_fields=["screening"])
-        _keep_consents(appointment, consents, channel=ConsentChannel.ONLINE, by=None)
+        keep_consents(
+            appointment, consents, privacy_notice=PrivacyNotice.objects.current(), now=now
+        )
     return confirm_booking(appointment_id, now=now), assessment

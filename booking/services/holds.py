@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from booking import emails, screening
@@ -16,6 +17,7 @@ from booking.models import (
     Appointment,
     BookingPolicy,
     Consent,
+    ConsentChannel,
     ConsentKind,
     EmailKind,
     Screening,
@@ -112,17 +114,43 @@ def hold_slot(
             if not list(answers.values_list("pk", flat=True)):
                 raise SlotUnavailable(_("Your answers changed meanwhile. Please choose again."))
             appointment = Appointment(treatment=treatment, screening=record)
-        appointment.apply_transition(Transition.HOLD)
-        appointment.hold_expires_at = now + dt.timedelta(minutes=policy.hold_minutes)
         appointment.session_key_hash = session_hash
         appointment.client_ip = client_ip
         appointment.language = patient_language(language)
-        for practitioner_id_ in candidates:
-            if place(appointment, practitioner_id_, start, now):
-                break
-        else:
-            raise SlotUnavailable(TIME_JUST_TAKEN)
-        log_change(appointment, Transition.HOLD.logged_as, actor=Actor.PATIENT)
+        place_hold(
+            appointment,
+            candidates,
+            start,
+            now=now,
+            expires_at=now + dt.timedelta(minutes=policy.hold_minutes),
+            actor=Actor.PATIENT,
+        )
+    return appointment
+
+
+def place_hold(
+    appointment: Appointment,
+    candidates: list[int],
+    start: dt.datetime,
+    *,
+    now: dt.datetime,
+    expires_at: dt.datetime,
+    actor: Actor,
+    by: "User | None" = None,
+    note: str = "",
+    taken: str | Promise = TIME_JUST_TAKEN,
+) -> Appointment:
+    """Hold ``start`` with the first of ``candidates`` (practitioner ids, whose locks the
+    caller holds) still free, until ``expires_at``; ``SlotUnavailable(taken)`` if none
+    is. Shared by the patient's hold and the desk's."""
+    appointment.apply_transition(Transition.HOLD)
+    appointment.hold_expires_at = expires_at
+    for practitioner_id in candidates:
+        if place(appointment, practitioner_id, start, now):
+            break
+    else:
+        raise SlotUnavailable(taken)
+    log_change(appointment, Transition.HOLD.logged_as, actor=actor, by=by, note=note)
     return appointment
 
 
@@ -177,19 +205,36 @@ def save_patient_details(
         appointment.save(
             update_fields=["patient_name", "patient_email", "patient_phone", "language"]
         )
-        appointment.consents.all().delete()
-        Consent.objects.bulk_create(
-            Consent(
-                appointment=appointment,
-                kind=kind,
-                wording=wording,
-                version=version,
-                privacy_notice=privacy_notice if kind == ConsentKind.PRIVACY else None,
-                given_at=now,
-            )
-            for kind, wording, version in consents
-        )
+        keep_consents(appointment, consents, privacy_notice=privacy_notice, now=now)
     return appointment
+
+
+def keep_consents(
+    appointment: Appointment,
+    consents: list[tuple[str, str, str]],
+    *,
+    privacy_notice: PrivacyNotice | None,
+    now: dt.datetime,
+    channel: str = ConsentChannel.ONLINE,
+    taken_by: "User | None" = None,
+) -> None:
+    """The consents given, each (kind, the exact words agreed to, their version), replacing
+    any earlier ones: the privacy consent with the notice shown, how they were given and,
+    by phone, who read them out."""
+    appointment.consents.all().delete()
+    Consent.objects.bulk_create(
+        Consent(
+            appointment=appointment,
+            kind=kind,
+            wording=wording,
+            version=version,
+            privacy_notice=privacy_notice if kind == ConsentKind.PRIVACY else None,
+            given_at=now,
+            channel=channel,
+            taken_by=taken_by,
+        )
+        for kind, wording, version in consents
+    )
 
 
 @retry_on_conflict()
