@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from booking.models import Actor, Appointment, AppointmentChange, Closure, Transition
+from booking.models import (
+    Actor,
+    Appointment,
+    AppointmentChange,
+    Closure,
+    RecheckResult,
+    Transition,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -113,3 +120,25 @@ def place(
     except IntegrityError:
         return False
     return True
+
+
+def move(
+    appointment: Appointment, candidates: list[int], start: dt.datetime, now: dt.datetime
+) -> bool:
+    """Move a planned visit to ``start``: with its own practitioner when they are among
+    ``candidates`` (whose locks the caller holds), else the first other one free. The new
+    time gets its own reminder and health re-check; a visit that had to move for its
+    changed answers is recorded as moved (the free times offered start at its new
+    earliest date). False when no candidate is free; the caller refuses and rolls back.
+    Shared by the patient's move and the desk's."""
+    if appointment.practitioner_id in candidates:
+        candidates = [
+            appointment.practitioner_id,
+            *(pid for pid in candidates if pid != appointment.practitioner_id),
+        ]
+    appointment.reminder_queued_at = None
+    appointment.recheck_queued_at = None
+    if appointment.must_move:
+        appointment.health_recheck = RecheckResult.MOVED
+        appointment.health_reconfirmed_at = now
+    return any(place(appointment, candidate, start, now) for candidate in candidates)

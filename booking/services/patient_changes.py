@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import emails
-from booking.models import Actor, Appointment, EmailKind, RecheckResult
-from booking.services.diary import log_change, place
+from booking.models import Actor, Appointment, EmailKind
+from booking.services.diary import log_change, move
 from booking.services.errors import TIME_JUST_TAKEN, NotAllowed, SlotUnavailable
 from booking.services.locking import lock_appointment, retry_on_conflict
 from booking.services.slots import practitioners_free_at
@@ -52,21 +52,8 @@ def reschedule_by_patient(
         appointment = lock_appointment(appointment_id, practitioners=candidates)
         if not appointment.can_be_changed_by_patient(now):
             raise NotAllowed(_("This appointment can no longer be changed online. Please call us."))
-        if appointment.practitioner_id in candidates:
-            candidates.remove(appointment.practitioner_id)
-            candidates.insert(0, appointment.practitioner_id)
         old_start = appointment.starts_at
-        appointment.reminder_queued_at = None  # the new time gets its own reminder
-        appointment.recheck_queued_at = None  # and re-check, unless answered for it already
-        if appointment.must_move:
-            # Changed answers asked for a later date; the free times offered and checked
-            # above start at the new earliest date, so the visit now meets it.
-            appointment.health_recheck = RecheckResult.MOVED
-            appointment.health_reconfirmed_at = now
-        for practitioner_id in candidates:
-            if place(appointment, practitioner_id, start, now):
-                break
-        else:
+        if not move(appointment, candidates, start, now):
             raise SlotUnavailable(TIME_JUST_TAKEN)
         log_change(
             appointment,

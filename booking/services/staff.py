@@ -16,9 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking import emails
-from booking.models import Actor, Appointment, EmailKind, RecheckResult, Transition
+from booking.models import Actor, Appointment, EmailKind, Transition
 from booking.services import gate
-from booking.services.diary import log_change, place
+from booking.services.diary import log_change, move
 from booking.services.errors import BookingError, NotAllowed, ReasonMissing, VisitNotStarted
 from booking.services.locking import lock_appointment, lock_appointment_row, retry_on_conflict
 from booking.services.slots import practitioners_free_at
@@ -251,20 +251,8 @@ def reschedule_by_staff(
             raise NotAllowed(not_allowed_message(appointment))
         locked = set(candidates)
         candidates = [pid for pid in free_practitioners() if pid in locked]
-        if appointment.practitioner_id in candidates:
-            candidates.remove(appointment.practitioner_id)
-            candidates.insert(0, appointment.practitioner_id)
         old_start, old_practitioner = appointment.starts_at, appointment.practitioner
-        appointment.reminder_queued_at = None  # the new time gets its own reminder
-        appointment.recheck_queued_at = None  # and re-check, unless answered for it already
-        if appointment.must_move:
-            # The free times start at the earliest date of the changed answers.
-            appointment.health_recheck = RecheckResult.MOVED
-            appointment.health_reconfirmed_at = now
-        for candidate in candidates:
-            if place(appointment, candidate, new_start, now):
-                break
-        else:
+        if not move(appointment, candidates, new_start, now):
             raise refused()
         tz = ClinicProfile.load().tzinfo
         note = f"from {old_start.astimezone(tz):%Y-%m-%d %H:%M} ({old_practitioner})"
