@@ -25,13 +25,14 @@ class ClinicConfig(AppConfig):
         user_locked_out.connect(signals.log_lockout, dispatch_uid="clinic.log_lockout")
         otp_verification_failed.connect(signals.log_otp_failed, dispatch_uid="clinic.log_otp")
 
-        # The clinic profile and booking policy are read from the cache once a request.
+        # The clinic profile, booking policy and content version are read from the cache once
+        # a request (clinic/request_memo.py).
         from django.core.signals import request_finished, request_started
 
         # Public pages are cached; any edit of what they show invalidates them all. Imported
         # here so that every process (commands too) declares what they depend on.
         from clinic import page_cache  # noqa: F401
-        from clinic.models import begin_request_memo, end_request_memo
+        from clinic.request_memo import begin_request_memo, end_request_memo
 
         request_started.connect(begin_request_memo, dispatch_uid="clinic.singletons.begin")
         request_finished.connect(end_request_memo, dispatch_uid="clinic.singletons.end")

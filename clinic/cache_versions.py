@@ -61,6 +61,7 @@ from django.db.models.signals import (
     post_save,
 )
 
+from clinic import request_memo
 from clinic.redis_cache import forget_after_outage
 
 # Every cached thing's version, and, by concrete model ("booking.appointment"), the
@@ -86,10 +87,19 @@ class CacheVersion:
     def __repr__(self) -> str:
         return f"CacheVersion({self.key!r})"
 
+    def known(self) -> int | None:
+        """The version if there is one; None when it is missing or the cache is
+        unavailable. Read once a request when the request prefetched it
+        (clinic/request_memo.py)."""
+        version = request_memo.prefetched(self.key)
+        if version is request_memo.NOT_READ:
+            version = cache.get(self.key)
+        return version
+
     def current(self) -> int | None:
         """The version to store new entries under; None while the cache is unavailable
         (store nothing then)."""
-        version = cache.get(self.key)
+        version = self.known()
         if version is None:
             # Missing (first use, cache flushed or evicted, or after an outage): start from
             # the clock, so the entries stored before the loss can never be used again.
@@ -108,6 +118,7 @@ class CacheVersion:
         transaction.on_commit(self._bump)
 
     def _bump(self) -> None:
+        request_memo.forget(self.key)
         try:
             cache.incr(self.key)
         except ValueError:  # no version yet, evicted, or the cache is unavailable

@@ -6,16 +6,22 @@ from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from clinic import page_cache, request_memo
 from clinic.models import ClinicProfile
 
 
 class ClinicTimezoneMiddleware:
-    """Shows every time in the clinic's own zone, whatever the visitor's zone is."""
+    """Shows every time in the clinic's own zone, whatever the visitor's zone is.
+
+    It is also where a request first reads the cache: the clinic's profile and the public
+    pages' version (clinic/page_cache.py), which a cached page needs, in one round trip.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request_memo.prefetch(ClinicProfile.CACHE_KEY, page_cache.VERSION_KEY)
         timezone.activate(ClinicProfile.load().tzinfo)
         try:
             return self.get_response(request)

@@ -2,7 +2,6 @@ import datetime as dt
 import zoneinfo
 from typing import Any, ClassVar, Self, TypeVar
 
-from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
@@ -11,25 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic import request_memo
 from clinic.cache_versions import InvalidatingQuerySet, layout_fingerprint
 from clinic.languages import render_markdown
 from clinic.redis_cache import forget_after_outage
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
-
-
-# While a request is being answered, each singleton is read from the cache once
-# (middleware, views and templates all ask for the clinic profile). Outside requests
-# (commands, tests) there is no memo. Set up by ClinicConfig.ready().
-_this_request = Local()
-
-
-def begin_request_memo(**_kwargs) -> None:
-    _this_request.singletons = {}
-
-
-def end_request_memo(**_kwargs) -> None:
-    _this_request.singletons = None
 
 
 _S = TypeVar("_S", bound="SingletonModel", covariant=True)
@@ -71,9 +57,10 @@ class SingletonModel(models.Model):
 
     @classmethod
     def forget_cached(cls) -> None:
-        memo = getattr(_this_request, "singletons", None)
+        memo = request_memo.singletons()
         if memo:
             memo.pop(cls, None)
+        request_memo.forget(cls.CACHE_KEY)
         # Forgotten at once and again on commit: a read between the write and the
         # commit would otherwise put the old row back in the cache for an hour.
         cache.delete(cls.CACHE_KEY)
@@ -82,10 +69,12 @@ class SingletonModel(models.Model):
     @classmethod
     def load(cls) -> Self:
         """The one row, from the cache when possible (created with defaults on first use)."""
-        memo = getattr(_this_request, "singletons", None)
+        memo = request_memo.singletons()
         if memo is not None and cls in memo:
             return memo[cls]
-        instance = cache.get(cls.CACHE_KEY)
+        instance = request_memo.prefetched(cls.CACHE_KEY)  # read with the request's start
+        if instance is request_memo.NOT_READ:
+            instance = cache.get(cls.CACHE_KEY)
         if instance is None:
             instance, _created = cls._default_manager.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, instance, 60 * 60)

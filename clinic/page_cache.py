@@ -7,7 +7,10 @@ Permissions-Policy, sessions, X-Frame-Options) still runs on a cached hit.
 
 Invalidation is by version, never by hunting keys: one "content version" integer
 lives in the cache; a page is stored with the version it was rendered under and
-served only while that is still the version (both are read in one round trip).
+served only while that is still the version. The version is read once a request, in
+the same round trip as the clinic's profile (clinic/request_memo.py), and each process
+keeps copies of the pages it served last (``RecentPages``), so a hit usually costs no
+round trip of its own; a copy, like Redis's entry, is used only under the current version.
 ``CONTENT_VERSION`` below names every model a public page shows, whichever app it
 belongs to; any write to one of them (a save, a delete, a bulk update) bumps it, so
 every page renders afresh next time (clinic/cache_versions.py). Running ``migrate``
@@ -23,6 +26,8 @@ CSRF token or say ``private``/``no-store``.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -31,6 +36,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from clinic.cache_versions import CacheVersion, layout_fingerprint
+from clinic.redis_cache import drop_after_outage
 
 VERSION_KEY = "page-cache:version"
 # Every model whose rows a public page shows. Named by label, so this module imports none
@@ -124,6 +130,47 @@ def page_key(request) -> str:
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+class RecentPages:
+    """This process's copies of the pages it served last, so that a hit costs no round trip
+    to Redis beyond the version, which the request has already read with the clinic's
+    profile (clinic/request_memo.py). A copy is used only under the current version, exactly
+    as Redis's is: an edit on any server shows at once on every other. Bounded: the least
+    recently stored copy goes first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version: int) -> StoredPage | None:
+        stored = self._pages.get(key)
+        return stored if stored is not None and stored.version == version else None
+
+    def keep(self, key: str, stored: StoredPage) -> None:
+        with self._lock:
+            self._pages[key] = stored
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+recent_pages = RecentPages(getattr(settings, "PAGE_CACHE_RECENT_PAGES", 200))
+# After an outage the versions start afresh (clinic/redis_cache.py): drop the copies too.
+drop_after_outage(recent_pages.clear)
+
+
+def _serve(stored: StoredPage) -> HttpResponse:
+    response = HttpResponse(stored.content)
+    for name, value in stored.headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
 def cache_public_page(view):
     """Serve ``view``'s rendered page from the cache to anonymous visitors."""
 
@@ -132,18 +179,19 @@ def cache_public_page(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        # One round trip for the version and the page: an entry counts only if it was
-        # stored under the current version.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        stored = found.get(key)
-        if version is not None and isinstance(stored, StoredPage) and stored.version == version:
-            response = HttpResponse(stored.content)
-            for name, value in stored.headers:
-                response[name] = value
-            response[HEADER] = "hit"
-            return response
+        # Read with the clinic's profile when the request started: no round trip here.
+        version = CONTENT_VERSION.known()
+        if version is not None:
+            stored = recent_pages.get(key, version)
+            if stored is not None:
+                return _serve(stored)
+            stored = cache.get(key)
+            # An entry counts only if it was stored under the current version.
+            if isinstance(stored, StoredPage) and stored.version == version:
+                recent_pages.keep(key, stored)
+                return _serve(stored)
         if version is None:
+            # Missing, so nothing is stored under it yet: start one and store under it.
             version = content_version()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -151,7 +199,9 @@ def cache_public_page(view):
         # No version: the cache is unavailable (see clinic/redis_cache.py), store nothing.
         if version is not None and _cacheable_response(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
-            cache.set(key, StoredPage(version, response.content, headers), TIMEOUT)
+            stored = StoredPage(version, response.content, headers)
+            cache.set(key, stored, TIMEOUT)
+            recent_pages.keep(key, stored)
             response[HEADER] = "miss"
         return response
 

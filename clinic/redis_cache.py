@@ -53,10 +53,21 @@ logger = logging.getLogger("clinic.cache")
 _AFTER_OUTAGE: set[str] = set()
 
 
+# And what this process keeps of its own, dropped at the same moment (page_cache's copies).
+_AFTER_OUTAGE_LOCAL: list[Callable[[], None]] = []
+
+
 def forget_after_outage(key: str) -> None:
     """Delete ``key`` (made with the cache's prefix and default version) from Redis each
     time it answers again after this process found it unavailable."""
     _AFTER_OUTAGE.add(key)
+
+
+def drop_after_outage(forget: Callable[[], None]) -> None:
+    """Call ``forget`` each time Redis answers again after this process found it
+    unavailable: for copies this process keeps of what Redis holds."""
+    if forget not in _AFTER_OUTAGE_LOCAL:
+        _AFTER_OUTAGE_LOCAL.append(forget)
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -284,6 +295,8 @@ class RedisCache(django_redis.RedisCache):
                 raise
             forgotten += len(keys)
             all_forgotten |= everything
+            for forget in _AFTER_OUTAGE_LOCAL:
+                forget()
             if breaker.close(run_id, -1 if all_forgotten else forgotten):
                 return
 

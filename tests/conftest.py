@@ -46,10 +46,16 @@ def client():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (the clinic profile and policy are cached)."""
+    """Each test starts with an empty cache (the clinic profile and policy are cached), and
+    with no page copies in this process (clinic/page_cache.py's ``recent_pages``: the
+    frozen clock gives a cleared cache the same fresh version in every test)."""
+    from clinic.page_cache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
     yield
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture(autouse=True)

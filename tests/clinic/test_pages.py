@@ -224,7 +224,7 @@ def test_saving_the_profile_invalidates_the_cache(clinic, django_assert_num_quer
 def test_a_request_reads_the_profile_from_the_cache_once(clinic, monkeypatch):
     from django.core.cache import cache
 
-    from clinic.models import begin_request_memo, end_request_memo
+    from clinic.request_memo import begin_request_memo, end_request_memo
 
     ClinicProfile.load()
     reads = []

@@ -483,3 +483,19 @@ def test_the_timeout_and_the_pause_come_from_the_environment():
     result = run_settings(SETUP, DEBUG="1", REDIS_URL=redis_url, REDIS_TIMEOUT="fast")
     assert result.returncode != 0
     assert "ImproperlyConfigured: REDIS_TIMEOUT must be a number" in result.stderr
+
+
+def test_this_processs_page_copies_are_dropped_when_redis_answers_again(
+    settings, own_redis, treatment
+):
+    use_cache(settings, own_redis.url)
+    anon = Client()
+    url = reverse("home")
+    anon.get(url)
+    assert anon.get(url)["X-Page-Cache"] == "hit"
+    assert len(page_cache.recent_pages._pages) == 1
+    with frozen(own_redis):
+        anon.get(url)
+    after_the_retry_interval()
+    caches["default"].get("anything")  # the first contact after the outage
+    assert len(page_cache.recent_pages._pages) == 0

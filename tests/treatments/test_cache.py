@@ -364,3 +364,43 @@ def test_the_redis_backend_keeps_one_client_and_behaves_like_djangos(redis_cache
     redis_cache.delete("k")
     assert redis_cache.get("k") is None
     assert redis_cache._cache.get_client() is client
+
+
+# --- This process's copies (clinic/page_cache.py's RecentPages) --------------------------------
+
+
+def test_a_hit_costs_one_round_trip_to_the_cache_which_the_profile_shares(
+    redis_cache, anon, treatment, monkeypatch
+):
+    """The version is read with the clinic's profile when the request starts, and the page
+    comes from this process's copy: one round trip to Redis per hit, as for any page."""
+    url = treatment.get_absolute_url()
+    cached(anon, url)
+    client = redis_cache._cache.get_client(write=False)
+    calls = []
+    real = client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *a, **k: calls.append(a[0]) or real(*a, **k)
+    )
+    hit = anon.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert calls == ["MGET"]
+
+
+def test_a_copy_is_used_only_under_the_current_version(redis_cache, anon, treatment):
+    """Another server's edit changes the version in Redis only: this process's copy of the
+    page is not served once it has (tests/scale_out/ does it with two real servers)."""
+    url = treatment.get_absolute_url()
+    cached(anon, url)
+    redis_cache.incr(page_cache.VERSION_KEY)  # the other server's bump
+    assert anon.get(url)["X-Page-Cache"] == "miss"
+    assert anon.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_the_copies_are_bounded_least_recently_stored_first():
+    pages = page_cache.RecentPages(size=2)
+    for name in ("a", "b", "c"):
+        pages.keep(name, page_cache.StoredPage(1, name.encode(), []))
+    assert pages.get("a", 1) is None
+    assert pages.get("b", 1).content == b"b"
+    assert pages.get("c", 2) is None  # another version: not this copy
