@@ -82,53 +82,97 @@ def _wall_starts(
         cursor += step
 
 
+# The arithmetic below counts in whole microseconds since the epoch: integers compare,
+# hash and sort several times faster than aware datetimes, and exactly (a float timestamp
+# would round the microseconds of a start "now plus the notice").
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def to_micros(instant: dt.datetime) -> int:
+    return (instant - EPOCH) // MICROSECOND
+
+
+def from_micros(micros: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=micros)
+
+
 def _candidate_starts(
     day: dt.date, range_start: dt.time, range_end: dt.time, request: Request
-) -> list[dt.datetime]:
-    """The starts one range of working hours offers on a day, in UTC and in order: on the
-    wall-clock grid, inside the request's limits, the treatment ending by the range's end.
+) -> list[int]:
+    """The starts one range of working hours offers on a day, in order (microseconds since
+    the epoch): on the wall-clock grid, inside the request's limits, the treatment ending
+    by the range's end.
 
     The same for every practitioner with that range, so worked out once per request.
     """
+    step = request.interval // MICROSECOND
+    offset = _offset_all_day(day, request.tz)
+    if offset is not None:
+        # The clocks do not change that day (every day but two a year): the wall-clock
+        # grid is a plain UTC grid.
+        opens = to_micros((dt.datetime.combine(day, range_start) - offset).replace(tzinfo=UTC))
+        closes = (
+            opens
+            + (dt.datetime.combine(day, range_end) - dt.datetime.combine(day, range_start))
+            // MICROSECOND
+        )
+        starts = list(range(opens, closes, step))
+    else:
+        starts, closes = _starts_on_a_changing_day(day, range_start, range_end, request)
+    earliest = to_micros(request.earliest_start)
+    latest = min(to_micros(request.latest_start), closes - request.duration // MICROSECOND)
+    return starts[bisect.bisect_left(starts, earliest) : bisect.bisect_right(starts, latest)]
+
+
+def _offset_all_day(day: dt.date, tz: ZoneInfo) -> dt.timedelta | None:
+    """The zone's offset from UTC all that day; None if the clocks change that day."""
+    midnight = dt.datetime.combine(day, dt.time())
+    offset = tz.utcoffset(midnight)
+    return offset if offset == tz.utcoffset(midnight + dt.timedelta(days=1)) else None
+
+
+def _starts_on_a_changing_day(
+    day: dt.date, range_start: dt.time, range_end: dt.time, request: Request
+) -> tuple[list[int], int]:
+    """A range's starts on a day the clocks change, and when the range closes."""
     opens = wall_time_to_utc(day, range_start, request.tz)
     closes = _range_close(day, range_end, request.tz)
     wall_length = dt.datetime.combine(day, range_end) - dt.datetime.combine(day, range_start)
     if opens is not None and closes - opens == wall_length:
-        # The clocks do not change inside the range (every day but two a year): the
-        # wall-clock grid is a plain UTC grid.
-        count = -(-wall_length // request.interval)
-        starts = [opens + n * request.interval for n in range(count)]
+        # Not inside this range: still a plain UTC grid.
+        first, step = to_micros(opens), request.interval // MICROSECOND
+        starts = list(range(first, first + wall_length // MICROSECOND, step))
     else:
         converted = (
             wall_time_to_utc(day, wall.time(), request.tz)
             for wall in _wall_starts(day, range_start, range_end, request.interval)
         )
-        starts = sorted({start for start in converted if start is not None})
-    latest = min(request.latest_start, closes - request.duration)
-    return starts[
-        bisect.bisect_left(starts, request.earliest_start) : bisect.bisect_right(starts, latest)
-    ]
+        starts = sorted({to_micros(start) for start in converted if start is not None})
+    return starts, to_micros(closes)
 
 
 def _blocked_starts(
     closures: Iterable[tuple[dt.datetime, dt.datetime]],
     busy: Iterable[tuple[dt.datetime, dt.datetime]],
     request: Request,
-) -> tuple[list[dt.datetime], list[dt.datetime]]:
+) -> tuple[list[int], list[int]]:
     """The starts a practitioner cannot take, as sorted, disjoint open intervals
-    (returned as their lower and upper ends).
+    (returned as their lower and upper ends, in microseconds since the epoch).
 
     A start s is blocked by a closure [a, b) when the treatment meets it (a - duration
     < s < b), and by an occupied time [a, b) when the treatment or its buffer does
     (a - duration - buffer < s < b). Intervals that only touch are kept apart: the
     start where one ends and the next begins is free.
     """
+    duration = request.duration // MICROSECOND
+    with_buffer = duration + request.buffer // MICROSECOND
     blocked = sorted(
-        [(start - request.duration, end) for start, end in closures]
-        + [(start - request.duration - request.buffer, end) for start, end in busy]
+        [(to_micros(start) - duration, to_micros(end)) for start, end in closures]
+        + [(to_micros(start) - with_buffer, to_micros(end)) for start, end in busy]
     )
-    lows: list[dt.datetime] = []
-    highs: list[dt.datetime] = []
+    lows: list[int] = []
+    highs: list[int] = []
     for low, high in blocked:
         if high <= low:
             continue
@@ -140,13 +184,11 @@ def _blocked_starts(
     return lows, highs
 
 
-def _free_among(
-    starts: list[dt.datetime], lows: list[dt.datetime], highs: list[dt.datetime]
-) -> list[dt.datetime]:
+def _free_among(starts: list[int], lows: list[int], highs: list[int]) -> list[int]:
     """The sorted candidate ``starts`` outside every blocked open interval (lows, highs)."""
     if not starts:
         return starts
-    free: list[dt.datetime] = []
+    free: list[int] = []
     position = 0
     # The first blocked interval that may reach the first candidate, then walk both lists.
     index = bisect.bisect_right(highs, starts[0])
@@ -159,13 +201,19 @@ def _free_among(
     return free
 
 
-def free_slots(
+# A free start: when (microseconds since the epoch) and which practitioners are free then.
+FreeStart = tuple[int, tuple[int, ...]]
+
+
+def free_starts(
     schedules: Iterable[Schedule],
     request: Request,
     *,
     clinic_closures: Iterable[tuple[dt.datetime, dt.datetime]] = (),
-) -> list[Slot]:
-    """Every free start time between the request's limits, merged across practitioners.
+) -> list[FreeStart]:
+    """Every free start time between the request's limits, merged across practitioners,
+    in order: ``free_slots`` without making a Slot of each (the shared calendar stores
+    them as numbers, booking/free_times.py).
 
     A slot is free for a practitioner when the treatment (duration) fits inside
     one range of their working hours, neither it nor its buffer meets another
@@ -184,16 +232,36 @@ def free_slots(
     first_day = request.earliest_start.astimezone(request.tz).date()
     last_day = request.latest_start.astimezone(request.tz).date()
     days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    found: dict[dt.datetime, list[int]] = {}
+    found: dict[int, list[int]] = {}
     for schedule in schedules:
         lows, highs = _blocked_starts([*schedule.closures, *clinic_closed], schedule.busy, request)
+        practitioner = schedule.practitioner_id
         for day in days:
             for range_start, range_end in schedule.hours.get(day.weekday(), ()):
                 for start in _free_among(candidates(day, range_start, range_end), lows, highs):
-                    found.setdefault(start, []).append(schedule.practitioner_id)
-    return [
-        Slot(start, start + request.duration, tuple(ids)) for start, ids in sorted(found.items())
-    ]
+                    if start in found:
+                        found[start].append(practitioner)
+                    else:
+                        found[start] = [practitioner]
+    return [(start, tuple(found[start])) for start in sorted(found)]
+
+
+def free_slots(
+    schedules: Iterable[Schedule],
+    request: Request,
+    *,
+    clinic_closures: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+) -> list[Slot]:
+    """Every free start time between the request's limits, merged across practitioners,
+    as Slots (``free_starts`` says which are free)."""
+    duration = request.duration
+    slots = []
+    for micros, practitioner_ids in free_starts(
+        schedules, request, clinic_closures=clinic_closures
+    ):
+        start = from_micros(micros)
+        slots.append(Slot(start, start + duration, practitioner_ids))
+    return slots
 
 
 def group_by_day(slots: Iterable[Slot], tz: ZoneInfo) -> dict[dt.date, list[Slot]]:

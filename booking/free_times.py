@@ -25,12 +25,12 @@ import bisect
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from booking.availability import Slot
+from booking.availability import FreeStart, Slot, from_micros, to_micros
 from clinic.cache_versions import CacheVersion, layout_fingerprint
 
 # Every model the free times are worked out from (booking/services/slots.py);
@@ -53,10 +53,10 @@ MAX_AGE = dt.timedelta(minutes=5)
 schedule_changed = SCHEDULE_VERSION.bump
 
 
-# Each free start as (seconds since the epoch, the practitioners free then), in order:
-# plain tuples unpickle many times faster than Slot objects with aware datetimes
-# (~1,200 starts in a 60-day calendar).
-Starts = tuple[tuple[int, tuple[int, ...]], ...]
+# Each free start as (microseconds since the epoch, the practitioners free then), in
+# order, as the arithmetic gives them (availability.free_starts): plain tuples unpickle
+# many times faster than Slot objects with aware datetimes (~1,200 starts in 60 days).
+Starts = tuple[FreeStart, ...]
 
 
 @dataclass(frozen=True)
@@ -64,34 +64,25 @@ class Calendar:
     version: int
     computed_at: dt.datetime
     valid_until: dt.datetime
-    starts: Starts
+    starts_us: Starts
     duration: dt.timedelta  # of the treatment: every slot's end is its start plus this
 
-    @classmethod
-    def of(
-        cls, version: int, now: dt.datetime, valid_until: dt.datetime, slots: list[Slot]
-    ) -> "Calendar":
-        return cls(
-            version,
-            now,
-            valid_until,
-            tuple((int(slot.start.timestamp()), slot.practitioner_ids) for slot in slots),
-            slots[0].end - slots[0].start if slots else dt.timedelta(0),
-        )
-
     def between(self, earliest: dt.datetime, latest: dt.datetime) -> tuple[int, int]:
-        """The slice of ``starts`` between ``earliest`` and ``latest`` (both included)."""
-        first = bisect.bisect_left(self.starts, (math.ceil(earliest.timestamp()),))
-        last = bisect.bisect_right(self.starts, (math.floor(latest.timestamp()), (math.inf,)))
+        """The slice of ``starts_us`` between ``earliest`` and ``latest`` (both included)."""
+        first = bisect.bisect_left(self.starts_us, (to_micros(earliest),))
+        last = bisect.bisect_right(self.starts_us, (to_micros(latest), (math.inf,)))
         return first, last
 
     def slots(self, first: int, last: int) -> list[Slot]:
-        duration, utc = self.duration, dt.UTC
-        slots = []
-        for seconds, practitioner_ids in self.starts[first:last]:
-            start = dt.datetime.fromtimestamp(seconds, utc)
-            slots.append(Slot(start, start + duration, practitioner_ids))
-        return slots
+        return slots_of(self.starts_us[first:last], self.duration)
+
+
+def slots_of(starts: Iterable[FreeStart], duration: dt.timedelta) -> list[Slot]:
+    slots = []
+    for micros, practitioner_ids in starts:
+        start = from_micros(micros)
+        slots.append(Slot(start, start + duration, practitioner_ids))
+    return slots
 
 
 class Offered:
@@ -118,8 +109,9 @@ class Offered:
 FORMAT = layout_fingerprint(Calendar)
 
 
-# What a computation returns: the free times, and when the next hold in them expires.
-Computed = tuple[list[Slot], dt.datetime | None]
+# What a computation returns: the free starts, the treatment's duration, and when the next
+# hold among them expires.
+Computed = tuple[list[FreeStart], dt.timedelta, dt.datetime | None]
 
 
 def shared(
@@ -146,13 +138,16 @@ def shared(
     ):
         if version is None:
             version = SCHEDULE_VERSION.current()
-        slots, next_release = compute()
+        starts, duration, next_release = compute()
         if version is None:  # the cache is unavailable (clinic/redis_cache.py)
-            return Offered(None, lambda: [s for s in slots if earliest <= s.start <= latest])
+            low, high = to_micros(earliest), to_micros(latest)
+            return Offered(
+                None, lambda: slots_of((s for s in starts if low <= s[0] <= high), duration)
+            )
         valid_until = now + MAX_AGE
         if next_release is not None:
             valid_until = min(valid_until, next_release)
-        stored = Calendar.of(version, now, valid_until, slots)
+        stored = Calendar(version, now, valid_until, tuple(starts), duration)
         cache.set(key, stored, MAX_AGE.total_seconds())
     calendar = stored
     first, last = calendar.between(earliest, latest)

@@ -85,10 +85,10 @@ def free_slots_for(
     earliest, latest = max(earliest, only_start), min(latest, only_start)
     if earliest > latest:
         return []
-    slots, _ = _compute_free_slots(
+    starts, duration, _ = _compute_free_slots(
         treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
     )
-    return slots
+    return free_times.slots_of(starts, duration)
 
 
 def offered_times(
@@ -135,12 +135,13 @@ def _compute_free_slots(
     policy: BookingPolicy,
     tz: ZoneInfo,
 ) -> free_times.Computed:
-    """Free slots between two start times, in three queries, and when the first hold
-    among the appointments in the way expires (that time comes free then)."""
+    """Free starts between two start times, in three queries, the treatment's duration, and
+    when the first hold among the appointments in the way expires (that time comes free
+    then)."""
     window_end = latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
     hours = _working_hours(treatment, practitioner_id)
     if not hours:
-        return [], None
+        return [], dt.timedelta(minutes=treatment.visit_minutes), None
     clinic_closed, closed = _closures(earliest, window_end, hours.keys())
     busy, next_release = _busy_times(earliest, window_end, now, hours.keys(), ignore_appointment_id)
     schedules = [
@@ -160,8 +161,8 @@ def _compute_free_slots(
         latest_start=latest,
         tz=tz,
     )
-    slots = availability.free_slots(schedules, request, clinic_closures=clinic_closed)
-    return slots, next_release
+    starts = availability.free_starts(schedules, request, clinic_closures=clinic_closed)
+    return starts, request.duration, next_release
 
 
 def _working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
