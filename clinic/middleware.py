@@ -7,21 +7,27 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from clinic import page_cache, request_memo
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, keys_read_with_every_request
+from clinic.sessions import cache_key_for_cookie
 
 
 class ClinicTimezoneMiddleware:
     """Shows every time in the clinic's own zone, whatever the visitor's zone is.
 
-    It is also where a request first reads the cache: the clinic's profile and the public
-    pages' version (clinic/page_cache.py), which a cached page needs, in one round trip.
+    It is also where a request first reads the cache, in one round trip: the clinic's
+    profile and the booking policy, the public pages' version (clinic/page_cache.py), and
+    the visitor's session (clinic/sessions.py); see clinic/request_memo.py.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request_memo.prefetch(ClinicProfile.CACHE_KEY, page_cache.VERSION_KEY)
+        keys = [*keys_read_with_every_request(), page_cache.VERSION_KEY]
+        session = cache_key_for_cookie(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        if session is not None:
+            keys.append(session)
+        request_memo.prefetch(*keys)
         timezone.activate(ClinicProfile.load().tzinfo)
         try:
             return self.get_response(request)

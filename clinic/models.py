@@ -44,6 +44,9 @@ class SingletonModel(models.Model):
     # when the class is ready (below), so a release that changes the model never
     # unpickles a row an older one cached.
     CACHE_KEY: ClassVar[str] = ""
+    # Read in every request's first round trip to the cache (clinic/request_memo.py),
+    # for a row most requests need.
+    READ_WITH_EVERY_REQUEST: ClassVar[bool] = False
 
     objects = SingletonQuerySet.as_manager()
 
@@ -83,8 +86,18 @@ class SingletonModel(models.Model):
         return instance
 
 
+# The singletons read with every request, by label (their keys change once: see below).
+_READ_WITH_EVERY_REQUEST: dict[str, type[SingletonModel]] = {}
+
+
+def keys_read_with_every_request() -> list[str]:
+    return [model.CACHE_KEY for model in _READ_WITH_EVERY_REQUEST.values()]
+
+
 def name_the_cache_key(sender: type[models.Model], **_kwargs: object) -> None:
     if issubclass(sender, SingletonModel) and not sender._meta.proxy:
+        if sender.READ_WITH_EVERY_REQUEST:
+            _READ_WITH_EVERY_REQUEST[sender._meta.label] = sender
         sender.CACHE_KEY = f"{sender._meta.label_lower}:{layout_fingerprint(sender)}"
         # A write while Redis is away cannot forget the cached row: forget it when Redis
         # is back (clinic/redis_cache.py).
@@ -96,6 +109,8 @@ class_prepared.connect(name_the_cache_key, dispatch_uid="clinic.singleton-cache-
 
 class ClinicProfile(SingletonModel):
     """Who the clinic is and how to reach it. There is exactly one; load it with `load()`."""
+
+    READ_WITH_EVERY_REQUEST = True  # its time zone: ClinicTimezoneMiddleware
 
     name = models.CharField(_("name"), max_length=120, default="Clinic")
     tagline = models.CharField(

@@ -9,6 +9,8 @@ from clinic.models import SingletonModel
 class BookingPolicy(SingletonModel):
     """The rules of online booking, editable by the manager. There is exactly one."""
 
+    READ_WITH_EVERY_REQUEST = True  # every booking page and the appointment book
+
     minimum_notice_hours = models.PositiveSmallIntegerField(
         _("minimum notice (hours)"),
         default=24,
