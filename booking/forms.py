@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 import re
 
 from django import forms
@@ -8,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from booking import screening
@@ -75,6 +77,25 @@ class OneValueEach(forms.Form):
 ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
+def month_choices() -> list[tuple[str, str]]:
+    return [("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())]
+
+
+@functools.lru_cache(maxsize=16)
+def _month_options(language: str | None) -> tuple[tuple[str, str], ...]:
+    """The month list's options in a language, escaped: the same for every date."""
+    return tuple((value, str(escape(label))) for value, label in month_choices())
+
+
+class MonthSelect(forms.Select):
+    """The month of a date. Its options are written by ``DatePartsWidget._render`` from
+    ``_month_options``, so Django's context for each option (13 a date, nine dates on an
+    answered questionnaire) is not built: only the chosen value is kept."""
+
+    def get_context(self, name, value, attrs):
+        return forms.Widget.get_context(self, name, value, attrs)
+
+
 class DatePartsWidget(forms.MultiWidget):
     """A date as three fields, day / month / year (GOV.UK's "date input" pattern).
 
@@ -93,10 +114,7 @@ class DatePartsWidget(forms.MultiWidget):
             )
 
         month_extra = {"autocomplete": f"{autocomplete}-month"} if autocomplete else {}
-        month = forms.Select(
-            attrs=month_extra,
-            choices=[("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())],
-        )
+        month = MonthSelect(attrs=month_extra, choices=month_choices())
         super().__init__(
             {"day": numeric(2, "day"), "month": month, "year": numeric(4, "year")}, attrs
         )
@@ -148,22 +166,17 @@ class DatePartsWidget(forms.MultiWidget):
         for subwidget in context["widget"]["subwidgets"]:
             attrs = flatatt(subwidget["attrs"])
             if subwidget["part"] == "month":
+                selected = set(subwidget["value"])
                 control = format_html(
                     '<select name="{}"{}>{}</select>',
                     subwidget["name"],
                     attrs,
-                    format_html_join(
-                        "",
-                        '<option value="{}"{}>{}</option>',
-                        (
-                            (
-                                option["value"],
-                                mark_safe(" selected") if option["selected"] else "",
-                                option["label"],
-                            )
-                            for _group, options, _index in subwidget["optgroups"]
-                            for option in options
-                        ),
+                    mark_safe(
+                        "".join(
+                            f'<option value="{value}"{" selected" if value in selected else ""}>'
+                            f"{label}</option>"
+                            for value, label in _month_options(get_language())
+                        )
                     ),
                 )
             else:

@@ -142,8 +142,40 @@ def _select(
 
 
 def _radios(field: BoundField, invalid: str) -> SafeString:
-    """One radio and its label per choice (Django's radio templates, one per option, cost
-    more than the rest of the field)."""
+    """One radio and its label per choice, as Django's RadioSelect writes them (ids
+    ``<id>_0``, ``<id>_1``…), without its templates or its context for each option (a
+    dictionary and a BoundWidget per radio cost more than the rest of the field)."""
+    extra = (" required" if field.field.required else "") + (
+        ' aria-invalid="true"' if invalid else ""
+    )
+    value = field.value()
+    chosen = (
+        [str(v) if v is not None else "" for v in value]
+        if isinstance(value, list | tuple)
+        else ["" if value is None else str(value)]
+    )
+    name, auto_id = conditional_escape(field.html_name), field.auto_id
+    radios = []
+    checked_one = False
+    for index, (option, text) in enumerate(field.field.widget.choices):
+        if isinstance(text, list | tuple):  # grouped choices: Django's own way
+            return _radios_through_django(field, invalid)
+        option = "" if option is None else str(option)
+        checked = not checked_one and option in chosen
+        checked_one |= checked
+        radio_id = conditional_escape(f"{auto_id}_{index}") if auto_id else ""
+        ids = (f' id="{radio_id}"', f' for="{radio_id}"') if auto_id else ("", "")
+        radios.append(
+            f'<div class="form-check"><input type="radio" class="form-check-input{invalid}" '
+            f'name="{name}" value="{conditional_escape(option)}"{ids[0]}{extra}'
+            f"{' checked' if checked else ''}><label{ids[1]} "
+            f'class="form-check-label">{conditional_escape(text)}</label></div>'
+        )
+    return mark_safe("".join(radios))
+
+
+def _radios_through_django(field: BoundField, invalid: str) -> SafeString:
+    """Radios in groups, through Django's options (no booking form has them today)."""
     extra = mark_safe(
         (" required" if field.field.required else "") + (' aria-invalid="true"' if invalid else "")
     )
