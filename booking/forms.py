@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -77,7 +78,7 @@ class OneValueEach(forms.Form):
 ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
-def month_choices() -> list[tuple[str, str]]:
+def month_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())]
 
 
