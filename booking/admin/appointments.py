@@ -69,6 +69,9 @@ class AppointmentList(ChangeList):
         "treatment__hero_image",
         "treatment__hero_renditions",
         "treatment__price_from",
+        # A JSON document decoded on every row, never read here.
+        "treatment__loaded_content",
+        "treatment__updated_at",
         "practitioner__bio",
         "practitioner__bio_es",
         "practitioner__bio_en",
