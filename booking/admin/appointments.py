@@ -1,14 +1,16 @@
 """The appointment book (AppointmentAdmin), and the record of who saw what."""
 
 import datetime as dt
+import functools
 from typing import ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +84,14 @@ class AppointmentList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).defer(*self.not_listed)
+
+
+@functools.cache
+def recheck_not_yet(language: str | None) -> SafeString:
+    """The re-check column's "not yet", most rows' answer: written once per language."""
+    return format_html(
+        '<span class="booking-recheck booking-recheck--none">{}</span>', gettext("not yet")
+    )
 
 
 @admin.register(Appointment)
@@ -196,9 +206,7 @@ class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions)
         answer to "did this patient re-confirm their health answers?" (no answer shown)."""
         result = appointment.health_recheck
         if not result:
-            return format_html(
-                '<span class="booking-recheck booking-recheck--none">{}</span>', gettext("not yet")
-            )
+            return recheck_not_yet(translation.get_language())
         when = local_time(appointment.health_rechecked_at, fmt="D j M, H:i")
         if result == RecheckResult.UNCHANGED:
             return format_html(
