@@ -15,7 +15,14 @@ from django.utils import translation
 
 from booking.models import Appointment, RecheckResult, Status
 from tests.booking.test_admin_performance import add_appointments
-from tests.factories import TIJUANA, AppointmentFactory, PractitionerFactory
+from tests.factories import (
+    TIJUANA,
+    AppointmentFactory,
+    PractitionerFactory,
+    ScreeningAnswerFactory,
+    ScreeningFactory,
+    ScreeningQuestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,5 +113,43 @@ def test_the_review_queue_costs_the_same_queries_for_10_and_100_requests(
         with CaptureQueriesContext(connection) as queries:
             response = client.get(QUEUE)
         assert len(response.context["cl"].result_list) == total // 4
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def screened_requests(treatment, practitioner, count: int) -> None:
+    """`count` requests made in Spanish, each with an answer that applies (its question
+    now worded in both languages) and one that does not."""
+    question = ScreeningQuestionFactory(
+        treatment=treatment, text_en="Scars?", text_es="¿Cicatrices?"
+    )
+    for n in range(count):
+        screening = ScreeningFactory(treatment=treatment)
+        ScreeningAnswerFactory(screening=screening, question=question, applies=True)
+        ScreeningAnswerFactory(screening=screening, question=question, applies=False, position=1)
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=dt.datetime(2027, 4, 1, 9, 0, tzinfo=TIJUANA) + dt.timedelta(days=n),
+            status=Status.REQUESTED,
+            screening=screening,
+            language="es",
+        )
+
+
+def test_the_answers_column_costs_the_same_queries_for_2_and_12_screened_requests(
+    client, staff_member, otp_login, clinic_profile, treatment, practitioner
+):
+    otp_login(client, staff_member("Clinician"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get(QUEUE)
+    counts = []
+    for total in (2, 12):
+        screened_requests(treatment, practitioner, total - len(counts) * 2)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE)
+        body = response.content.decode()
+        assert body.count('<small class="booking-other-language">English: Scars?</small>') == total
+        assert page_rows(response) == djangos_rows(response)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
