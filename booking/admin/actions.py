@@ -7,8 +7,6 @@ history, shown to that patient if staff choose) and a confirmation, so they are 
 from the appointment's page, one patient at a time."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +20,9 @@ class AppointmentActions(admin.ModelAdmin):
     """The actions of the appointment book and of the review queue (``actions`` names
     those each page offers)."""
 
+    # Each row's checkbox is Django's own, its widget rendered once per page
+    # (booking/admin/rows.py).
+
     # The status change each action makes: the table (booking/models/statuses.py) says
     # from which statuses it is possible.
     action_transitions = {
@@ -29,16 +30,6 @@ class AppointmentActions(admin.ModelAdmin):
         "mark_completed": Transition.COMPLETE,
         "mark_no_show": Transition.NO_SHOW,
     }
-
-    def action_checkbox(self, obj):
-        """Each row's checkbox, the markup Django's admin writes, without rendering a
-        widget template per row (a hundred of them were a third of the page's time)."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
 
     def get_actions(self, request):
         """When the list shows one status, offer only the changes possible from it."""

@@ -1,12 +1,16 @@
 """The appointment book (AppointmentAdmin), and the record of who saw what."""
 
+import datetime as dt
+import functools
 from typing import ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -67,13 +71,27 @@ class AppointmentList(ChangeList):
         "treatment__hero_image",
         "treatment__hero_renditions",
         "treatment__price_from",
+        # A JSON document decoded on every row, never read here.
+        "treatment__loaded_content",
+        "treatment__updated_at",
         "practitioner__bio",
         "practitioner__bio_es",
         "practitioner__bio_en",
+        # The review queue's answers column (for those with the health permission) reads
+        # the screening's answers, never its date of birth: not decrypted 100 times a page.
+        "screening__date_of_birth",
     ]
 
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).defer(*self.not_listed)
+
+
+@functools.cache
+def recheck_not_yet(language: str | None) -> SafeString:
+    """The re-check column's "not yet", most rows' answer: written once per language."""
+    return format_html(
+        '<span class="booking-recheck booking-recheck--none">{}</span>', gettext("not yet")
+    )
 
 
 @admin.register(Appointment)
@@ -155,8 +173,18 @@ class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions)
     def get_list_display(self, request):
         tz = clinic_tz()
 
+        days: dict[dt.date, str] = {}
+
         def starts(appointment: Appointment) -> str:
-            return local_time(appointment.starts_at, tz)
+            """local_time's "Tue 9 Mar 2027, 14:30", the day's words written once for
+            each day on the page rather than for each row."""
+            if appointment.starts_at is None:
+                return local_time(None)
+            local = timezone.localtime(appointment.starts_at, tz)
+            day = days.get(local.date())
+            if day is None:
+                day = days[local.date()] = dateformat.format(local, "D j M Y")
+            return f"{day}, {local:%H:%M}"
 
         # The column header names the zone the times are shown in.
         starts.short_description = gettext("Starts (%(zone)s)") % {"zone": tz.key}
@@ -178,9 +206,7 @@ class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions)
         answer to "did this patient re-confirm their health answers?" (no answer shown)."""
         result = appointment.health_recheck
         if not result:
-            return format_html(
-                '<span class="booking-recheck booking-recheck--none">{}</span>', gettext("not yet")
-            )
+            return recheck_not_yet(translation.get_language())
         when = local_time(appointment.health_rechecked_at, fmt="D j M, H:i")
         if result == RecheckResult.UNCHANGED:
             return format_html(

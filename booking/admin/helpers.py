@@ -2,6 +2,7 @@
 a patient's data as a download."""
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -36,14 +37,21 @@ def can_see_health(request) -> bool:
     return request.user.has_perm(HEALTH_PERMISSION)
 
 
-def status_badge(appointment: Appointment):
+def status_badge(appointment: Appointment) -> SafeString:
+    return status_badge_of(appointment.status, translation.get_language())
+
+
+@functools.cache
+def status_badge_of(status: str, language: str | None) -> SafeString:
+    """The badge of a status in a language: the same few strings on every row of every
+    list, written once per process."""
     # The enum's label, not get_status_display(), which rebuilds a dict of every choice
     # at each call (a tenth of the appointment list's time, once a row).
-    label = Status(appointment.status).label
+    label = Status(status).label
     short = str(label).split(" (")[0]
     return format_html(
         '<span class="booking-status booking-status--{}" title="{}">{}</span>',
-        appointment.status,
+        status,
         label,
         short,
     )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from booking import services
 from booking.admin.appointments import AppointmentAdmin
 from booking.admin.helpers import EMPTY, can_see_health, question_as_read
-from booking.models import AccessRecord, Appointment, AppointmentRequest, ScreeningAnswer, Status
+from booking.models import (
+    AccessRecord,
+    Appointment,
+    AppointmentRequest,
+    ScreeningAnswer,
+    ScreeningQuestion,
+    Status,
+)
 
 
 @admin.register(AppointmentRequest)
@@ -22,6 +29,19 @@ class AppointmentRequestAdmin(AppointmentAdmin):
     date_hierarchy = None
     ordering = ["created_at"]
     actions = ["approve"]  # declining asks for a reason: from the request's page
+
+    # The answers column shows each answer that applies, with its question as the patient
+    # read it and the question's wording now: not the rule and outcome kept with each
+    # answer (a JSON document), nor the question's other texts.
+    answers_not_shown = [
+        "question_rule",
+        "question_outcome",
+        *(
+            f"question__{field.name}"
+            for field in ScreeningQuestion._meta.concrete_fields
+            if not field.primary_key and not field.name.startswith("text")
+        ),
+    ]
 
     def has_add_permission(self, request) -> bool:
         # Requests come from bookings; a caller is booked from the appointment book.
@@ -36,7 +56,9 @@ class AppointmentRequestAdmin(AppointmentAdmin):
             ).prefetch_related(
                 Prefetch(
                     "screening__answers",
-                    queryset=ScreeningAnswer.objects.select_related("question"),
+                    queryset=ScreeningAnswer.objects.select_related("question").defer(
+                        *self.answers_not_shown
+                    ),
                     to_attr="all_answers",
                 )
             )

@@ -1,9 +1,13 @@
-"""The appointment book's date hierarchy, without reading every appointment's year."""
+"""The appointment book's date hierarchy, without reading every appointment's year, and
+the appointment lists' rows in one pass."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
-from django.db.models import Max, Min
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.db.models import Subquery
 from django.utils import timezone
+
+from booking.admin.rows import fast_result_list
 
 register = template.Library()
 
@@ -11,15 +15,23 @@ register = template.Library()
 @register.inclusion_tag("admin/date_hierarchy.html")
 def appointment_date_hierarchy(changelist):
     """Django's date hierarchy (year → month → day), except its first level: the years
-    from the first appointment listed to the last, from the MIN/MAX that the starts_at
-    index answers, instead of a DISTINCT over the year of every appointment listed (a
-    scan of the whole book: 0.24 s at 200,000 appointments). A year without any
+    from the first appointment listed to the last, which the starts_at index answers,
+    instead of a DISTINCT over the year of every appointment listed (a scan of the whole
+    book: 0.24 s at 200,000 appointments). A year without any
     appointment between two with some would be offered too, and list nothing."""
     field = changelist.date_hierarchy
     if any(param.startswith(f"{field}__") for param in changelist.params):
         return date_hierarchy(changelist)  # a year, month or day chosen: one year's rows
-    span = changelist.queryset.aggregate(first=Min(field), last=Max(field))
-    if span["first"] is None:
+    # The first and the last start, each the first row of the starts_at index that the
+    # list's filters keep, in one query (a MIN/MAX under those filters makes SQLite read
+    # every row: 12 ms at 50,000 appointments).
+    starts = changelist.queryset.order_by().values_list(field, flat=True)
+    span = changelist.model._default_manager.order_by().values(
+        first=Subquery(starts.order_by(field)[:1]),
+        last=Subquery(starts.order_by(f"-{field}")[:1]),
+    )[:1]
+    span = span[0] if span else None
+    if span is None or span["first"] is None:
         return {"show": True, "choices": []}
     first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
     return {
@@ -32,3 +44,16 @@ def appointment_date_hierarchy(changelist):
             for year in range(first, last + 1)
         ],
     }
+
+
+@register.tag(name="booking_result_list")
+def booking_result_list(parser, token):
+    """Django's ``result_list`` (its template, its headers), the rows written by
+    booking/admin/rows.py."""
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=fast_result_list,
+        template_name="change_list_results.html",
+        takes_context=False,
+    )
