@@ -23,7 +23,6 @@ reads the fields the page shows): Reception uses this page.
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -83,7 +82,14 @@ def add_urls(treatment_id: int, practitioner_id: int) -> Callable[[dt.datetime],
     as YYYY-MM-DDTHH:MM on the clinic's clock. The address is reversed once, not per time."""
     query = urlencode({"treatment": str(treatment_id), "practitioner": str(practitioner_id)})
     prefix = f"{reverse('admin:booking_appointment_add')}?{query}&start="
-    return lambda start: prefix + quote_plus(start.strftime("%Y-%m-%dT%H:%M"))
+    # As urlencode writes it: the colon is the only character to escape ("%3A").
+    return lambda start: prefix + start.strftime("%Y-%m-%dT%H%%3A%M")
+
+
+def _translated(name: str) -> list[str]:
+    """A translated field and its column in each language (modeltranslation falls back
+    from one to another)."""
+    return [name, *(f"{name}_{code}" for code, _ in settings.LANGUAGES)]
 
 
 # What the cells read of a visit (the printable sheet adds the phone and the reference):
@@ -98,10 +104,7 @@ VISIT_FIELDS = [
     "patient_name",
     "patient_phone",
     "reference",
-    *(
-        f"treatment__name{suffix}"
-        for suffix in ("", *(f"_{code}" for code, _ in settings.LANGUAGES))
-    ),
+    *(f"treatment__{name}" for name in _translated("name")),
 ]
 
 
@@ -232,12 +235,19 @@ class DeskCalendar(admin.ModelAdmin):
         choice = query.cleaned_data
         day = choice.get("date") or today
         view = choice.get("view") or DAY
-        treatments = list(Treatment.objects.published())
+        # What the page reads of them: not their texts, images or loaded content.
+        treatments = list(
+            Treatment.objects.published().only(
+                *_translated("name"), "visit_minutes", "buffer_minutes", "position"
+            )
+        )
         treatment = _pick(treatments, choice.get("treatment"), query) or next(
             iter(treatments), None
         )
         everyone = list(
-            Practitioner.objects.active().annotate(
+            Practitioner.objects.active()
+            .only("name", "position")
+            .annotate(
                 performs=Exists(
                     Practitioner.treatments.through.objects.filter(
                         practitioner=OuterRef("pk"), treatment=treatment
