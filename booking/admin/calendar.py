@@ -21,7 +21,7 @@ reads the fields the page shows): Reception uses this page.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,12 +76,22 @@ class CalendarQuery(forms.Form):
         return value
 
 
-def add_urls(treatment_id: int, practitioner_id: int) -> Callable[[dt.datetime], str]:
-    """The staff booking page at each free time of one treatment and practitioner (the
+def add_urls(
+    treatment_id: int, practitioner_ids: Iterable[int]
+) -> dict[int, Callable[[dt.datetime], str]]:
+    """The staff booking page at each free time of one treatment, by practitioner (the
     contract with the staff booking page): ``?treatment=&practitioner=&start=``, the start
-    as YYYY-MM-DDTHH:MM on the clinic's clock. The address is reversed once, not per time."""
-    query = urlencode({"treatment": str(treatment_id), "practitioner": str(practitioner_id)})
-    prefix = f"{reverse('admin:booking_appointment_add')}?{query}&start="
+    as YYYY-MM-DDTHH:MM on the clinic's clock. The page's address is reversed once."""
+    page = reverse("admin:booking_appointment_add")
+    return {
+        pid: _at_start(
+            f"{page}?{urlencode({'treatment': str(treatment_id), 'practitioner': str(pid)})}&start="
+        )
+        for pid in practitioner_ids
+    }
+
+
+def _at_start(prefix: str) -> Callable[[dt.datetime], str]:
     # As urlencode writes it: the colon is the only character to escape ("%3A").
     return lambda start: prefix + start.strftime("%Y-%m-%dT%H%%3A%M")
 
@@ -185,6 +195,7 @@ def _week_rows(
             for pid in slot.practitioner_ids:
                 free.setdefault(pid, []).append(slot.start)
 
+    links = add_urls(treatment.pk, ids) if treatment else {}
     return [
         (
             practitioner,
@@ -200,13 +211,12 @@ def _week_rows(
                     interval=interval,
                     duration=duration,
                     now=now,
-                    book_url=links,
+                    book_url=links.get(practitioner.pk, _no_link),
                 )
                 for day in days
             ],
         )
         for practitioner in practitioners
-        for links in [add_urls(treatment.pk, practitioner.pk) if treatment else _no_link]
     ]
 
 

@@ -431,4 +431,4 @@ def test_free_time_links_are_the_staff_booking_pages_address():
         + urlencode({"treatment": "3", "practitioner": "7", "start": "2027-01-05T09:30"})
     )
 
-    assert add_urls(3, 7)(start) == expected
+    assert add_urls(3, [7])[7](start) == expected
