@@ -56,14 +56,15 @@ class _Labels:
         # The template's blocktranslate messages: their values escaped, their text not.
         self.book_at = gettext("book %(name)s on %(day)s at %(time)s")
         self.book = gettext("book %(name)s")
+        # Not colour alone: a symbol (hidden from screen readers) and the word.
         self.states = {
-            status: f'<span aria-hidden="true">{symbol}</span> {_escape(gettext(label))}'
+            status: f'<span aria-hidden="true">{symbol}</span> {_escape(label)}'
             for status, symbol, label in [
-                (Status.HELD, "○", "Held"),
-                (Status.REQUESTED, "?", "Requested"),
-                (Status.CONFIRMED, "✓", "Confirmed"),
-                (Status.COMPLETED, "✔✔", "Completed"),
-                (Status.NO_SHOW, "✗", "No-show"),
+                (Status.HELD, "○", gettext("Held")),
+                (Status.REQUESTED, "?", gettext("Requested")),
+                (Status.CONFIRMED, "✓", gettext("Confirmed")),
+                (Status.COMPLETED, "✔✔", gettext("Completed")),
+                (Status.NO_SHOW, "✗", gettext("No-show")),
             ]
         }
         # The visits' pages differ only in the id: reversed once (``~`` stands for it).
