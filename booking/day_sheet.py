@@ -158,12 +158,13 @@ def build_column(
                 entry.end.astimezone(tz),
                 entry.label,
                 entry.visit,
-                tuple(
-                    (start.astimezone(tz), book_url(start.astimezone(tz)))
-                    for start, _ in entry.starts
-                ),
+                tuple((start, book_url(start)) for start in _on_clock(entry.starts, tz)),
             )
             for entry in entries
         ),
         is_today=is_today,
     )
+
+
+def _on_clock(starts: Iterable[tuple[dt.datetime, str]], tz: ZoneInfo) -> list[dt.datetime]:
+    return [start.astimezone(tz) for start, _ in starts]

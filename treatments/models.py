@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from clinic.cache_versions import InvalidatingQuerySet
 from clinic.languages import render_markdown
 from treatments.images import delete_renditions, make_renditions, validate_image_file
+
+# The most minutes a visit or a buffer may last: a PositiveSmallIntegerField's safe range on
+# every database (PostgreSQL refuses more; SQLite would not). The desk calendar relies on
+# it to find visits by their start (booking.models.LONGEST_OCCUPANCY).
+MOST_MINUTES = 32767
 
 
 class TreatmentQuerySet(InvalidatingQuerySet["Treatment"]):
@@ -96,7 +101,7 @@ class Treatment(models.Model):
     )
     visit_minutes = models.PositiveSmallIntegerField(
         _("whole visit (minutes)"),
-        validators=[MinValueValidator(5)],
+        validators=[MinValueValidator(5), MaxValueValidator(MOST_MINUTES)],
         help_text=_(
             "How long the patient is at the clinic, preparation included. "
             "This is the length of the appointment in the book."
@@ -105,6 +110,7 @@ class Treatment(models.Model):
     buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer after (minutes)"),
         default=15,
+        validators=[MaxValueValidator(MOST_MINUTES)],
         help_text=_("Time kept free after each appointment to clean and prepare the room."),
     )
     price_from = models.DecimalField(

@@ -14,15 +14,19 @@ every one the calendar shows can be booked there. Each links to that page at its
 time again under the database guarantee. Gaps in the hours too short for the treatment
 simply show no free time.
 
-Nothing from the screening is read here: Reception uses this page.
+The table's body is put together in Python (booking/admin/calendar_grid.py).
+
+Nothing from the screening is read here, nor any other health data (the visits' query
+reads the fields the page shows): Reception uses this page.
 """
 
 import datetime as dt
-import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -34,6 +38,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from booking import availability, day_sheet
+from booking.admin import calendar_grid
 from booking.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -71,14 +76,46 @@ class CalendarQuery(forms.Form):
         return value
 
 
-def add_url(treatment_id: int, practitioner_id: int, start: dt.datetime) -> str:
-    """The staff booking page at a free time (the contract with the staff booking page)."""
-    query = {
-        "treatment": str(treatment_id),
-        "practitioner": str(practitioner_id),
-        "start": start.strftime("%Y-%m-%dT%H:%M"),
+def add_urls(
+    treatment_id: int, practitioner_ids: Iterable[int]
+) -> dict[int, Callable[[dt.datetime], str]]:
+    """The staff booking page at each free time of one treatment, by practitioner (the
+    contract with the staff booking page): ``?treatment=&practitioner=&start=``, the start
+    as YYYY-MM-DDTHH:MM on the clinic's clock. The page's address is reversed once."""
+    page = reverse("admin:booking_appointment_add")
+    return {
+        pid: _at_start(
+            f"{page}?{urlencode({'treatment': str(treatment_id), 'practitioner': str(pid)})}&start="
+        )
+        for pid in practitioner_ids
     }
-    return f"{reverse('admin:booking_appointment_add')}?{urlencode(query)}"
+
+
+def _at_start(prefix: str) -> Callable[[dt.datetime], str]:
+    # As urlencode writes it: the colon is the only character to escape ("%3A").
+    return lambda start: prefix + start.strftime("%Y-%m-%dT%H%%3A%M")
+
+
+def _translated(name: str) -> list[str]:
+    """A translated field and its column in each language (modeltranslation falls back
+    from one to another)."""
+    return [name, *(f"{name}_{code}" for code, _ in settings.LANGUAGES)]
+
+
+# What the cells read of a visit (the printable sheet adds the phone and the reference):
+# never the health data (instructions, clinical note) nor the treatment's texts.
+VISIT_FIELDS = [
+    "practitioner",
+    "starts_at",
+    "ends_at",
+    "occupied_until",
+    "status",
+    "hold_expires_at",
+    "patient_name",
+    "patient_phone",
+    "reference",
+    *(f"treatment__{name}" for name in _translated("name")),
+]
 
 
 def _week_rows(
@@ -117,9 +154,9 @@ def _week_rows(
     for visit in (
         Appointment.objects.filter(practitioner__in=ids)
         .filter(Q(status__in=SHOWN_STATUSES) | Q(status=Status.HELD, hold_expires_at__gt=now))
-        .overlapping(range_start, range_end)
+        .overlapping_by_start(range_start, range_end)
         .select_related("treatment")
-        .defer("instructions")
+        .only(*VISIT_FIELDS)
         .order_by("starts_at")
     ):
         visits.setdefault(visit.practitioner_id, []).append(visit)
@@ -158,6 +195,7 @@ def _week_rows(
             for pid in slot.practitioner_ids:
                 free.setdefault(pid, []).append(slot.start)
 
+    links = add_urls(treatment.pk, ids) if treatment else {}
     return [
         (
             practitioner,
@@ -173,15 +211,17 @@ def _week_rows(
                     interval=interval,
                     duration=duration,
                     now=now,
-                    book_url=functools.partial(add_url, treatment.pk, practitioner.pk)
-                    if treatment
-                    else lambda start: "",
+                    book_url=links.get(practitioner.pk, _no_link),
                 )
                 for day in days
             ],
         )
         for practitioner in practitioners
     ]
+
+
+def _no_link(start: dt.datetime) -> str:
+    return ""
 
 
 class DeskCalendar(admin.ModelAdmin):
@@ -205,12 +245,19 @@ class DeskCalendar(admin.ModelAdmin):
         choice = query.cleaned_data
         day = choice.get("date") or today
         view = choice.get("view") or DAY
-        treatments = list(Treatment.objects.published())
+        # What the page reads of them: not their texts, images or loaded content.
+        treatments = list(
+            Treatment.objects.published().only(
+                *_translated("name"), "visit_minutes", "buffer_minutes", "position"
+            )
+        )
         treatment = _pick(treatments, choice.get("treatment"), query) or next(
             iter(treatments), None
         )
         everyone = list(
-            Practitioner.objects.active().annotate(
+            Practitioner.objects.active()
+            .only("name", "position")
+            .annotate(
                 performs=Exists(
                     Practitioner.treatments.through.objects.filter(
                         practitioner=OuterRef("pk"), treatment=treatment
@@ -223,7 +270,10 @@ class DeskCalendar(admin.ModelAdmin):
         step = dt.timedelta(days=7 if view == WEEK else 1)
         practitioners = [chosen] if chosen else everyone
         policy = BookingPolicy.load()
+        printing = request.GET.get("print") == "1"
         rows = _week_rows(practitioners, days, treatment, tz, now, policy)
+        # The table's body (the printable sheet has its own template).
+        grid = None if printing else calendar_grid.render(rows, week=view == WEEK)
 
         def address(**changes: object) -> str:
             params: dict[str, object] = {
@@ -250,16 +300,13 @@ class DeskCalendar(admin.ModelAdmin):
             "view": view,
             "days": days,
             "rows": rows,
-            "by_day": [
-                (day_, [(practitioner, columns[index]) for practitioner, columns in rows])
-                for index, day_ in enumerate(days)
-            ],
+            "grid": grid,
             "treatment": treatment,
             "chosen": chosen,
             "today": today,
             "now": now.astimezone(tz),
             "zone": tz.key,
-            "print": request.GET.get("print") == "1",
+            "print": printing,
             "previous_url": address(date=(day - step).isoformat()),
             "next_url": address(date=(day + step).isoformat()),
             "today_url": address(date=today.isoformat()),

@@ -18,6 +18,7 @@ from booking.models.access import AccessRecord
 from booking.models.appointments import (
     CLINICAL_NOTE_CHANGED,
     DESK_NOTE_CHANGED,
+    LONGEST_OCCUPANCY,
     REFERENCE_ALPHABET,
     Actor,
     Appointment,
@@ -69,6 +70,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "CLINICAL_NOTE_CHANGED",
     "DESK_NOTE_CHANGED",
+    "LONGEST_OCCUPANCY",
     "PLANNED_STATUSES",
     "REFERENCE_ALPHABET",
     "TRANSITIONS",

@@ -338,3 +338,97 @@ def test_a_column_cuts_long_closures_to_the_day_and_orders_everything():
         (at(day, 12), "/book/1200"),
     )
     assert column.is_today and column.visits == [visit]
+
+
+# --- What the page reads, and how it writes it -----------------------------------------
+
+
+def test_a_visit_that_began_the_evening_before_is_shown_on_the_next_day(
+    reception, treatment, practitioner, clinic_profile
+):
+    treatment.visit_minutes = 180
+    treatment.save()
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=at(dt.date(2027, 1, 11), 22, 30),
+        patient_name="Night owl",
+    )
+
+    html = reception.get(CALENDAR, {"date": "2027-01-12"}).content.decode()
+
+    assert "Night owl" in html
+    assert "22:30–01:30" in html
+
+
+def test_no_visit_can_occupy_longer_than_the_calendar_looks_back():
+    """The visits' query reads starts from LONGEST_OCCUPANCY before the days shown: a
+    visit occupies its treatment's whole visit and buffer, each limited by its field."""
+    from django.core.validators import MaxValueValidator
+
+    from booking.models import LONGEST_OCCUPANCY
+    from treatments.models import Treatment
+
+    limits = [
+        min(
+            validator.limit_value
+            for validator in Treatment._meta.get_field(name).validators
+            if isinstance(validator, MaxValueValidator)
+        )
+        for name in ("visit_minutes", "buffer_minutes")
+    ]
+
+    assert dt.timedelta(minutes=sum(limits)) <= LONGEST_OCCUPANCY
+
+
+def test_the_page_never_reads_health_data(reception, tuesday_visit):
+    with CaptureQueriesContext(connection) as queries:
+        for view in ("day", "week"):
+            reception.get(CALENDAR, {"date": "2027-01-12", "view": view})
+        reception.get(CALENDAR, {"date": "2027-01-12", "print": "1"})
+
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "booking_appointment" in sql
+    assert '"instructions"' not in sql
+    assert '"clinical_note"' not in sql
+    assert "booking_screening" not in sql
+
+
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_names_and_reasons_are_escaped(reception, treatment, practitioner, clinic_profile, view):
+    practitioner.name = "Dr. <i>Ana</i>"
+    practitioner.save()
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=at(dt.date(2027, 1, 12), 10),
+        patient_name="<b>Eve</b> & co",
+    )
+    ClosureFactory(
+        practitioner=practitioner,
+        starts_at=at(dt.date(2027, 1, 12), 15),
+        ends_at=at(dt.date(2027, 1, 12), 16),
+        reason="<script>x</script>",
+    )
+
+    html = reception.get(CALENDAR, {"date": "2027-01-12", "view": view}).content.decode()
+
+    assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in html
+    assert "Closed: &lt;script&gt;x&lt;/script&gt;" in html
+    assert "Dr. &lt;i&gt;Ana&lt;/i&gt;" in html
+    assert "<b>Eve" not in html and "<script>x" not in html and "<i>Ana" not in html
+
+
+def test_free_time_links_are_the_staff_booking_pages_address():
+    from django.utils.http import urlencode
+
+    from booking.admin.calendar import add_urls
+
+    start = at(dt.date(2027, 1, 5), 9, 30)
+    expected = (
+        reverse("admin:booking_appointment_add")
+        + "?"
+        + urlencode({"treatment": "3", "practitioner": "7", "start": "2027-01-05T09:30"})
+    )
+
+    assert add_urls(3, [7])[7](start) == expected
