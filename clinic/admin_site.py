@@ -59,6 +59,15 @@ class ClinicAdminSite(OTPAdminSite):
             return render(request, "429.html", status=429)
         return super().login(request, extra_context)
 
+    def get_app_list(self, request, app_label=None):
+        """Django works the list of apps out twice for the home page (the page and its
+        sidebar), each time checking every model's permissions and reversing its
+        addresses: here once a request (it does not change during one)."""
+        lists = request.__dict__.setdefault("_clinic_app_lists", {})
+        if app_label not in lists:
+            lists[app_label] = super().get_app_list(request, app_label)
+        return lists[app_label]
+
     def each_context(self, request):
         from clinic.models import ClinicProfile
 

@@ -68,3 +68,20 @@ def test_staff_with_the_same_permissions_share_one_rendering_and_others_get_thei
     assert len(admin_sidebar.RENDERED) == 2
     assert reverse("admin:booking_appointmentrequest_changelist") in djangos_sidebar(response)
     assert djangos_sidebar(response) in response.content.decode()
+
+
+def test_the_home_page_works_out_the_apps_once(client, admin_user, otp_login, monkeypatch):
+    from clinic.admin_site import ClinicAdminSite
+
+    otp_login(client, admin_user)
+    calls = []
+    real = ClinicAdminSite._build_app_dict
+    monkeypatch.setattr(
+        ClinicAdminSite,
+        "_build_app_dict",
+        lambda self, *a, **k: calls.append(a) or real(self, *a, **k),
+    )
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Appointments" in response.text
+    assert len(calls) == 1
