@@ -404,3 +404,11 @@ def test_the_copies_are_bounded_least_recently_stored_first():
     assert pages.get("a", 1) is None
     assert pages.get("b", 1).content == b"b"
     assert pages.get("c", 2) is None  # another version: not this copy
+
+
+def test_a_page_another_process_stored_is_served_and_copied_here(anon, treatment):
+    url = treatment.get_absolute_url()
+    cached(anon, url)
+    page_cache.recent_pages.clear()  # as in a process that has not served it yet
+    assert anon.get(url)["X-Page-Cache"] == "hit"  # from the shared cache
+    assert len(page_cache.recent_pages._pages) == 1
