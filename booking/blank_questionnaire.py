@@ -32,7 +32,21 @@ MAX_AGE = dt.timedelta(days=1)
 
 
 def questions_for(treatment: Treatment) -> list[ScreeningQuestion]:
-    return list(ScreeningQuestion.objects.for_treatment(treatment).select_related("parent"))
+    """The questions asked for ``treatment``, in order, each follow-up with its parent.
+
+    A follow-up's parent is one of the same treatment's questions (``clean``), nearly
+    always among these: it is taken from the list rather than joined into the query, which
+    would load every question twice; a parent no longer asked is read by its id."""
+    questions = list(ScreeningQuestion.objects.for_treatment(treatment))
+    by_id = {question.pk: question for question in questions}
+    elsewhere = {q.parent_id for q in questions if q.parent_id and q.parent_id not in by_id}
+    if elsewhere:
+        by_id |= ScreeningQuestion.objects.in_bulk(elsewhere)
+    parent = ScreeningQuestion._meta.get_field("parent")
+    for question in questions:
+        if question.parent_id:
+            parent.set_cached_value(question, by_id.get(question.parent_id))
+    return questions
 
 
 def blank_questionnaire(treatment: Treatment) -> SafeString:
