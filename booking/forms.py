@@ -6,6 +6,7 @@ from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -75,6 +76,10 @@ class OneValueEach(forms.Form):
 ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
+def _month_choices() -> list[tuple[str, object]]:
+    return [("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())]
+
+
 class DatePartsWidget(forms.MultiWidget):
     """A date as three fields, day / month / year (GOV.UK's "date input" pattern).
 
@@ -93,10 +98,9 @@ class DatePartsWidget(forms.MultiWidget):
             )
 
         month_extra = {"autocomplete": f"{autocomplete}-month"} if autocomplete else {}
-        month = forms.Select(
-            attrs=month_extra,
-            choices=[("", _("Choose")), *((str(n), name) for n, name in MONTHS.items())],
-        )
+        # A callable: the list is put together when the widget is drawn, not for each
+        # date field a POST validates (Django normalises a list of choices on the spot).
+        month = forms.Select(attrs=month_extra, choices=CallableChoiceIterator(_month_choices))
         super().__init__(
             {"day": numeric(2, "day"), "month": month, "year": numeric(4, "year")}, attrs
         )
