@@ -7,6 +7,7 @@ from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -115,7 +116,9 @@ class DatePartsWidget(forms.MultiWidget):
             )
 
         month_extra = {"autocomplete": f"{autocomplete}-month"} if autocomplete else {}
-        month = MonthSelect(attrs=month_extra, choices=month_choices())
+        # A callable: the list is put together only if something asks for it (the
+        # options are written from _month_options), not for each date a POST validates.
+        month = MonthSelect(attrs=month_extra, choices=CallableChoiceIterator(month_choices))
         super().__init__(
             {"day": numeric(2, "day"), "month": month, "year": numeric(4, "year")}, attrs
         )

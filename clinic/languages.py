@@ -43,8 +43,15 @@ def marked_translation(obj: object, field: str) -> SafeString:
     labels built from questions use it (``{% fallback_language %}`` where a template
     needs only the attribute)."""
     is_html = field.endswith("_html")
-    code = fallback_language(obj, field)
-    text = getattr(obj, field, None) or ""  # django-modeltranslation falls back itself
+    # The active language's own column, when it has a text: what django-modeltranslation
+    # returns then, read without its walk through the fallbacks (most of the cost of a
+    # questionnaire's thirty labels).
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    text = getattr(obj, f"{field}_{current}", None)
+    code = ""
+    if not text:
+        code = fallback_language(obj, field)
+        text = getattr(obj, field, None) or ""  # django-modeltranslation falls back itself
     body = mark_safe(text) if is_html else conditional_escape(text)
     if not code:
         return body

@@ -81,7 +81,20 @@ def record_screening(
     """
     if assessment.blocks_booking:
         raise ScreeningBlocksBooking(_("A blocked screening is never stored."))
-    asked = {rule.id for rule in screening.asked_rules(rules_for(questions), answers)}
+    # Which questions were asked depends only on the follow-ups' parents and answers: no
+    # wording (``rules_for`` translates every question's, which costs more than the rest).
+    asked = {
+        rule.id
+        for rule in screening.asked_rules(
+            (
+                screening.Rule(
+                    id=q.pk, text="", parent_id=q.parent_id, parent_answer=q.parent_answer
+                )
+                for q in questions
+            ),
+            answers,
+        )
+    }
     with transaction.atomic():
         record = Screening.objects.create(
             treatment=treatment,

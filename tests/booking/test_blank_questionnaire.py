@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from booking.blank_questionnaire import blank_questionnaire
+from booking.blank_questionnaire import blank_questionnaire, questions_for
 from tests.booking.pages import answers, step_url
 from tests.factories import TreatmentFactory, questionnaire
 
@@ -76,3 +76,21 @@ def test_a_patient_who_comes_back_sees_their_own_answers(client, treatment):
     blank, _ = screening_page(client, treatment)
     assert "checked" not in blank
     assert 'value="23"' not in blank
+
+
+def test_the_questions_are_read_once_each_with_its_parent_and_again_after_a_change(treatment):
+    questions = questionnaire(treatment)
+    follow_up = next(q for q in questions.values() if q.parent_id)
+    questions_for(treatment)  # read and stored
+
+    with CaptureQueriesContext(connection) as queries:
+        shared = questions_for(treatment)
+        parents = {q.pk: q.parent.pk for q in shared if q.parent_id}
+    assert len(queries) == 0
+    assert {q.pk for q in shared} == {q.pk for q in questions.values()}
+    assert parents[follow_up.pk] == follow_up.parent_id
+
+    question = shared[0]
+    question.text = "Are you taking any new medicine this week?"
+    question.save()
+    assert questions_for(treatment)[0].text == "Are you taking any new medicine this week?"
