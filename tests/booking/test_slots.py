@@ -239,3 +239,24 @@ def test_the_query_count_does_not_grow_with_the_appointments(
     for slot in slots:
         for pid in slot.practitioner_ids:
             assert (pid, slot.start) not in taken
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        dt.datetime(2027, 1, 12, 17, 0, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 12, 17, 0, 0, 1, tzinfo=dt.UTC),
+        dt.datetime(2027, 3, 14, 9, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(1999, 12, 31, 23, 30, 0, 120000, tzinfo=dt.UTC),
+    ],
+)
+def test_the_calendar_reads_a_start_as_its_exact_microseconds(start):
+    from booking.availability import to_micros
+    from booking.services.slots import _EpochMicroseconds
+    from tests.factories import AppointmentFactory
+
+    appointment = AppointmentFactory(starts_at=start)
+    read = Appointment.objects.filter(pk=appointment.pk).values_list(
+        _EpochMicroseconds("starts_at"), flat=True
+    )
+    assert list(read) == [to_micros(start)]
