@@ -10,7 +10,7 @@ happens twice (fall back) is offered once.
 import bisect
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -236,14 +236,36 @@ def free_starts(
     for schedule in schedules:
         lows, highs = _blocked_starts([*schedule.closures, *clinic_closed], schedule.busy, request)
         practitioner = schedule.practitioner_id
-        for day in days:
-            for range_start, range_end in schedule.hours.get(day.weekday(), ()):
-                for start in _free_among(candidates(day, range_start, range_end), lows, highs):
-                    if start in found:
-                        found[start].append(practitioner)
-                    else:
-                        found[start] = [practitioner]
+        for start in _free_among(_all_candidates(schedule, days, candidates), lows, highs):
+            if start in found:
+                found[start].append(practitioner)
+            else:
+                found[start] = [practitioner]
     return [(start, tuple(found[start])) for start in sorted(found)]
+
+
+def _all_candidates(
+    schedule: Schedule,
+    days: list[dt.date],
+    candidates: Callable[[dt.date, dt.time, dt.time], list[int]],
+) -> list[int]:
+    """Every candidate start of a practitioner's working hours over the days, in order
+    and once each (then one walk against their blocked times covers the whole window)."""
+    week = {weekday: sorted(ranges) for weekday, ranges in schedule.hours.items()}
+    starts: list[int] = []
+    for day in days:
+        ranges = week.get(day.weekday(), ())
+        for range_start, range_end in ranges:
+            starts += candidates(day, range_start, range_end)
+    if any(
+        earlier[1] > later[0]
+        for ranges in week.values()
+        for earlier, later in zip(ranges, ranges[1:], strict=False)
+    ):
+        # Ranges of one day that overlap (the admin refuses them; older rows may have
+        # them): their starts interleave.
+        starts = sorted(set(starts))
+    return starts
 
 
 def free_slots(
