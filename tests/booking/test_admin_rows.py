@@ -123,7 +123,9 @@ def screened_requests(treatment, practitioner, count: int) -> None:
     question = ScreeningQuestionFactory(
         treatment=treatment, text_en="Scars?", text_es="¿Cicatrices?"
     )
-    for n in range(count):
+    # A day each, after the requests already made (PostgreSQL refuses overlapping visits).
+    already = Appointment.objects.filter(practitioner=practitioner).count()
+    for n in range(already, already + count):
         screening = ScreeningFactory(treatment=treatment)
         ScreeningAnswerFactory(screening=screening, question=question, applies=True)
         ScreeningAnswerFactory(screening=screening, question=question, applies=False, position=1)
