@@ -276,11 +276,15 @@ def free_slots(
 ) -> list[Slot]:
     """Every free start time between the request's limits, merged across practitioners,
     as Slots (``free_starts`` says which are free)."""
-    duration = request.duration
+    return slots_of(
+        free_starts(schedules, request, clinic_closures=clinic_closures), request.duration
+    )
+
+
+def slots_of(starts: Iterable[FreeStart], duration: dt.timedelta) -> list[Slot]:
+    """Slots of ``duration`` at these free starts."""
     slots = []
-    for micros, practitioner_ids in free_starts(
-        schedules, request, clinic_closures=clinic_closures
-    ):
+    for micros, practitioner_ids in starts:
         start = from_micros(micros)
         slots.append(Slot(start, start + duration, practitioner_ids))
     return slots

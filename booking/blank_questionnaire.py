@@ -17,7 +17,6 @@ questions' example is a recent date).
 import datetime as dt
 import functools
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
@@ -46,17 +45,9 @@ def questions_for(treatment: Treatment) -> list[ScreeningQuestion]:
     from the cache while ``QUESTIONNAIRE_VERSION`` is the one they were read under (each
     caller gets its own copies)."""
     key = f"booking:questions:{treatment.pk}:{_questions_format()}"
-    found = cache.get_many([QUESTIONNAIRE_VERSION.key, key])
-    version = found.get(QUESTIONNAIRE_VERSION.key)
-    stored = found.get(key)
-    if version is not None and isinstance(stored, tuple) and stored[0] == version:
-        return stored[1]
-    if version is None:
-        version = QUESTIONNAIRE_VERSION.current()
-    questions = _read_questions(treatment)
-    if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
-        cache.set(key, (version, questions), MAX_AGE.total_seconds())
-    return questions
+    return QUESTIONNAIRE_VERSION.cached(
+        key, lambda: _read_questions(treatment), MAX_AGE.total_seconds()
+    )
 
 
 def _read_questions(treatment: Treatment) -> list[ScreeningQuestion]:
@@ -82,14 +73,10 @@ def blank_questionnaire(treatment: Treatment) -> SafeString:
         f"booking:blank-questionnaire:{treatment.pk}:{translation.get_language()}:"
         f"{timezone.localdate().isoformat()}"
     )
-    found = cache.get_many([QUESTIONNAIRE_VERSION.key, key])
-    version = found.get(QUESTIONNAIRE_VERSION.key)
-    stored = found.get(key)
-    if version is not None and isinstance(stored, tuple) and stored[0] == version:
-        return stored[1]
-    if version is None:
-        version = QUESTIONNAIRE_VERSION.current()
-    html = render_to_string(TEMPLATE, {"form": ScreeningForm(questions=questions_for(treatment))})
-    if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
-        cache.set(key, (version, html), MAX_AGE.total_seconds())
-    return html
+    return QUESTIONNAIRE_VERSION.cached(
+        key,
+        lambda: render_to_string(
+            TEMPLATE, {"form": ScreeningForm(questions=questions_for(treatment))}
+        ),
+        MAX_AGE.total_seconds(),
+    )

@@ -25,12 +25,12 @@ import bisect
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from booking.availability import FreeStart, Slot, from_micros, to_micros
+from booking.availability import FreeStart, Slot, slots_of, to_micros
 from clinic.cache_versions import CacheVersion, layout_fingerprint
 
 # Every model the free times are worked out from (booking/services/slots.py);
@@ -75,14 +75,6 @@ class Calendar:
 
     def slots(self, first: int, last: int) -> list[Slot]:
         return slots_of(self.starts_us[first:last], self.duration)
-
-
-def slots_of(starts: Iterable[FreeStart], duration: dt.timedelta) -> list[Slot]:
-    slots = []
-    for micros, practitioner_ids in starts:
-        start = from_micros(micros)
-        slots.append(Slot(start, start + duration, practitioner_ids))
-    return slots
 
 
 class Offered:

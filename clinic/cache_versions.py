@@ -45,7 +45,7 @@ import hashlib
 import time
 import typing
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -63,6 +63,8 @@ from django.db.models.signals import (
 
 from clinic import request_memo
 from clinic.redis_cache import forget_after_outage
+
+_T = TypeVar("_T")
 
 # Every cached thing's version, and, by concrete model ("booking.appointment"), the
 # versions of the cached things that read it.
@@ -106,6 +108,23 @@ class CacheVersion:
             cache.add(self.key, self._fresh(), timeout=None)
             version = cache.get(self.key)
         return version
+
+    def cached(self, key: str, compute: Callable[[], _T], timeout: float) -> _T:
+        """``compute()``'s value, from the cache while this is still the version it was
+        stored under (the version and the value read in one round trip); computed and
+        stored under the current version otherwise (nothing stored while the cache is
+        unavailable)."""
+        found = cache.get_many([self.key, key])
+        version = found.get(self.key)
+        stored = found.get(key)
+        if version is not None and isinstance(stored, tuple) and stored[0] == version:
+            return stored[1]
+        if version is None:
+            version = self.current()
+        value = compute()
+        if version is not None:  # None: the cache is unavailable (clinic/redis_cache.py)
+            cache.set(key, (version, value), timeout)
+        return value
 
     def bump(self, **_kwargs: object) -> None:
         """Make every entry stored so far stale (usable as a signal receiver).

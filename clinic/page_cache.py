@@ -9,7 +9,7 @@ Invalidation is by version, never by hunting keys: one "content version" integer
 lives in the cache; a page is stored with the version it was rendered under and
 served only while that is still the version. The version is read once a request, in
 the same round trip as the clinic's profile (clinic/request_memo.py), and each process
-keeps copies of the pages it served last (``RecentPages``), so a hit usually costs no
+keeps copies of the pages it served last (``recent_pages``), so a hit usually costs no
 round trip of its own; a copy, like Redis's entry, is used only under the current version.
 ``CONTENT_VERSION`` below names every model a public page shows, whichever app it
 belongs to; any write to one of them (a save, a delete, a bulk update) bumps it, so
@@ -26,8 +26,6 @@ CSRF token or say ``private``/``no-store``.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -36,6 +34,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from clinic.cache_versions import CacheVersion, layout_fingerprint
+from clinic.process_memo import LruMemo
 from clinic.redis_cache import drop_after_outage
 
 VERSION_KEY = "page-cache:version"
@@ -130,35 +129,11 @@ def page_key(request) -> str:
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-class RecentPages:
-    """This process's copies of the pages it served last, so that a hit costs no round trip
-    to Redis beyond the version, which the request has already read with the clinic's
-    profile (clinic/request_memo.py). A copy is used only under the current version, exactly
-    as Redis's is: an edit on any server shows at once on every other. Bounded: the least
-    recently stored copy goes first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, version: int) -> StoredPage | None:
-        stored = self._pages.get(key)
-        return stored if stored is not None and stored.version == version else None
-
-    def keep(self, key: str, stored: StoredPage) -> None:
-        with self._lock:
-            self._pages[key] = stored
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-
-recent_pages = RecentPages(getattr(settings, "PAGE_CACHE_RECENT_PAGES", 200))
+# This process's copies of the pages it served last, so that a hit costs no round trip to
+# Redis beyond the version, which the request has already read with the clinic's profile
+# (clinic/request_memo.py). A copy is used only under the current version, exactly as
+# Redis's entry is: an edit on any server shows at once on every other.
+recent_pages: LruMemo[str, StoredPage] = LruMemo(getattr(settings, "PAGE_CACHE_RECENT_PAGES", 200))
 # After an outage the versions start afresh (clinic/redis_cache.py): drop the copies too.
 drop_after_outage(recent_pages.clear)
 
@@ -182,13 +157,13 @@ def cache_public_page(view):
         # Read with the clinic's profile when the request started: no round trip here.
         version = CONTENT_VERSION.known()
         if version is not None:
-            stored = recent_pages.get(key, version)
-            if stored is not None:
+            stored = recent_pages.get(key)
+            if stored is not None and stored.version == version:
                 return _serve(stored)
             stored = cache.get(key)
             # An entry counts only if it was stored under the current version.
             if isinstance(stored, StoredPage) and stored.version == version:
-                recent_pages.keep(key, stored)
+                recent_pages.put(key, stored)
                 return _serve(stored)
         if version is None:
             # Missing, so nothing is stored under it yet: start one and store under it.
@@ -201,7 +176,7 @@ def cache_public_page(view):
             headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
             stored = StoredPage(version, response.content, headers)
             cache.set(key, stored, TIMEOUT)
-            recent_pages.keep(key, stored)
+            recent_pages.put(key, stored)
             response[HEADER] = "miss"
         return response
 

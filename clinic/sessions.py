@@ -26,7 +26,7 @@ def cache_key_for_cookie(value: str | None) -> str | None:
 
 class SessionStore(CachedDbStore):
     def load(self):
-        data = request_memo.prefetched(KEY_PREFIX + (self.session_key or ""))
+        data = request_memo.prefetched(self.cache_key_prefix + (self.session_key or ""))
         if isinstance(data, dict):
             return data
         return super().load()

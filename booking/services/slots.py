@@ -89,7 +89,7 @@ def free_slots_for(
     starts, duration, _ = _compute_free_slots(
         treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
     )
-    return free_times.slots_of(starts, duration)
+    return availability.slots_of(starts, duration)
 
 
 def offered_times(

@@ -15,10 +15,12 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from clinic.process_memo import LruMemo
+
 register = template.Library()
 
-RENDERED: dict[tuple, SafeString] = {}
-KEPT_AT_MOST = 500  # apps × permissions × languages × current models: a few dozen here
+# Apps × permissions × languages × current models: a few dozen here.
+RENDERED: LruMemo[tuple, SafeString] = LruMemo(500)
 
 
 def current(url: str | None, path: str) -> bool:
@@ -68,7 +70,5 @@ def sidebar_app_list(context) -> SafeString:
                 {"app_list": apps, "show_changelinks": False, "request": request}
             )
         )
-        if len(RENDERED) >= KEPT_AT_MOST:
-            RENDERED.clear()
-        RENDERED[key] = rendered
+        RENDERED.put(key, rendered)
     return rendered

@@ -493,9 +493,9 @@ def test_this_processs_page_copies_are_dropped_when_redis_answers_again(
     url = reverse("home")
     anon.get(url)
     assert anon.get(url)["X-Page-Cache"] == "hit"
-    assert len(page_cache.recent_pages._pages) == 1
+    assert len(page_cache.recent_pages) == 1
     with frozen(own_redis):
         anon.get(url)
     after_the_retry_interval()
     caches["default"].get("anything")  # the first contact after the outage
-    assert len(page_cache.recent_pages._pages) == 0
+    assert len(page_cache.recent_pages) == 0

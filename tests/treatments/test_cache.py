@@ -366,7 +366,7 @@ def test_the_redis_backend_keeps_one_client_and_behaves_like_djangos(redis_cache
     assert redis_cache._cache.get_client() is client
 
 
-# --- This process's copies (clinic/page_cache.py's RecentPages) --------------------------------
+# --- This process's copies (clinic/page_cache.py's recent_pages) --------------------------------
 
 
 def test_a_hit_costs_one_round_trip_to_the_cache_which_the_profile_shares(
@@ -398,12 +398,14 @@ def test_a_copy_is_used_only_under_the_current_version(redis_cache, anon, treatm
 
 
 def test_the_copies_are_bounded_least_recently_stored_first():
-    pages = page_cache.RecentPages(size=2)
+    from clinic.process_memo import LruMemo
+
+    pages: LruMemo[str, page_cache.StoredPage] = LruMemo(size=2)
     for name in ("a", "b", "c"):
-        pages.keep(name, page_cache.StoredPage(1, name.encode(), []))
-    assert pages.get("a", 1) is None
-    assert pages.get("b", 1).content == b"b"
-    assert pages.get("c", 2) is None  # another version: not this copy
+        pages.put(name, page_cache.StoredPage(1, name.encode(), []))
+    assert pages.get("a") is None
+    assert pages.get("b").content == b"b"
+    # Another version than the copy's is never served: test_a_copy_is_used_only_under_...
 
 
 def test_a_page_another_process_stored_is_served_and_copied_here(anon, treatment):
@@ -411,4 +413,4 @@ def test_a_page_another_process_stored_is_served_and_copied_here(anon, treatment
     cached(anon, url)
     page_cache.recent_pages.clear()  # as in a process that has not served it yet
     assert anon.get(url)["X-Page-Cache"] == "hit"  # from the shared cache
-    assert len(page_cache.recent_pages._pages) == 1
+    assert len(page_cache.recent_pages) == 1
