@@ -27,6 +27,9 @@ class Schedule:
     closures: Sequence[tuple[dt.datetime, dt.datetime]] = ()
     # occupied intervals of active appointments: (start, end of buffer)
     busy: Sequence[tuple[dt.datetime, dt.datetime]] = ()
+    # More occupied intervals, already in microseconds since the epoch (``to_micros``):
+    # how the calendar reads them from the database, without making datetimes of them.
+    busy_micros: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -156,6 +159,7 @@ def _blocked_starts(
     closures: Iterable[tuple[dt.datetime, dt.datetime]],
     busy: Iterable[tuple[dt.datetime, dt.datetime]],
     request: Request,
+    busy_micros: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[int], list[int]]:
     """The starts a practitioner cannot take, as sorted, disjoint open intervals
     (returned as their lower and upper ends, in microseconds since the epoch).
@@ -170,6 +174,7 @@ def _blocked_starts(
     blocked = sorted(
         [(to_micros(start) - duration, to_micros(end)) for start, end in closures]
         + [(to_micros(start) - with_buffer, to_micros(end)) for start, end in busy]
+        + [(start - with_buffer, end) for start, end in busy_micros]
     )
     lows: list[int] = []
     highs: list[int] = []
@@ -234,7 +239,9 @@ def free_starts(
     days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     found: dict[int, list[int]] = {}
     for schedule in schedules:
-        lows, highs = _blocked_starts([*schedule.closures, *clinic_closed], schedule.busy, request)
+        lows, highs = _blocked_starts(
+            [*schedule.closures, *clinic_closed], schedule.busy, request, schedule.busy_micros
+        )
         practitioner = schedule.practitioner_id
         for start in _free_among(_all_candidates(schedule, days, candidates), lows, highs):
             if start in found:

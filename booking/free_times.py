@@ -47,6 +47,16 @@ SCHEDULE_VERSION = CacheVersion(
         "clinic.ClinicProfile",
     ],
 )
+# The practitioners' weekly hours, read for every calendar worked out, change seldom and
+# are kept apart, so a calendar worked out again after a booking does not read them again
+# (booking/services/slots.py). Holding a time and confirming read them afresh.
+HOURS_VERSION = CacheVersion(
+    "booking:hours-version",
+    depends_on=[
+        "booking.WorkingHours",
+        "booking.Practitioner",  # who is active, their order, the treatments each performs
+    ],
+)
 MAX_AGE = dt.timedelta(minutes=5)
 
 # Make every stored calendar stale (for writes behind the ORM's back, and tests).

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, F, Func, Q
+from django.db.models import BigIntegerField, Case, F, Func, Q, When
 
 from booking import availability, free_times
 from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
@@ -86,8 +86,10 @@ def free_slots_for(
     earliest, latest = max(earliest, only_start), min(latest, only_start)
     if earliest > latest:
         return []
+    # The database has the last word here: the hours too are read afresh.
+    hours = _working_hours(treatment, practitioner_id)
     starts, duration, _ = _compute_free_slots(
-        treatment, practitioner_id, earliest, latest, now, ignore_appointment_id, policy, tz
+        treatment, hours, earliest, latest, now, ignore_appointment_id, policy, tz
     )
     return availability.slots_of(starts, duration)
 
@@ -113,8 +115,9 @@ def offered_times(
         # calendar's life can ask for; no earliest date (each request applies its own).
         start, end = booking_window(policy, now, None, tz)
         end += free_times.MAX_AGE
+        hours = _shared_working_hours(treatment, practitioner_id)
         return _compute_free_slots(
-            treatment, practitioner_id, start, end, now, ignore_appointment_id, policy, tz
+            treatment, hours, start, end, now, ignore_appointment_id, policy, tz
         )
 
     name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
@@ -128,7 +131,7 @@ Intervals = list[tuple[dt.datetime, dt.datetime]]
 
 def _compute_free_slots(
     treatment: Treatment,
-    practitioner_id: int | None,
+    hours: "WeeklyHours",
     earliest: dt.datetime,
     latest: dt.datetime,
     now: dt.datetime,
@@ -136,11 +139,10 @@ def _compute_free_slots(
     policy: BookingPolicy,
     tz: ZoneInfo,
 ) -> free_times.Computed:
-    """Free starts between two start times, in three queries, the treatment's duration, and
-    when the first hold among the appointments in the way expires (that time comes free
-    then)."""
+    """Free starts between two start times in the practitioners' ``hours``, in two queries,
+    the treatment's duration, and when the first hold among the appointments in the way
+    expires (that time comes free then)."""
     window_end = latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
-    hours = _working_hours(treatment, practitioner_id)
     if not hours:
         return [], dt.timedelta(minutes=treatment.visit_minutes), None
     clinic_closed, closed = _closures(earliest, window_end, hours.keys())
@@ -150,7 +152,7 @@ def _compute_free_slots(
             practitioner_id=pid,
             hours=week,
             closures=closed.get(pid, ()),
-            busy=busy.get(pid, ()),
+            busy_micros=busy.get(pid, ()),
         )
         for pid, week in hours.items()
     ]
@@ -164,6 +166,17 @@ def _compute_free_slots(
     )
     starts = availability.free_starts(schedules, request, clinic_closures=clinic_closed)
     return starts, request.duration, next_release
+
+
+def _shared_working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
+    """``_working_hours`` from the cache while they are unchanged: a booking changes the
+    calendar many times a day, the hours seldom (free_times.HOURS_VERSION)."""
+    key = f"booking:working-hours:{treatment.pk}:{practitioner_id or 'any'}"
+    return free_times.HOURS_VERSION.cached(
+        key,
+        lambda: _working_hours(treatment, practitioner_id),
+        free_times.MAX_AGE.total_seconds(),
+    )
 
 
 def _working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
@@ -223,17 +236,18 @@ class _EpochMicroseconds(Func):
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
+MicroIntervals = list[tuple[int, int]]
+
+
 def _busy_times(
     start: dt.datetime,
     end: dt.datetime,
     now: dt.datetime,
     practitioner_ids: Iterable[int],
     ignore_appointment_id: int | None,
-) -> tuple[dict[int, Intervals], dt.datetime | None]:
-    """Each practitioner's occupied times in the window, and when the first hold among
-    them expires (one query)."""
-    busy: dict[int, Intervals] = {}
-    next_release: dt.datetime | None = None
+) -> tuple[dict[int, MicroIntervals], dt.datetime | None]:
+    """Each practitioner's occupied times in the window, in microseconds since the epoch
+    (``Schedule.busy_micros``), and when the first hold among them expires (one query)."""
     appointments = (
         Appointment.objects.occupying(now)
         .overlapping(start - dt.timedelta(days=1), end)
@@ -242,30 +256,24 @@ def _busy_times(
     )
     if ignore_appointment_id:
         appointments = appointments.exclude(pk=ignore_appointment_id)
-    # How long each is occupied rather than until when: reading a timestamp costs
-    # PostgreSQL's driver ~4 µs in Python, an interval a tenth of that (a third of the
-    # calendar's time at 500 appointments went on reading them).
-    # The start as a number for the same reason (_EpochMicroseconds).
-    occupied_for = F("occupied_until") - F("starts_at")
-    from_micros = availability.from_micros
-    for (
-        practitioner,
-        starts_us,
-        occupied,
-        status,
-        hold_expires_at,
-    ) in appointments.values_list(
+    # The times as numbers: Django's PostgreSQL driver reads a timestamp in Python (about
+    # 5 µs each, half the calendar's time at 200,000 appointments), an integer in C, and
+    # the arithmetic counts in microseconds anyway. Only a hold's expiry is read as a
+    # timestamp, and only for holds.
+    rows = appointments.values_list(
         "practitioner_id",
         _EpochMicroseconds("starts_at"),
-        occupied_for,
-        "status",
-        "hold_expires_at",
-    ):
-        starts_at = from_micros(starts_us)
-        busy.setdefault(practitioner, []).append((starts_at, starts_at + occupied))
-        if status != Status.HELD or hold_expires_at is None:
-            continue
-        if next_release is None or hold_expires_at < next_release:
+        _EpochMicroseconds("occupied_until"),
+        Case(When(status=Status.HELD, then=F("hold_expires_at"))),
+    )
+    busy: dict[int, MicroIntervals] = {}
+    next_release: dt.datetime | None = None
+    for practitioner, starts_us, until_us, hold_expires_at in rows:
+        if practitioner in busy:
+            busy[practitioner].append((starts_us, until_us))
+        else:
+            busy[practitioner] = [(starts_us, until_us)]
+        if hold_expires_at is not None and (next_release is None or hold_expires_at < next_release):
             next_release = hold_expires_at
     return busy, next_release
 

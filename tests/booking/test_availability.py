@@ -1,5 +1,6 @@
 """Slot arithmetic (booking/availability.py): which start times are free. No database."""
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,9 @@ from booking.availability import (
     Slot,
     _range_close,
     free_slots,
+    free_starts,
     group_by_day,
+    to_micros,
     wall_time_to_utc,
 )
 
@@ -502,4 +505,29 @@ def test_the_interval_arithmetic_gives_the_answers_of_the_rule_candidate_by_cand
 
     assert as_compared(free_slots(schedules, req, clinic_closures=clinic_closures)) == (
         as_compared(free_by_the_rule(schedules, req, clinic_closures))
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars(), st.data())
+def test_busy_times_given_in_microseconds_block_the_same_starts(calendar, data):
+    """The calendar reads occupied times from the database as microseconds since the epoch
+    (``Schedule.busy_micros``): any split of them between the two fields answers alike."""
+    schedules, req, clinic_closures = calendar
+    split = []
+    for s in schedules:
+        in_micros = data.draw(st.lists(st.booleans(), min_size=len(s.busy), max_size=len(s.busy)))
+        split.append(
+            dataclasses.replace(
+                s,
+                busy=[b for b, micros in zip(s.busy, in_micros, strict=True) if not micros],
+                busy_micros=[
+                    (to_micros(start), to_micros(end))
+                    for (start, end), micros in zip(s.busy, in_micros, strict=True)
+                    if micros
+                ],
+            )
+        )
+    assert free_starts(split, req, clinic_closures=clinic_closures) == free_starts(
+        schedules, req, clinic_closures=clinic_closures
     )

@@ -111,6 +111,44 @@ def test_a_time_comes_free_when_its_hold_expires_without_any_write(setup):
     assert first in starts(treatment, now=NOW + dt.timedelta(minutes=10, seconds=1))
 
 
+def test_a_booking_works_the_calendar_out_again_without_reading_the_hours_again(setup):
+    treatment, practitioner = setup
+    first = starts(treatment)[0]
+    AppointmentFactory(treatment=treatment, practitioner=practitioner, starts_at=first)
+
+    # Closures and appointments; the week of hours is kept apart (free_times.HOURS_VERSION).
+    assert queries_of(lambda: starts(treatment)) == 2
+    assert first not in starts(treatment)
+
+    change_hours(treatment, practitioner)
+
+    assert queries_of(lambda: starts(treatment)) == 3
+    assert all(s.astimezone(TZ).hour >= 14 for s in starts(treatment))
+
+
+def test_holding_a_time_reads_the_hours_afresh_not_from_the_cache(setup):
+    treatment, practitioner = setup
+    first = starts(treatment)[0]
+    # The practitioner's mornings end behind the ORM's back: nothing cached knows.
+    mornings = list(
+        WorkingHours.objects.filter(practitioner=practitioner, starts_at=dt.time(9)).values_list(
+            "pk", flat=True
+        )
+    )
+    assert mornings
+    with connection.cursor() as cursor:
+        for pk in mornings:
+            cursor.execute(f"DELETE FROM {WorkingHours._meta.db_table} WHERE id = %s", [pk])
+    assert first in starts(treatment)
+
+    assert (
+        services.practitioners_free_at(
+            treatment, first, practitioner_id=None, now=NOW, earliest_date=None
+        )
+        == []
+    )
+
+
 def change_hours(treatment, practitioner):
     WorkingHours.objects.filter(practitioner=practitioner, starts_at=dt.time(9)).delete()
 

@@ -183,6 +183,20 @@ def test_every_model_the_calendar_reads_is_declared(site):
     )
 
 
+def test_every_model_the_working_hours_read_is_declared(site):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        services.free_slots_for(site.treatment, practitioner_id=None, now=timezone.now())
+    hours = [q for q in queries.captured_queries if "booking_workinghours" in q["sql"]]
+    read = models_read(hours)
+
+    assert "booking.workinghours" in read
+    assert not undeclared(read, free_times.HOURS_VERSION), (
+        f"The working hours read {sorted(undeclared(read, free_times.HOURS_VERSION))}, which "
+        "booking/free_times.py does not declare: add them to HOURS_VERSION's depends_on."
+    )
+
+
 def test_the_guard_names_a_model_that_is_read_but_not_declared(site):
     forgetful = types.SimpleNamespace(
         key="calendar-without-closures",
@@ -205,7 +219,8 @@ def changes_version(version: CacheVersion, write) -> bool:
 
 
 def test_a_bulk_update_of_any_declared_model_makes_its_cache_stale(site):
-    for version in (page_cache.CONTENT_VERSION, free_times.SCHEDULE_VERSION):
+    versions = (page_cache.CONTENT_VERSION, free_times.SCHEDULE_VERSION, free_times.HOURS_VERSION)
+    for version in versions:
         for label in version.depends_on:
             model = apps.get_model(label)
             pk = model._meta.pk.attname
@@ -331,6 +346,7 @@ def test_every_version_and_singleton_is_forgotten_after_a_redis_outage():
 
     assert page_cache.VERSION_KEY in _AFTER_OUTAGE
     assert free_times.SCHEDULE_VERSION.key in _AFTER_OUTAGE
+    assert free_times.HOURS_VERSION.key in _AFTER_OUTAGE
     assert ClinicProfile.CACHE_KEY in _AFTER_OUTAGE
     assert BookingPolicy.CACHE_KEY in _AFTER_OUTAGE
     assert BookingPolicy.CACHE_KEY.startswith("booking.bookingpolicy:")
