@@ -1,7 +1,8 @@
 """Every booking step and the public pages, measured in this process against the baseline.
 
     .venv/bin/python bench/profile_steps.py [--db sqlite|postgres] [--appointments 5000]
-                                            [--repeat 200] [--profile "screening GET"]
+                                            [--language en|es] [--repeat 200]
+                                            [--profile "screening GET"]
 
 No gunicorn and no wrk: each page is requested many times through Django's test client
 (the whole middleware stack, production settings, a private redis-server as the cache)
@@ -145,11 +146,11 @@ class Timer:
         return response
 
 
-def booking_client(treatment, answers, address: str = "127.0.0.1"):
+def booking_client(treatment, answers, address: str = "127.0.0.1", language: str = "en"):
     from django.test import Client
 
     client = Client(SERVER_NAME=run.HOST, REMOTE_ADDR=address)
-    client.get(f"/en/book/?treatment={treatment.slug}")
+    client.get(f"/{language}/book/?treatment={treatment.slug}")
     return client
 
 
@@ -177,35 +178,40 @@ def measure_all(args) -> Timer:
     from treatments.models import Treatment
 
     timer = Timer(args.repeat, args.profile)
+    lang = args.language
     treatment = Treatment.objects.get(slug=run.TREATMENT_SLUG)
     answers = run.screening_answers(treatment)
     # One client (its handler loads the middleware once); public pages set no cookie.
     anonymous = Client(SERVER_NAME=run.HOST)
     timer.measure("baseline", lambda: anonymous.get("/bench/baseline/"))
-    timer.measure("home", lambda: anonymous.get("/en/"))
-    timer.measure("treatment page", lambda: anonymous.get(f"/en/treatments/{run.TREATMENT_SLUG}/"))
+    timer.measure("home", lambda: anonymous.get(f"/{lang}/"))
+    timer.measure(
+        "treatment page", lambda: anonymous.get(f"/{lang}/treatments/{run.TREATMENT_SLUG}/")
+    )
     posts = max(args.repeat // 4, 10)
 
-    patient = booking_client(treatment, answers)
-    timer.measure("treatment GET", lambda: patient.get("/en/book/treatment/"))
+    patient = booking_client(treatment, answers, language=lang)
+    timer.measure("treatment GET", lambda: patient.get(f"/{lang}/book/treatment/"))
     choice = {"treatment": treatment.pk, "practitioner": ""}
     timer.measure(
-        "treatment POST", lambda: patient.post("/en/book/treatment/", choice), repeat=posts
+        "treatment POST", lambda: patient.post(f"/{lang}/book/treatment/", choice), repeat=posts
     )
-    timer.measure("screening GET", lambda: patient.get("/en/book/screening/"))
+    timer.measure("screening GET", lambda: patient.get(f"/{lang}/book/screening/"))
     timer.measure(
-        "screening POST", lambda: patient.post("/en/book/screening/", answers), repeat=posts
+        "screening POST", lambda: patient.post(f"/{lang}/book/screening/", answers), repeat=posts
     )
     # Back to the questions after answering them (what `make bench` measures under wrk).
-    timer.measure("screening GET (answered)", lambda: patient.get("/en/book/screening/"))
-    timer.measure("time GET", lambda: patient.get("/en/book/time/"))
+    timer.measure("screening GET (answered)", lambda: patient.get(f"/{lang}/book/screening/"))
+    timer.measure("time GET", lambda: patient.get(f"/{lang}/book/time/"))
     # Each hold writes an appointment, which changes the schedule: hold the same time again.
-    start = {"start": first_start(patient.get("/en/book/time/").content.decode())}
-    timer.measure("time POST", lambda: patient.post("/en/book/time/", start), repeat=posts)
-    timer.measure("time GET (holding a time)", lambda: patient.get("/en/book/time/"))
-    timer.measure("details GET", lambda: patient.get("/en/book/details/"))
-    timer.measure("details POST", lambda: patient.post("/en/book/details/", DETAILS), repeat=posts)
-    timer.measure("review GET", lambda: patient.get("/en/book/review/"))
+    start = {"start": first_start(patient.get(f"/{lang}/book/time/").content.decode())}
+    timer.measure("time POST", lambda: patient.post(f"/{lang}/book/time/", start), repeat=posts)
+    timer.measure("time GET (holding a time)", lambda: patient.get(f"/{lang}/book/time/"))
+    timer.measure("details GET", lambda: patient.get(f"/{lang}/book/details/"))
+    timer.measure(
+        "details POST", lambda: patient.post(f"/{lang}/book/details/", DETAILS), repeat=posts
+    )
+    timer.measure("review GET", lambda: patient.get(f"/{lang}/book/review/"))
 
     # Confirming ends a booking: a new patient (all steps done) for each confirmation,
     # each from an address of their own (the policy lets one address hold only a few
@@ -215,17 +221,19 @@ def measure_all(args) -> Timer:
     # Two more for the warm-up and the count, and as many again for --profile.
     patients = confirming + 2 + (confirming if args.profile == "review POST" else 0)
     for index in range(patients):
-        other = booking_client(treatment, answers, address=f"10.0.{index // 250}.{index % 250 + 1}")
-        other.post("/en/book/treatment/", choice)
-        other.post("/en/book/screening/", answers)
-        page = other.get("/en/book/time/").content.decode()
-        held = other.post("/en/book/time/", {"start": first_start(page)})
+        other = booking_client(
+            treatment, answers, address=f"10.0.{index // 250}.{index % 250 + 1}", language=lang
+        )
+        other.post(f"/{lang}/book/treatment/", choice)
+        other.post(f"/{lang}/book/screening/", answers)
+        page = other.get(f"/{lang}/book/time/").content.decode()
+        held = other.post(f"/{lang}/book/time/", {"start": first_start(page)})
         assert held.status_code == 302, ("the time was not held", held.status_code)
-        other.post("/en/book/details/", DETAILS)
+        other.post(f"/{lang}/book/details/", DETAILS)
         confirmations.append(other)
 
     def confirm():
-        response = confirmations.pop().post("/en/book/review/")
+        response = confirmations.pop().post(f"/{lang}/book/review/")
         assert response["Location"].endswith("/done/"), response["Location"]
         return response
 
@@ -237,7 +245,7 @@ def measure_all(args) -> Timer:
 def report(args, timer: Timer) -> None:
     run.say()
     run.say(
-        f"## In-process ({args.db}, {args.appointments} appointments, median of "
+        f"## In-process ({args.db}, {args.language}, {args.appointments} appointments, median of "
         f"{args.repeat} GETs, load average {os.getloadavg()[0]:.1f})"
     )
     run.say()
@@ -278,6 +286,9 @@ def main() -> int:
     parser.add_argument("--appointments", type=int, default=5000)
     parser.add_argument(
         "--database-name", default=PG_NAME, help="PostgreSQL database (must say 'bench')"
+    )
+    parser.add_argument(
+        "--language", choices=["en", "es"], default="en", help="the pages' language"
     )
     parser.add_argument("--repeat", type=int, default=200, help="requests per GET measured")
     parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')

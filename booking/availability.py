@@ -248,7 +248,14 @@ def free_starts(
                 found[start].append(practitioner)
             else:
                 found[start] = [practitioner]
-    return [(start, tuple(found[start])) for start in sorted(found)]
+    # One tuple for each set of practitioners: most starts share one, and the shared
+    # calendar pickles (and each request unpickles) a shared tuple once.
+    teams: dict[tuple[int, ...], tuple[int, ...]] = {}
+    merged = []
+    for start in sorted(found):
+        team = tuple(found[start])
+        merged.append((start, teams.setdefault(team, team)))
+    return merged
 
 
 def _all_candidates(
