@@ -86,7 +86,10 @@ class AppointmentQuerySet(InvalidatingQuerySet["Appointment"]):
         if not closure.is_active or not closure.starts_at or not closure.ends_at:
             return self.none()
         visits = self.occupying(now).filter(
-            starts_at__lt=closure.ends_at, ends_at__gt=closure.starts_at
+            starts_at__lt=closure.ends_at,
+            ends_at__gt=closure.starts_at,
+            # The same rows, through the index on starts_at (``overlapping_by_start``).
+            starts_at__gt=closure.starts_at - LONGEST_OCCUPANCY,
         )
         if closure.practitioner_id:
             visits = visits.filter(practitioner_id=closure.practitioner_id)

@@ -60,7 +60,7 @@ def release_stale_holds(
     (``lock_practitioners``): the holds of a diary are then locked by one writer at a time.
     """
     stale = Appointment.objects.stale_holds(now).filter(practitioner_id=practitioner_id)
-    stale.overlapping(start, end).apply_transition(Transition.EXPIRE)
+    stale.overlapping_by_start(start, end).apply_transition(Transition.EXPIRE)
 
 
 def slot_is_free(
@@ -90,7 +90,7 @@ def is_taken(
     clashes = (
         Appointment.objects.occupying(now)
         .filter(practitioner_id=practitioner_id)
-        .overlapping(start, occupied_until)
+        .overlapping_by_start(start, occupied_until)
     )
     if exclude_pk:
         clashes = clashes.exclude(pk=exclude_pk)

@@ -250,7 +250,9 @@ def _busy_times(
     (``Schedule.busy_micros``), and when the first hold among them expires (one query)."""
     appointments = (
         Appointment.objects.occupying(now)
-        .overlapping(start - dt.timedelta(days=1), end)
+        # Bounded below by start too: a clinic that never marks its past visits completed
+        # keeps them "confirmed", and the whole history would be read otherwise.
+        .overlapping_by_start(start - dt.timedelta(days=1), end)
         .filter(practitioner__in=practitioner_ids)
         .order_by()  # the arithmetic sorts them itself
     )

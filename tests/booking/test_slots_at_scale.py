@@ -10,8 +10,14 @@ from django.utils import timezone
 
 from booking import free_times, services
 from booking.models import Appointment, BookingPolicy, Status
+from booking.services import diary
 from clinic.models import ClinicProfile
-from tests.factories import AppointmentFactory, PractitionerFactory, TreatmentFactory
+from tests.factories import (
+    AppointmentFactory,
+    ClosureFactory,
+    PractitionerFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +68,30 @@ def test_sixty_days_for_five_practitioners_and_ten_thousand_appointments():
         f"{APPOINTMENTS} appointments: {len(slots)} free starts, {len(queries)} queries, "
         f"best of 3 {min(timings) * 1000:.0f} ms"
     )
+
+
+def test_the_appointments_read_are_bounded_in_time_even_if_past_visits_stay_confirmed():
+    """Staff may never mark past visits completed: they stay "confirmed", the status that
+    takes a slot. Every question about a time then reads a bounded range of starts (the
+    index on starts_at), never the whole history."""
+    treatment = TreatmentFactory(microneedling=True)
+    practitioner = PractitionerFactory(treatments=[treatment])
+    now = timezone.now()
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=now - dt.timedelta(days=400),
+        status=Status.CONFIRMED,
+    )
+    free_times.schedule_changed()
+    start = now + dt.timedelta(days=3)
+    with CaptureQueriesContext(connection) as queries:
+        services.free_slots_for(treatment, practitioner_id=None, now=now)
+        services.free_slots_for(treatment, practitioner_id=None, now=now, only_start=start)
+        diary.slot_is_free(practitioner.pk, start, start + dt.timedelta(hours=1), now)
+        list(Appointment.objects.inside_closure(ClosureFactory(starts_at=start), now))
+
+    read = [q["sql"] for q in queries if 'FROM "booking_appointment"' in q["sql"]]
+    assert len(read) == 4, read
+    for sql in read:
+        assert '"booking_appointment"."starts_at" > ' in sql, sql
