@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -221,7 +222,10 @@ class Appointment(models.Model):
             models.Index(fields=["starts_at"]),
             models.Index(fields=["practitioner", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
-            models.Index(fields=["patient_email"]),
+            # The desk's "other visits" and patients' data requests match an email in
+            # any letter case (``of_patient``, ``patient_appointments``), or a phone.
+            models.Index(Upper("patient_email"), name="booking_appt_email_upper"),
+            models.Index(fields=["patient_phone"], name="booking_appt_phone"),
         ]
         constraints = [
             models.CheckConstraint(
