@@ -44,6 +44,7 @@ from django_tasks import task
 
 from booking.calendar import appointment_ics
 from booking.models import (
+    LONGEST_OCCUPANCY,
     PLANNED_STATUSES,
     Actor,
     Appointment,
@@ -397,6 +398,9 @@ def queue_due_aftercare(now: dt.datetime | None = None) -> int:
         status__in=allowed,
         ends_at__lte=now,
         ends_at__gt=now - AFTERCARE_WINDOW,
+        # The same rows through the index on starts: past visits nobody marked completed
+        # stay confirmed, and every run would read the whole history otherwise.
+        starts_at__gt=now - AFTERCARE_WINDOW - LONGEST_OCCUPANCY,
         aftercare_queued_at__isnull=True,
     ).values_list("pk", flat=True)
     return sum(
