@@ -47,13 +47,15 @@ SCHEDULE_VERSION = CacheVersion(
         "clinic.ClinicProfile",
     ],
 )
-# The practitioners' weekly hours, read for every calendar worked out, change seldom and
-# are kept apart, so a calendar worked out again after a booking does not read them again
-# (booking/services/slots.py). Holding a time and confirming read them afresh.
-HOURS_VERSION = CacheVersion(
-    "booking:hours-version",
+# The rota: the practitioners' weekly hours and the closures (the clinic's and each
+# practitioner's time off). Read for every calendar worked out, it changes seldom and is
+# kept apart, so a calendar worked out again after a booking reads only the appointments
+# (booking/services/slots.py). Holding a time and confirming read it afresh.
+ROTA_VERSION = CacheVersion(
+    "booking:rota-version",
     depends_on=[
         "booking.WorkingHours",
+        "booking.Closure",
         "booking.Practitioner",  # who is active, their order, the treatments each performs
     ],
 )

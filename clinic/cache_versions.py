@@ -109,15 +109,26 @@ class CacheVersion:
             version = cache.get(self.key)
         return version
 
-    def cached(self, key: str, compute: Callable[[], _T], timeout: float) -> _T:
+    def cached(
+        self,
+        key: str,
+        compute: Callable[[], _T],
+        timeout: float,
+        usable: Callable[[_T], bool] | None = None,
+    ) -> _T:
         """``compute()``'s value, from the cache while this is still the version it was
-        stored under (the version and the value read in one round trip); computed and
-        stored under the current version otherwise (nothing stored while the cache is
-        unavailable)."""
+        stored under (the version and the value read in one round trip) and ``usable``,
+        when given, accepts it; computed and stored under the current version otherwise
+        (nothing stored while the cache is unavailable)."""
         found = cache.get_many([self.key, key])
         version = found.get(self.key)
         stored = found.get(key)
-        if version is not None and isinstance(stored, tuple) and stored[0] == version:
+        if (
+            version is not None
+            and isinstance(stored, tuple)
+            and stored[0] == version
+            and (usable is None or usable(stored[1]))
+        ):
             return stored[1]
         if version is None:
             version = self.current()

@@ -29,6 +29,8 @@ from booking.models.appointments import (
     ConsentChannel,
     ConsentKind,
     new_reference,
+    occupies,
+    overlaps_by_start,
 )
 from booking.models.data_requests import (
     DataRequest,
@@ -66,6 +68,8 @@ from booking.models.statuses import (
 )
 
 __all__ = [
+    "occupies",
+    "overlaps_by_start",
     "overlapping_hours",
     "ACTIVE_STATUSES",
     "CLINICAL_NOTE_CHANGED",

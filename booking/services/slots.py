@@ -7,13 +7,23 @@ queries here, and shared through the cache until the schedule changes
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import BigIntegerField, Case, F, Func, Q, When
 
 from booking import availability, free_times
-from booking.models import Appointment, BookingPolicy, Closure, Status, WorkingHours
+from booking.models import (
+    Appointment,
+    BookingPolicy,
+    Closure,
+    Status,
+    WorkingHours,
+    occupies,
+    overlaps_by_start,
+)
+from clinic.cache_versions import layout_fingerprint
 from clinic.models import ClinicProfile
 from treatments.models import Treatment
 
@@ -86,10 +96,10 @@ def free_slots_for(
     earliest, latest = max(earliest, only_start), min(latest, only_start)
     if earliest > latest:
         return []
-    # The database has the last word here: the hours too are read afresh.
-    hours = _working_hours(treatment, practitioner_id)
+    # The database has the last word here: the rota too is read afresh.
+    rota = _rota(treatment, practitioner_id, earliest, _window_end(treatment, latest))
     starts, duration, _ = _compute_free_slots(
-        treatment, hours, earliest, latest, now, ignore_appointment_id, policy, tz
+        treatment, rota, earliest, latest, now, ignore_appointment_id, policy, tz
     )
     return availability.slots_of(starts, duration)
 
@@ -115,9 +125,9 @@ def offered_times(
         # calendar's life can ask for; no earliest date (each request applies its own).
         start, end = booking_window(policy, now, None, tz)
         end += free_times.MAX_AGE
-        hours = _shared_working_hours(treatment, practitioner_id)
+        rota = _shared_rota(treatment, practitioner_id, start, _window_end(treatment, end))
         return _compute_free_slots(
-            treatment, hours, start, end, now, ignore_appointment_id, policy, tz
+            treatment, rota, start, end, now, ignore_appointment_id, policy, tz
         )
 
     name = (treatment.pk, practitioner_id or "any", ignore_appointment_id or "-")
@@ -129,9 +139,59 @@ WeeklyHours = dict[int, dict[int, list[tuple[dt.time, dt.time]]]]
 Intervals = list[tuple[dt.datetime, dt.datetime]]
 
 
+@dataclass(frozen=True)
+class Rota:
+    """Who works when: the weekly hours of every practitioner who performs a treatment,
+    and the closures that meet ``covers`` (the clinic's, and each practitioner's)."""
+
+    hours: WeeklyHours
+    covers: tuple[dt.datetime, dt.datetime]
+    clinic_closed: Intervals
+    closed: dict[int, Intervals]
+
+    def covering(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return self.covers[0] <= start and end <= self.covers[1]
+
+
+# Part of the stored rota's key, from its layout (as free_times.FORMAT).
+ROTA_FORMAT = layout_fingerprint(Rota)
+# A stored rota covers a day more on each side than the calendar that read it first, so
+# the calendars worked out after it (each a moment later) find theirs inside.
+ROTA_MARGIN = dt.timedelta(days=1)
+
+
+def _window_end(treatment: Treatment, latest: dt.datetime) -> dt.datetime:
+    """Where the time a start at ``latest`` occupies ends: the visit and its buffer."""
+    return latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
+
+
+def _rota(
+    treatment: Treatment, practitioner_id: int | None, start: dt.datetime, end: dt.datetime
+) -> Rota:
+    """The rota over [start, end), read from the database (two queries)."""
+    hours = _working_hours(treatment, practitioner_id)
+    clinic_closed, closed = _closures(start, end, hours.keys()) if hours else ([], {})
+    return Rota(hours, (start, end), clinic_closed, closed)
+
+
+def _shared_rota(
+    treatment: Treatment, practitioner_id: int | None, start: dt.datetime, end: dt.datetime
+) -> Rota:
+    """``_rota`` from the cache while nobody changed the hours, the practitioners or the
+    closures: a booking changes the calendar many times a day, the rota seldom
+    (free_times.ROTA_VERSION)."""
+    key = f"booking:rota:{ROTA_FORMAT}:{treatment.pk}:{practitioner_id or 'any'}"
+    return free_times.ROTA_VERSION.cached(
+        key,
+        lambda: _rota(treatment, practitioner_id, start - ROTA_MARGIN, end + ROTA_MARGIN),
+        free_times.MAX_AGE.total_seconds(),
+        usable=lambda rota: rota.covering(start, end),
+    )
+
+
 def _compute_free_slots(
     treatment: Treatment,
-    hours: "WeeklyHours",
+    rota: Rota,
     earliest: dt.datetime,
     latest: dt.datetime,
     now: dt.datetime,
@@ -139,22 +199,22 @@ def _compute_free_slots(
     policy: BookingPolicy,
     tz: ZoneInfo,
 ) -> free_times.Computed:
-    """Free starts between two start times in the practitioners' ``hours``, in two queries,
-    the treatment's duration, and when the first hold among the appointments in the way
-    expires (that time comes free then)."""
-    window_end = latest + dt.timedelta(minutes=treatment.visit_minutes + treatment.buffer_minutes)
-    if not hours:
+    """Free starts between two start times on the ``rota`` (which covers them), in one
+    query, the treatment's duration, and when the first hold among the appointments in
+    the way expires (that time comes free then)."""
+    if not rota.hours:
         return [], dt.timedelta(minutes=treatment.visit_minutes), None
-    clinic_closed, closed = _closures(earliest, window_end, hours.keys())
-    busy, next_release = _busy_times(earliest, window_end, now, hours.keys(), ignore_appointment_id)
+    busy, next_release = _busy_times(
+        earliest, _window_end(treatment, latest), now, rota.hours.keys(), ignore_appointment_id
+    )
     schedules = [
         availability.Schedule(
             practitioner_id=pid,
             hours=week,
-            closures=closed.get(pid, ()),
+            closures=rota.closed.get(pid, ()),
             busy_micros=busy.get(pid, ()),
         )
-        for pid, week in hours.items()
+        for pid, week in rota.hours.items()
     ]
     request = availability.Request(
         duration=dt.timedelta(minutes=treatment.visit_minutes),
@@ -164,19 +224,8 @@ def _compute_free_slots(
         latest_start=latest,
         tz=tz,
     )
-    starts = availability.free_starts(schedules, request, clinic_closures=clinic_closed)
+    starts = availability.free_starts(schedules, request, clinic_closures=rota.clinic_closed)
     return starts, request.duration, next_release
-
-
-def _shared_working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
-    """``_working_hours`` from the cache while they are unchanged: a booking changes the
-    calendar many times a day, the hours seldom (free_times.HOURS_VERSION)."""
-    key = f"booking:working-hours:{treatment.pk}:{practitioner_id or 'any'}"
-    return free_times.HOURS_VERSION.cached(
-        key,
-        lambda: _working_hours(treatment, practitioner_id),
-        free_times.MAX_AGE.total_seconds(),
-    )
 
 
 def _working_hours(treatment: Treatment, practitioner_id: int | None) -> WeeklyHours:
@@ -248,14 +297,14 @@ def _busy_times(
 ) -> tuple[dict[int, MicroIntervals], dt.datetime | None]:
     """Each practitioner's occupied times in the window, in microseconds since the epoch
     (``Schedule.busy_micros``), and when the first hold among them expires (one query)."""
-    appointments = (
-        Appointment.objects.occupying(now)
-        # Bounded below by start too: a clinic that never marks its past visits completed
-        # keeps them "confirmed", and the whole history would be read otherwise.
-        .overlapping_by_start(start - dt.timedelta(days=1), end)
-        .filter(practitioner__in=practitioner_ids)
-        .order_by()  # the arithmetic sorts them itself
-    )
+    # One filter() (each call copies the query: a millisecond in all, chained): bounded
+    # below by start too, as a clinic that never marks its past visits completed keeps
+    # them "confirmed", and the whole history would be read otherwise.
+    appointments = Appointment.objects.filter(
+        occupies(now),
+        overlaps_by_start(start - dt.timedelta(days=1), end),
+        practitioner__in=practitioner_ids,
+    ).order_by()  # the arithmetic sorts them itself
     if ignore_appointment_id:
         appointments = appointments.exclude(pk=ignore_appointment_id)
     # The times as numbers: Django's PostgreSQL driver reads a timestamp in Python (about

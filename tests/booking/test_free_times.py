@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("America/Tijuana")
 MONDAY = dt.date(2027, 1, 11)
 NOW = dt.datetime.combine(MONDAY, dt.time(8), tzinfo=TZ)
+HOUR = dt.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -111,13 +112,13 @@ def test_a_time_comes_free_when_its_hold_expires_without_any_write(setup):
     assert first in starts(treatment, now=NOW + dt.timedelta(minutes=10, seconds=1))
 
 
-def test_a_booking_works_the_calendar_out_again_without_reading_the_hours_again(setup):
+def test_a_booking_works_the_calendar_out_again_reading_only_the_appointments(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
     AppointmentFactory(treatment=treatment, practitioner=practitioner, starts_at=first)
 
-    # Closures and appointments; the week of hours is kept apart (free_times.HOURS_VERSION).
-    assert queries_of(lambda: starts(treatment)) == 2
+    # The rota (hours and closures) is kept apart (free_times.ROTA_VERSION).
+    assert queries_of(lambda: starts(treatment)) == 1
     assert first not in starts(treatment)
 
     change_hours(treatment, practitioner)
@@ -125,8 +126,28 @@ def test_a_booking_works_the_calendar_out_again_without_reading_the_hours_again(
     assert queries_of(lambda: starts(treatment)) == 3
     assert all(s.astimezone(TZ).hour >= 14 for s in starts(treatment))
 
+    afternoon = starts(treatment)[0]
+    ClosureFactory(practitioner=practitioner, starts_at=afternoon, ends_at=afternoon + HOUR)
 
-def test_holding_a_time_reads_the_hours_afresh_not_from_the_cache(setup):
+    assert afternoon not in starts(treatment)
+
+
+def test_a_rota_stored_for_a_shorter_window_is_read_again(setup):
+    treatment, _ = setup
+    day_100 = dt.datetime.combine(MONDAY + dt.timedelta(days=100), dt.time(0), tzinfo=TZ)
+    ClosureFactory(starts_at=day_100, ends_at=day_100 + dt.timedelta(days=1))
+    starts(treatment)  # 60 days: the rota stored covers them, not day 100
+    policy = BookingPolicy.load()
+    policy.horizon_days = 120  # a policy change does not touch the rota's version
+    policy.save()
+
+    later = starts(treatment)
+
+    assert max(later) - min(later) > dt.timedelta(days=100)
+    assert day_100.date() not in {s.astimezone(TZ).date() for s in later}
+
+
+def test_holding_a_time_reads_the_rota_afresh_not_from_the_cache(setup):
     treatment, practitioner = setup
     first = starts(treatment)[0]
     # The practitioner's mornings end behind the ORM's back: nothing cached knows.

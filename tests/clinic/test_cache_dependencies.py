@@ -183,17 +183,21 @@ def test_every_model_the_calendar_reads_is_declared(site):
     )
 
 
-def test_every_model_the_working_hours_read_is_declared(site):
+def test_every_model_the_rota_reads_is_declared(site):
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         services.free_slots_for(site.treatment, practitioner_id=None, now=timezone.now())
-    hours = [q for q in queries.captured_queries if "booking_workinghours" in q["sql"]]
-    read = models_read(hours)
+    rota = [
+        q
+        for q in queries.captured_queries
+        if "booking_workinghours" in q["sql"] or "booking_closure" in q["sql"]
+    ]
+    read = models_read(rota)
 
-    assert "booking.workinghours" in read
-    assert not undeclared(read, free_times.HOURS_VERSION), (
-        f"The working hours read {sorted(undeclared(read, free_times.HOURS_VERSION))}, which "
-        "booking/free_times.py does not declare: add them to HOURS_VERSION's depends_on."
+    assert {"booking.workinghours", "booking.closure"} <= read
+    assert not undeclared(read, free_times.ROTA_VERSION), (
+        f"The rota reads {sorted(undeclared(read, free_times.ROTA_VERSION))}, which "
+        "booking/free_times.py does not declare: add them to ROTA_VERSION's depends_on."
     )
 
 
@@ -219,7 +223,7 @@ def changes_version(version: CacheVersion, write) -> bool:
 
 
 def test_a_bulk_update_of_any_declared_model_makes_its_cache_stale(site):
-    versions = (page_cache.CONTENT_VERSION, free_times.SCHEDULE_VERSION, free_times.HOURS_VERSION)
+    versions = (page_cache.CONTENT_VERSION, free_times.SCHEDULE_VERSION, free_times.ROTA_VERSION)
     for version in versions:
         for label in version.depends_on:
             model = apps.get_model(label)
@@ -346,7 +350,7 @@ def test_every_version_and_singleton_is_forgotten_after_a_redis_outage():
 
     assert page_cache.VERSION_KEY in _AFTER_OUTAGE
     assert free_times.SCHEDULE_VERSION.key in _AFTER_OUTAGE
-    assert free_times.HOURS_VERSION.key in _AFTER_OUTAGE
+    assert free_times.ROTA_VERSION.key in _AFTER_OUTAGE
     assert ClinicProfile.CACHE_KEY in _AFTER_OUTAGE
     assert BookingPolicy.CACHE_KEY in _AFTER_OUTAGE
     assert BookingPolicy.CACHE_KEY.startswith("booking.bookingpolicy:")
