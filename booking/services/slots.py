@@ -1,8 +1,9 @@
 """Free times: the booking window, and which starts are free for a treatment now.
 
-Read-only. The calendar is worked out by the pure ``booking/availability.py`` from three
-queries here, and shared through the cache until the schedule changes
-(``booking/free_times.py``).
+Read-only. The calendar is worked out by the pure ``booking/availability.py`` from the
+rota (the practitioners' hours and the closures: two queries, kept in the cache until
+one of them changes) and the appointments in its window (one query), and shared through
+the cache until the schedule changes (``booking/free_times.py``).
 """
 
 import datetime as dt
