@@ -1,7 +1,7 @@
 """Every booking step and the public pages, measured in this process against the baseline.
 
     .venv/bin/python bench/profile_steps.py [--db sqlite|postgres] [--appointments 5000]
-                                            [--language en|es] [--repeat 200]
+                                            [--language en|es] [--repeat 200] [--floor]
                                             [--profile "screening GET"]
 
 No gunicorn and no wrk: each page is requested many times through Django's test client
@@ -14,7 +14,9 @@ a step's GET ≤ 3× the baseline, its POST ≤ 5×; public pages (served from t
 cache) are reported as baseline/page, the share of the baseline's throughput one
 request at a time.
 
-``--profile NAME`` (e.g. "time GET") prints cProfile's top functions for that row
+``--floor`` adds the blank questionnaire's step without any template and with only the
+base template: what a step costs before its own page is drawn. ``--profile NAME`` (e.g.
+"time GET") prints cProfile's top functions for that row
 (``PROFILE_FILTER=regex`` narrows the cumulative list); ``SHOW_QUERIES=NAME`` prints the
 SQL of one request of that row; ``--redis-port`` puts the private redis-server on a port
 of your choosing.
@@ -43,6 +45,7 @@ from bench import run  # noqa: E402  (the benchmark's environment and helpers)
 WORK = ROOT / "bench" / ".work-profile"
 PG_NAME = "clinic_bench_profile"
 GET_BUDGET, POST_BUDGET = 3.0, 5.0
+FLOOR_ROWS = ("screening GET, no template", "screening GET, base template only")
 
 
 def environment(args) -> dict:
@@ -172,6 +175,28 @@ DETAILS = {
 }
 
 
+def measure_floor(timer: Timer, request) -> None:
+    """The blank questionnaire's step (its questions come from the cache) taken apart:
+    without any template (the session, the booking's state, the middleware), and with
+    only the base template (``booking/placeholder.html``). What a step costs before its
+    own page is drawn."""
+    from django.http import HttpResponse
+
+    from booking import flow
+
+    render, step_render = flow.render, flow.Step.render
+    try:
+        flow.Step.render = lambda self, ctx, context, status=200: HttpResponse("")
+        timer.measure(FLOOR_ROWS[0], request)
+        flow.Step.render = step_render
+        flow.render = lambda request, name, context, status=200: render(
+            request, "booking/placeholder.html", {}, status=status
+        )
+        timer.measure(FLOOR_ROWS[1], request)
+    finally:
+        flow.render, flow.Step.render = render, step_render
+
+
 def measure_all(args) -> Timer:
     from django.test import Client
 
@@ -197,6 +222,8 @@ def measure_all(args) -> Timer:
         "treatment POST", lambda: patient.post(f"/{lang}/book/treatment/", choice), repeat=posts
     )
     timer.measure("screening GET", lambda: patient.get(f"/{lang}/book/screening/"))
+    if args.floor:
+        measure_floor(timer, lambda: patient.get(f"/{lang}/book/screening/"))
     timer.measure(
         "screening POST", lambda: patient.post(f"/{lang}/book/screening/", answers), repeat=posts
     )
@@ -264,7 +291,9 @@ def report(args, timer: Timer) -> None:
     run.say("|---|---:|---:|---|---:|---:|")
     for name, ms, alongside, queries in timer.rows:
         ratio = ms / base
-        if name.endswith("GET") or "GET (" in name:
+        if name in FLOOR_ROWS:
+            budget = "(what a step costs before its page)"
+        elif name.endswith("GET") or "GET (" in name:
             budget = f"≤ {GET_BUDGET:g}× {'PASS' if ratio <= GET_BUDGET else 'FAIL'}"
         elif name.endswith("POST"):
             budget = f"≤ {POST_BUDGET:g}× {'PASS' if ratio <= POST_BUDGET else 'FAIL'}"
@@ -291,6 +320,9 @@ def main() -> int:
         "--language", choices=["en", "es"], default="en", help="the pages' language"
     )
     parser.add_argument("--repeat", type=int, default=200, help="requests per GET measured")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the screening step without its template"
+    )
     parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')
     parser.add_argument(
         "--redis-port", type=int, default=None, help="the private redis-server's port (a free one)"
