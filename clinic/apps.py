@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp import apps as totp_apps
+from django_tasks_db import apps as tasks_db_apps
 
 
 class ClinicConfig(AppConfig):
@@ -54,8 +55,17 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
     default_site = "clinic.admin_site.ClinicAdminSite"
 
 
-# Two third-party apps under names staff understand in the admin's sidebar (the labels,
-# and so the tables and permissions, stay theirs).
+# Three third-party apps under names staff understand in the admin's sidebar, in both
+# languages (the labels, and so the tables, permissions and migrations, stay theirs:
+# Django's migrations read a model's declared Meta, not these names).
+
+
+def name_models(config: AppConfig, names: dict[str, tuple[str, str]]) -> None:
+    """Give an app's models names that translate, singular and plural: django-axes ships
+    no Spanish, and django-otp's and django-tasks' names are not marked for translation."""
+    for model_name, (singular, plural) in names.items():
+        meta = config.get_model(model_name)._meta
+        meta.verbose_name, meta.verbose_name_plural = singular, plural
 
 
 class TwoFactorConfig(totp_apps.DefaultConfig):
@@ -64,9 +74,35 @@ class TwoFactorConfig(totp_apps.DefaultConfig):
     default = False
     verbose_name = _("Two-factor sign-in")
 
+    def ready(self):
+        super().ready()
+        name_models(self, {"TOTPDevice": (_("TOTP device"), _("TOTP devices"))})
+
 
 class SignInLockoutsConfig(axes_apps.AppConfig):
     """django-axes' records of failed staff sign-ins and the lockouts they cause."""
 
     default = False
     verbose_name = _("Sign-in lockouts")
+
+    def ready(self):
+        super().ready()
+        name_models(
+            self,
+            {
+                "AccessAttempt": (_("access attempt"), _("access attempts")),
+                "AccessFailureLog": (_("access failure"), _("access failures")),
+                "AccessLog": (_("access log"), _("access logs")),
+            },
+        )
+
+
+class BackgroundTasksConfig(tasks_db_apps.TasksAppConfig):
+    """django-tasks' database queue: the emails to patients, each sent by the worker."""
+
+    default = False
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy str
+
+    def ready(self):
+        super().ready()
+        name_models(self, {"DBTaskResult": (_("task result"), _("task results"))})

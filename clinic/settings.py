@@ -129,7 +129,7 @@ INSTALLED_APPS = [
     "django_otp",
     "clinic.apps.TwoFactorConfig",  # django_otp.plugins.otp_totp
     "django_tasks",
-    "django_tasks_db",
+    "clinic.apps.BackgroundTasksConfig",  # django_tasks_db
     "clinic",
     "treatments",
     "booking",

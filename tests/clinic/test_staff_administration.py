@@ -151,6 +151,22 @@ def test_the_manager_sees_accounts_devices_and_lockouts(manager):
     assert "Sign-in lockouts" in page
 
 
+def test_the_manager_reads_the_third_party_records_in_spanish_too(manager):
+    english = manager.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = manager.get("/admin/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    for name in ("TOTP devices", "Access attempts", "Access failures", "Access logs"):
+        assert name in english
+        assert name not in spanish
+    for name in (
+        "Dispositivos TOTP",
+        "Intentos de inicio de sesión",
+        "Inicios de sesión fallidos",
+        "Registros de inicio de sesión",
+    ):
+        assert name in spanish
+
+
 # --- daily work ---------------------------------------------------------------------------
 
 
