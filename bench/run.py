@@ -939,8 +939,12 @@ def budgets(results: Results) -> list[Budget]:
 
 
 def load_average() -> str:
-    """The load average, and how fast the machine is right now (``machine_speed``)."""
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) + f"; {machine_speed()}"
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def machine_state() -> str:
+    """The load average, and how fast the machine is right now."""
+    return f"{load_average()}; {machine_speed()}"
 
 
 def machine_speed() -> str:
@@ -1086,7 +1090,7 @@ def main(argv: list[str] | None = None) -> int:
 def measure(args) -> bool:
     """The whole run; True when a budget failed."""
     global PORT
-    say(f"load average at the start: {load_average()}")
+    say(f"load average at the start: {machine_state()}")
     env = bench_env(args, args.redis_url)
     log(f"fresh {args.db} database")
     fresh_database(args)
@@ -1117,7 +1121,7 @@ def measure(args) -> bool:
                 target.note = f"HTTP {probe.status}"
                 log(f"{target.label}: {target.path} answers HTTP {probe.status}; measured anyway")
         for number in range(1, args.rounds + 1):
-            log(f"round {number} of {args.rounds} (load average {load_average()})")
+            log(f"round {number} of {args.rounds} (load average {machine_state()})")
             measure_round(args, PORT, results)
         work_out_ratios(results)
         log("query counts, bytes, the time step afresh (in this process)")
@@ -1185,7 +1189,7 @@ def measure(args) -> bool:
     say()
     say(calendar_table(results))
     say()
-    say(f"## Budgets (load average at the end: {load_average()})")
+    say(f"## Budgets (load average at the end: {machine_state()})")
     say()
     rows = budgets(results)
     report_budgets(rows)

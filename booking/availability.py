@@ -31,6 +31,12 @@ class Schedule:
     # how the calendar reads them from the database, without making datetimes of them.
     busy_micros: Sequence[tuple[int, int]] = ()
 
+    def occupied_micros(self) -> list[tuple[int, int]]:
+        """Every occupied interval, ``busy`` and ``busy_micros``, in microseconds."""
+        return [(to_micros(start), to_micros(end)) for start, end in self.busy] + list(
+            self.busy_micros
+        )
+
 
 @dataclass(frozen=True, order=True)
 class Slot:
@@ -157,9 +163,8 @@ def _starts_on_a_changing_day(
 
 def _blocked_starts(
     closures: Iterable[tuple[dt.datetime, dt.datetime]],
-    busy: Iterable[tuple[dt.datetime, dt.datetime]],
+    busy_micros: Iterable[tuple[int, int]],
     request: Request,
-    busy_micros: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[int], list[int]]:
     """The starts a practitioner cannot take, as sorted, disjoint open intervals
     (returned as their lower and upper ends, in microseconds since the epoch).
@@ -173,7 +178,6 @@ def _blocked_starts(
     with_buffer = duration + request.buffer // MICROSECOND
     blocked = sorted(
         [(to_micros(start) - duration, to_micros(end)) for start, end in closures]
-        + [(to_micros(start) - with_buffer, to_micros(end)) for start, end in busy]
         + [(start - with_buffer, end) for start, end in busy_micros]
     )
     lows: list[int] = []
@@ -240,7 +244,7 @@ def free_starts(
     found: dict[int, list[int]] = {}
     for schedule in schedules:
         lows, highs = _blocked_starts(
-            [*schedule.closures, *clinic_closed], schedule.busy, request, schedule.busy_micros
+            [*schedule.closures, *clinic_closed], schedule.occupied_micros(), request
         )
         practitioner = schedule.practitioner_id
         for start in _free_among(_all_candidates(schedule, days, candidates), lows, highs):
