@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_steps.py [--db sqlite|postgres] [--appointments 5000]
                                             [--language en|es] [--repeat 200] [--floor]
+                                            [--staff]
                                             [--profile "screening GET"]
 
 No gunicorn and no wrk: each page is requested many times through Django's test client
@@ -13,6 +14,11 @@ queries of one request (counted with CaptureQueriesContext). The budgets of issu
 a step's GET ≤ 3× the baseline, its POST ≤ 5×; public pages (served from the page
 cache) are reported as baseline/page, the share of the baseline's throughput one
 request at a time.
+
+``--staff`` adds the staff's pages (the admin's home, the appointment book, the review
+queue, the day and week calendars), signed in as the bench superuser with its TOTP
+device; their budget is ≤ 10× the baseline, and the admin's home is the admin's own
+shell, what every staff page costs before its content.
 
 ``--floor`` adds the blank questionnaire's step without any template and with only the
 base template: what a step costs before its own page is drawn. ``--profile NAME`` (e.g.
@@ -197,6 +203,46 @@ def measure_floor(timer: Timer, request) -> None:
         flow.render, flow.Step.render = render, step_render
 
 
+STAFF_BUDGET = 10.0
+STAFF_ROWS = ("admin home", "appointment list", "review queue", "day calendar", "week calendar")
+
+
+def measure_staff(timer: Timer, language: str) -> None:
+    """The staff's pages, signed in as the seed's superuser, verified by its TOTP device
+    as a two-factor sign-in leaves the session."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bench import seed
+
+    user = get_user_model().objects.get(username=seed.BENCH_USERNAME)
+    staff = Client(SERVER_NAME=run.HOST, headers={"Accept-Language": language})
+    staff.force_login(user)
+    session = staff.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    calendar = reverse("admin:booking_appointment_calendar")
+    day = run.next_working_day().isoformat()
+    pages = dict(
+        zip(
+            STAFF_ROWS,
+            (
+                "/admin/",
+                "/admin/booking/appointment/",
+                "/admin/booking/appointmentrequest/",
+                f"{calendar}?date={day}&view=day",
+                f"{calendar}?date={day}&view=week",
+            ),
+            strict=True,
+        )
+    )
+    for name, path in pages.items():
+        timer.measure(name, lambda path=path: staff.get(path), repeat=max(timer.repeat // 4, 10))
+
+
 def measure_all(args) -> Timer:
     from django.test import Client
 
@@ -265,6 +311,8 @@ def measure_all(args) -> Timer:
         return response
 
     timer.measure("review POST", confirm, repeat=confirming, expect=(302,))
+    if args.staff:
+        measure_staff(timer, lang)
     timer.measure("baseline (again)", lambda: anonymous.get("/bench/baseline/"))
     return timer
 
@@ -293,6 +341,10 @@ def report(args, timer: Timer) -> None:
         ratio = ms / base
         if name in FLOOR_ROWS:
             budget = "(what a step costs before its page)"
+        elif name == STAFF_ROWS[0]:
+            budget = "(the admin's shell: what a staff page costs before its content)"
+        elif name in STAFF_ROWS:
+            budget = f"≤ {STAFF_BUDGET:g}× {'PASS' if ratio <= STAFF_BUDGET else 'FAIL'}"
         elif name.endswith("GET") or "GET (" in name:
             budget = f"≤ {GET_BUDGET:g}× {'PASS' if ratio <= GET_BUDGET else 'FAIL'}"
         elif name.endswith("POST"):
@@ -323,6 +375,9 @@ def main() -> int:
     parser.add_argument(
         "--floor", action="store_true", help="also the screening step without its template"
     )
+    parser.add_argument(
+        "--staff", action="store_true", help="also the staff's pages (admin, calendars)"
+    )
     parser.add_argument("--profile", default=None, help='a row to profile, e.g. "time GET"')
     parser.add_argument(
         "--redis-port", type=int, default=None, help="the private redis-server's port (a free one)"
@@ -340,7 +395,7 @@ def main() -> int:
         run.log(f"seed {args.appointments} appointments")
         from bench import seed
 
-        seed.seed(args.appointments, out=io.StringIO())
+        seed.seed(args.appointments, bench_password=run.BENCH_PASSWORD, out=io.StringIO())
         run.log("collectstatic")
         run.manage("collectstatic", "--no-input", "-v", "0")
         run.log("measure")
