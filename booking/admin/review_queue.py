@@ -1,13 +1,12 @@
 """The clinicians' review queue: requests awaiting review, oldest first."""
 
 from django.contrib import admin
-from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from booking import services
-from booking.admin.appointments import AppointmentAdmin
+from booking.admin.appointments import AppointmentAdmin, AppointmentList
 from booking.admin.helpers import EMPTY, can_see_health, question_as_read
 from booking.models import (
     AccessRecord,
@@ -17,6 +16,46 @@ from booking.models import (
     ScreeningQuestion,
     Status,
 )
+
+# The answers column shows each answer that applies, with its question as the patient read
+# it and the question's wording now in each language: not the question's other fields.
+QUESTION_TEXTS = [
+    f"question__{field.name}"
+    for field in ScreeningQuestion._meta.concrete_fields
+    if field.name.startswith("text")
+]
+
+
+class ReviewQueueList(AppointmentList):
+    """The queue's rows, each with the answers that need review (for the answers column).
+
+    Whether an answer applies is encrypted like the answer itself, so the database cannot
+    pick them: the page reads every answer's flag alone (no model, no question, no text),
+    then the few that apply in full. Most of a questionnaire's answers apply to nobody;
+    reading them all in full decrypted every answer twice and was most of the queue's
+    time. Two queries however long the queue."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        screenings = {a.screening_id: a.screening for a in self.result_list if a.screening_id}
+        for screening in screenings.values():
+            screening.answers_that_apply = []
+        applying = [
+            pk
+            for pk, applies in ScreeningAnswer.objects.filter(
+                screening_id__in=list(screenings)
+            ).values_list("pk", "applies")
+            if applies
+        ]
+        if not applying:
+            return
+        answers = (
+            ScreeningAnswer.objects.filter(pk__in=applying)
+            .select_related("question")
+            .only("screening_id", "question_text", "answer", *QUESTION_TEXTS)
+        )
+        for answer in answers:  # in the questionnaire's order (ScreeningAnswer.Meta)
+            screenings[answer.screening_id].answers_that_apply.append(answer)
 
 
 @admin.register(AppointmentRequest)
@@ -30,19 +69,6 @@ class AppointmentRequestAdmin(AppointmentAdmin):
     ordering = ["created_at"]
     actions = ["approve"]  # declining asks for a reason: from the request's page
 
-    # The answers column shows each answer that applies, with its question as the patient
-    # read it and the question's wording now: not the rule and outcome kept with each
-    # answer (a JSON document), nor the question's other texts.
-    answers_not_shown = [
-        "question_rule",
-        "question_outcome",
-        *(
-            f"question__{field.name}"
-            for field in ScreeningQuestion._meta.concrete_fields
-            if not field.primary_key and not field.name.startswith("text")
-        ),
-    ]
-
     def has_add_permission(self, request) -> bool:
         # Requests come from bookings; a caller is booked from the appointment book.
         return False
@@ -51,18 +77,11 @@ class AppointmentRequestAdmin(AppointmentAdmin):
         queryset = super().get_queryset(request).filter(status=Status.REQUESTED)
         if can_see_health(request):
             # The changelist adds list_select_related only to a queryset without any.
-            queryset = queryset.select_related(
-                "screening", *self.list_select_related
-            ).prefetch_related(
-                Prefetch(
-                    "screening__answers",
-                    queryset=ScreeningAnswer.objects.select_related("question").defer(
-                        *self.answers_not_shown
-                    ),
-                    to_attr="all_answers",
-                )
-            )
+            queryset = queryset.select_related("screening", *self.list_select_related)
         return queryset
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewQueueList if can_see_health(request) else AppointmentList
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
@@ -86,7 +105,7 @@ class AppointmentRequestAdmin(AppointmentAdmin):
     @admin.display(description=_("answers that need review"))
     def answers_that_apply(self, appointment: Appointment):
         record = appointment.screening
-        answers = [a for a in getattr(record, "all_answers", []) if a.applies] if record else []
+        answers = getattr(record, "answers_that_apply", []) if record else []
         if not answers:
             return EMPTY
         return format_html(

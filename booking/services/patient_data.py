@@ -194,12 +194,15 @@ def erase_patient(email: str, *, by: "User | None" = None) -> int:
 
 
 def record_access(user: "User", appointments: Iterable[Appointment], action: str) -> None:
-    """Note that a staff member saw or exported these appointments (append-only)."""
+    """Note that a staff member saw or exported these appointments (append-only): one
+    row each, all at the same moment, written in one statement."""
+    at, username = timezone.now(), user.get_username()
     AccessRecord.objects.bulk_create(
         AccessRecord(
-            user=user,
-            username=user.get_username(),
-            appointment=appointment,
+            at=at,
+            user_id=user.pk,
+            username=username,
+            appointment_id=appointment.pk,
             reference=appointment.reference,
             action=action,
         )

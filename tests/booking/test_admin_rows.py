@@ -190,3 +190,32 @@ def test_any_list_of_the_back_office_is_written_as_django_writes_it(
         ours = ["".join(row) for row in fast_result_list(changelist)["results"]]
         django = ["".join(row) for row in results(changelist)]
     assert ours == django
+
+
+def test_the_queue_shows_only_the_answers_that_apply_in_the_questionnaires_order(
+    client, staff_member, otp_login, clinic_profile, treatment, practitioner
+):
+    """Whether an answer applies is encrypted, so the queue reads the flags first and only
+    then the answers that apply (ReviewQueueList): the others are never shown."""
+    otp_login(client, staff_member("Clinician"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    screening = ScreeningFactory(treatment=treatment)
+    for position, (text, applies) in enumerate(
+        [("Keloid scars?", True), ("A tattoo there?", False), ("Isotretinoin this year?", True)]
+    ):
+        ScreeningAnswerFactory(
+            screening=screening, question_text=text, applies=applies, position=2 - position
+        )
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=dt.datetime(2027, 4, 1, 9, 0, tzinfo=TIJUANA),
+        status=Status.REQUESTED,
+        screening=screening,
+        language="en",
+    )
+    body = client.get(QUEUE).content.decode()
+
+    assert "A tattoo there?" not in body
+    shown = body.index("<li>Isotretinoin this year?: yes</li>")
+    assert shown < body.index("<li>Keloid scars?: yes</li>")  # position 0 before position 2
