@@ -21,7 +21,8 @@ which follow today):
 - a year of closures (clinic holidays and each practitioner's time off);
 - N appointments in the past and the future (about a third of the past ones left
   "confirmed", as a busy desk leaves them), each with a screening and three
-  answers.
+  answers (a request awaiting review: its whole questionnaire, one answer that needs
+  review), and a phone number of its own.
 
 Appointments sit on a fixed grid of 150-minute cells inside working hours
 (Mon–Fri 09:00, 11:30, 14:00, 16:30; Sat 09:00, 11:30, clinic time), one
@@ -139,6 +140,38 @@ PAST_STATUSES = [
 FUTURE_STATUSES = [(Status.CONFIRMED, 80), (Status.REQUESTED, 10), (Status.CANCELLED, 10)]
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def answers_for(screening_id: int, treatment, questionnaire: list, status, rule) -> list[tuple]:
+    """A screening's answers: three "no"s, except on a request awaiting review, which
+    answered its whole questionnaire (every microneedling question, or three for another
+    treatment) with one "yes" that needs a clinician's review, as the review queue sees
+    requests in the clinic."""
+    review = status == Status.REQUESTED
+    asked = [q for q in questionnaire if q.treatment_id == treatment.pk]
+    count = len(asked) if review and asked else 3
+    flagged = next((i for i, q in enumerate(asked[:count]) if q.outcome == Outcome.NEEDS_REVIEW), 0)
+    rows = []
+    for position in range(count):
+        question = asked[position] if position < len(asked) else None
+        applies = review and position == flagged
+        rows.append(
+            (
+                screening_id,
+                question.pk if question else None,
+                question.text if question else f"Health question {position + 1}",
+                question.outcome if question else generic_outcome(applies),
+                rule,
+                (YesNo.YES if applies else YesNo.NO).value,
+                applies,
+                position,
+            )
+        )
+    return rows
+
+
+def generic_outcome(applies: bool) -> str:
+    return (Outcome.NEEDS_REVIEW if applies else Outcome.NONE).value
 
 
 def reference_for(index: int) -> str:
@@ -468,7 +501,7 @@ class Seeder:
         treatments = {t.pk: t for t in Treatment.objects.all()}
         microneedling = next(t.pk for t in treatments.values() if t.slug == "microneedling")
         questions = list(
-            ScreeningQuestion.objects.filter(treatment_id=microneedling).order_by("position")[:3]
+            ScreeningQuestion.objects.filter(treatment_id=microneedling).order_by("position")
         )
         index_of = {p.pk: i for i, p in enumerate(practitioners)}
         closed_days, clinic_closed = set(), set()
@@ -549,7 +582,7 @@ class Seeder:
                     "",
                     f"Patient {number}",
                     f"patient{number}@example.invalid",
-                    "+52 664 000 0000",
+                    f"+52 664 {number // 10_000 % 1000:03d} {number % 10_000:04d}",
                     "en" if number % 3 == 0 else "es",  # most patients read Spanish first
                     secrets.token_urlsafe(16),
                     "",
@@ -559,21 +592,7 @@ class Seeder:
                     "",
                 )
             )
-            for position in range(3):
-                question = questions[position] if position < len(questions) else None
-                asked = question if question and question.treatment_id == treatment.pk else None
-                answers.append(
-                    (
-                        screening_id,
-                        asked.pk if asked else None,
-                        asked.text if asked else f"Health question {position + 1}",
-                        asked.outcome if asked else Outcome.NONE.value,
-                        rule,
-                        YesNo.NO.value,
-                        False,
-                        position,
-                    )
-                )
+            answers += answers_for(screening_id, treatment, questions, status, rule)
         self.write("booking_screening", SCREENING_COLUMNS, screenings)
         self.write("booking_appointment", APPOINTMENT_COLUMNS, appointments)
         self.write("booking_screeninganswer", ANSWER_COLUMNS, answers)
