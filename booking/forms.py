@@ -3,7 +3,6 @@ import functools
 import re
 
 from django import forms
-from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from booking.models import (
     ScreeningQuestion,
     YesNo,
 )
+from clinic import markup
 from clinic.dates import localised_format
 from clinic.languages import marked_translation
 from clinic.models import PrivacyNotice
@@ -97,6 +97,11 @@ class MonthSelect(forms.Select):
     def get_context(self, name, value, attrs):
         return forms.Widget.get_context(self, name, value, attrs)
 
+    def use_required_attribute(self, initial):
+        # Django's Select builds the whole list to see that its first option is empty:
+        # month_choices' first is always the empty "Choose".
+        return forms.Widget.use_required_attribute(self, initial)
+
 
 class DatePartsWidget(forms.MultiWidget):
     """A date as three fields, day / month / year (GOV.UK's "date input" pattern).
@@ -164,14 +169,15 @@ class DatePartsWidget(forms.MultiWidget):
         return context
 
     def _render(self, template_name, context, renderer=None):
-        """The markup of booking/widgets/date_parts.html, put together here: through the
-        templates (one per month in the list) a date cost more than the rest of its page."""
+        """The markup of booking/widgets/date_parts.html, put together here (with
+        clinic.markup's helpers): through the templates (one per month in the list) a date
+        cost more than the rest of its page."""
         parts = []
         for subwidget in context["widget"]["subwidgets"]:
-            attrs = flatatt(subwidget["attrs"])
+            attrs = markup.flatatt(subwidget["attrs"])
             if subwidget["part"] == "month":
                 selected = set(subwidget["value"])
-                control = format_html(
+                control = markup.format_html(
                     '<select name="{}"{}>{}</select>',
                     subwidget["name"],
                     attrs,
@@ -185,14 +191,14 @@ class DatePartsWidget(forms.MultiWidget):
                 )
             else:
                 value = subwidget["value"]
-                control = format_html(
+                control = markup.format_html(
                     '<input type="text" name="{}"{}{}>',
                     subwidget["name"],
-                    format_html(' value="{}"', value) if value not in (None, "") else "",
+                    markup.format_html(' value="{}"', value) if value not in (None, "") else "",
                     attrs,
                 )
             parts.append(
-                format_html(
+                markup.format_html(
                     '<div class="date-part date-part--{}"><label class="form-label" for="{}">'
                     "{}</label>{}</div>",
                     subwidget["part"],
@@ -201,7 +207,7 @@ class DatePartsWidget(forms.MultiWidget):
                     control,
                 )
             )
-        return format_html('<div class="date-parts">{}</div>', mark_safe("".join(parts)))
+        return markup.format_html('<div class="date-parts">{}</div>', mark_safe("".join(parts)))
 
 
 class DatePartsField(forms.MultiValueField):

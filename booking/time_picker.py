@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.utils import formats, translation
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -24,6 +23,7 @@ from booking.free_times import MAX_AGE, Offered
 from clinic import clinic_time
 from clinic.cache_versions import layout_fingerprint
 from clinic.dates import localised_format
+from clinic.markup import format_html, format_html_join
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from functools import cached_property
 
 from django.forms.renderers import TemplatesSetting
 from django.template.loader import get_template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from clinic.markup import format_html
 
 # Widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
 INPUT_TEMPLATES = tuple(

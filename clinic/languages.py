@@ -4,10 +4,10 @@ showing it with its fallback marked."""
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from modeltranslation.utils import resolution_order
 
+from clinic.markup import conditional_escape, format_html
 from clinic.rendering import markdown_to_safe_html
 
 

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.utils import dateformat, timezone, translation
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from booking import services
 from booking.models import AccessRecord, Appointment, ScreeningAnswer, Status
+from clinic.markup import format_html
 from clinic.models import ClinicProfile
 
 HEALTH_PERMISSION = "booking.view_health_answers"

@@ -11,7 +11,6 @@ compares the rows with Django's own, cell for cell.
 """
 
 import datetime as dt
-import html
 from collections.abc import Callable, Iterator
 from typing import cast
 
@@ -30,25 +29,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
+from clinic.markup import conditional_escape, escape
+
 Cell = Callable[[models.Model], str]
-
-
-def escape(value) -> str:
-    """Django's ``escape`` without its check for lazy arguments (a third of the rows'
-    time): the same text."""
-    return html.escape(str(value))
-
-
-def conditional_escape(value) -> str:
-    """Django's ``conditional_escape``: safe text as it is, anything else escaped."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 # Stand for a row's own values in what is written once per page; letters only, so that

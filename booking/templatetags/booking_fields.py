@@ -14,9 +14,9 @@ except the radios, which are written here (two per question, 60 on the screening
 
 from django import forms, template
 from django.forms import BoundField
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from clinic.markup import conditional_escape, flatatt, format_html, format_html_join
 
 register = template.Library()
 

@@ -59,3 +59,12 @@ def test_the_month_list_is_djangos_select(language, value):
     expected = re.search(r"<select[^>]*>(.*?)</select>", django, re.S).group(1)
     # Django's select template puts each option on a line of its own.
     assert options == re.sub(r"\s*\n\s*", "", expected)
+
+
+@pytest.mark.parametrize("initial", [None, "3"])
+def test_the_month_list_is_required_as_djangos_select_would_be(initial):
+    """MonthSelect knows without building the list that its first option is empty."""
+    from booking.forms import MonthSelect
+
+    ours = MonthSelect(choices=month_choices()).use_required_attribute(initial)
+    assert ours is forms.Select(choices=month_choices()).use_required_attribute(initial) is True
