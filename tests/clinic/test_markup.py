@@ -16,7 +16,7 @@ VALUES = st.one_of(
     st.integers(),
     st.none(),
     st.just(gettext_lazy("Choose")),
-    st.just(gettext_lazy('<"quoted"> & \'apostrophe\'')),
+    st.just(gettext_lazy("<\"quoted\"> & 'apostrophe'")),
 )
 
 
