@@ -260,7 +260,7 @@ class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions)
             (
                 (
                     question_as_read(answer, appointment.language),
-                    answer.answer or EMPTY,
+                    answer.answer_as_read or EMPTY,
                     answer.get_question_outcome_display() if answer.applies else EMPTY,
                 )
                 for answer in record.answers.select_related("question")

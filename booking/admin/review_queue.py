@@ -113,6 +113,6 @@ class AppointmentRequestAdmin(AppointmentAdmin):
             format_html_join(
                 "",
                 "<li>{}: {}</li>",
-                ((question_as_read(a, appointment.language), a.answer) for a in answers),
+                ((question_as_read(a, appointment.language), a.answer_as_read) for a in answers),
             ),
         )

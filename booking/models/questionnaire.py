@@ -203,3 +203,11 @@ class ScreeningAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.question_text
+
+    @property
+    def answer_as_read(self) -> str:
+        """The answer as staff read it: a yes or no in the page's language (it is kept as
+        the code, "yes" or "no"), a date or anything else as the patient gave it."""
+        if self.answer in YesNo.values:
+            return str(YesNo(self.answer).label)
+        return self.answer

@@ -60,7 +60,19 @@ def test_the_review_queue_shows_both_wordings_too(clinician, spanish_request):
     page = in_back_office_language(clinician, "en").get(QUEUE).content.decode()
 
     assert f'<li><span lang="es">{AS_READ_ES}</span><br>' in page
-    assert f"English: {NOW_EN}</small>: yes</li>" in page
+    assert f"English: {NOW_EN}</small>: Yes</li>" in page
+
+
+@pytest.mark.parametrize(("language", "yes"), [("es", "Sí"), ("en", "Yes")])
+def test_a_yes_reads_in_the_back_offices_language(clinician, spanish_request, language, yes):
+    """The answer is kept as the code "yes"; the clinician reads it in their language, in
+    the queue and on the appointment's page. A date stays as the patient gave it."""
+    client = in_back_office_language(clinician, language)
+
+    assert f": {yes}</li>" in client.get(QUEUE).content.decode()
+    page = client.get(change_url(spanish_request)).content.decode()
+    assert f"<td>{yes}</td>" in page
+    assert ">yes<" not in page
 
 
 def test_in_the_booking_language_only_the_wording_read_is_shown(clinician, spanish_request):

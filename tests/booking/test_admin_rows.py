@@ -217,5 +217,5 @@ def test_the_queue_shows_only_the_answers_that_apply_in_the_questionnaires_order
     body = client.get(QUEUE).content.decode()
 
     assert "A tattoo there?" not in body
-    shown = body.index("<li>Isotretinoin this year?: yes</li>")
-    assert shown < body.index("<li>Keloid scars?: yes</li>")  # position 0 before position 2
+    shown = body.index("<li>Isotretinoin this year?: Yes</li>")
+    assert shown < body.index("<li>Keloid scars?: Yes</li>")  # position 0 before position 2
