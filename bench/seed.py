@@ -155,12 +155,13 @@ def answers_for(screening_id: int, treatment, questionnaire: list, status, rule)
     for position in range(count):
         question = asked[position] if position < len(asked) else None
         applies = review and position == flagged
+        generic = Outcome.NEEDS_REVIEW if applies else Outcome.NONE
         rows.append(
             (
                 screening_id,
                 question.pk if question else None,
                 question.text if question else f"Health question {position + 1}",
-                question.outcome if question else generic_outcome(applies),
+                question.outcome if question else generic.value,
                 rule,
                 (YesNo.YES if applies else YesNo.NO).value,
                 applies,
@@ -168,10 +169,6 @@ def answers_for(screening_id: int, treatment, questionnaire: list, status, rule)
             )
         )
     return rows
-
-
-def generic_outcome(applies: bool) -> str:
-    return (Outcome.NEEDS_REVIEW if applies else Outcome.NONE).value
 
 
 def reference_for(index: int) -> str:

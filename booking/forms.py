@@ -10,7 +10,6 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +23,9 @@ from booking.models import (
     ScreeningQuestion,
     YesNo,
 )
-from clinic import markup
 from clinic.dates import localised_format
 from clinic.languages import marked_translation
+from clinic.markup import conditional_escape, escape, flatatt, format_html
 from clinic.models import PrivacyNotice
 from treatments.models import Treatment
 
@@ -169,15 +168,14 @@ class DatePartsWidget(forms.MultiWidget):
         return context
 
     def _render(self, template_name, context, renderer=None):
-        """The markup of booking/widgets/date_parts.html, put together here (with
-        clinic.markup's helpers): through the templates (one per month in the list) a date
-        cost more than the rest of its page."""
+        """The markup of booking/widgets/date_parts.html, put together here: through the
+        templates (one per month in the list) a date cost more than the rest of its page."""
         parts = []
         for subwidget in context["widget"]["subwidgets"]:
-            attrs = markup.flatatt(subwidget["attrs"])
+            attrs = flatatt(subwidget["attrs"])
             if subwidget["part"] == "month":
                 selected = set(subwidget["value"])
-                control = markup.format_html(
+                control = format_html(
                     '<select name="{}"{}>{}</select>',
                     subwidget["name"],
                     attrs,
@@ -191,14 +189,14 @@ class DatePartsWidget(forms.MultiWidget):
                 )
             else:
                 value = subwidget["value"]
-                control = markup.format_html(
+                control = format_html(
                     '<input type="text" name="{}"{}{}>',
                     subwidget["name"],
-                    markup.format_html(' value="{}"', value) if value not in (None, "") else "",
+                    format_html(' value="{}"', value) if value not in (None, "") else "",
                     attrs,
                 )
             parts.append(
-                markup.format_html(
+                format_html(
                     '<div class="date-part date-part--{}"><label class="form-label" for="{}">'
                     "{}</label>{}</div>",
                     subwidget["part"],
@@ -207,7 +205,7 @@ class DatePartsWidget(forms.MultiWidget):
                     control,
                 )
             )
-        return markup.format_html('<div class="date-parts">{}</div>', mark_safe("".join(parts)))
+        return format_html('<div class="date-parts">{}</div>', mark_safe("".join(parts)))
 
 
 class DatePartsField(forms.MultiValueField):

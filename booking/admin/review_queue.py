@@ -1,7 +1,6 @@
 """The clinicians' review queue: requests awaiting review, oldest first."""
 
 from django.contrib import admin
-from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from booking.models import (
     ScreeningQuestion,
     Status,
 )
+from clinic.markup import format_html, format_html_join
 
 # The answers column shows each answer that applies, with its question as the patient read
 # it and the question's wording now in each language: not the question's other fields.
