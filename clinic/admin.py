@@ -21,8 +21,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from modeltranslation.admin import TranslationAdmin
 
+from clinic import third_party_wording
 from clinic.models import ClinicProfile, PrivacyNotice
 from clinic.signals import log_lockout_lifted
 from clinic.staff import (
@@ -329,7 +332,6 @@ class TwoFactorEnrolmentForm(forms.ModelForm):
     class Meta:
         model = TOTPDevice
         fields = ["user", "name"]
-        labels = {"user": _("staff member"), "name": _("device name")}
         help_texts = {"name": _("For example: Ana's phone.")}
 
     def clean(self):
@@ -344,6 +346,22 @@ class TwoFactorEnrolmentForm(forms.ModelForm):
                 ),
             )
         return cleaned_data
+
+
+class TwoFactorDeviceForm(forms.ModelForm):
+    """A device's page: django-otp's help texts are English only, and part of its
+    migrations; these are the clinic's (the admin uses them for read-only fields too)."""
+
+    class Meta:
+        model = TOTPDevice
+        fields = ["name", "confirmed"]
+        help_texts = {
+            "user": _("The staff member who signs in with this device."),
+            "name": _("For example: Ana's phone."),
+            "confirmed": _("Only a confirmed device signs in."),
+            "created_at": _("When the device was enrolled."),
+            "last_used_at": _("The last time a code from this device was accepted."),
+        }
 
 
 admin.site.unregister(TOTPDevice)
@@ -378,8 +396,7 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
         return () if obj is None else self.readonly_fields
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = TwoFactorEnrolmentForm
+        kwargs["form"] = TwoFactorEnrolmentForm if obj is None else TwoFactorDeviceForm
         form = super().get_form(request, obj, **kwargs)
         if obj is None:
             accounts = administrable_accounts(request.user).filter(is_active=True)
@@ -438,3 +455,45 @@ class SignInLockoutAdmin(AccessAttemptAdmin):
             % {"names": ", ".join(usernames)},
             messages.SUCCESS,
         )
+
+    @admin.display(description=_("status"))
+    def status(self, obj: AccessAttempt) -> str:
+        """django-axes writes "3 Attempt Remaining", in English: the same in the page's
+        language, counted properly."""
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return gettext("Locked out")
+        return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {"count": left}
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class BackgroundTaskAdmin(DBTaskResultAdmin):
+    """The worker's queue (django-tasks), read-only: the emails waiting, sent or failed.
+    django-tasks names two of its columns, and the task's own, in English only."""
+
+    list_display = (
+        "id",
+        "task",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+
+    @admin.display(description=_("task"))
+    def task(self, obj: DBTaskResult) -> str:
+        return obj.task_name
+
+    @admin.display(description=_("error"))
+    def formatted_traceback(self, obj: DBTaskResult) -> str:
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("run after"))
+    def display_run_after(self, obj: DBTaskResult) -> str:
+        value = super().display_run_after(obj)
+        return value if isinstance(value, str) else third_party_wording.when(value)

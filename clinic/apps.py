@@ -2,8 +2,12 @@ from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp import apps as totp_apps
 from django_tasks_db import apps as tasks_db_apps
+
+from clinic import third_party_wording as wording
+from clinic.third_party_wording import name_fields, name_models
 
 
 class ClinicConfig(AppConfig):
@@ -55,17 +59,8 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
     default_site = "clinic.admin_site.ClinicAdminSite"
 
 
-# Three third-party apps under names staff understand in the admin's sidebar, in both
-# languages (the labels, and so the tables, permissions and migrations, stay theirs:
-# Django's migrations read a model's declared Meta, not these names).
-
-
-def name_models(config: AppConfig, names: dict[str, tuple[str, str]]) -> None:
-    """Give an app's models names that translate, singular and plural: django-axes ships
-    no Spanish, and django-otp's and django-tasks' names are not marked for translation."""
-    for model_name, (singular, plural) in names.items():
-        meta = config.get_model(model_name)._meta
-        meta.verbose_name, meta.verbose_name_plural = singular, plural
+# Three third-party apps under names staff understand in the admin, in both languages
+# (clinic/third_party_wording.py).
 
 
 class TwoFactorConfig(totp_apps.DefaultConfig):
@@ -77,6 +72,17 @@ class TwoFactorConfig(totp_apps.DefaultConfig):
     def ready(self):
         super().ready()
         name_models(self, {"TOTPDevice": (_("TOTP device"), _("TOTP devices"))})
+        name_fields(
+            self,
+            "TOTPDevice",
+            {
+                "user": _("staff member"),
+                "name": _("device name"),
+                "confirmed": pgettext_lazy("device", "confirmed"),
+                "created_at": _("enrolled"),
+                "last_used_at": _("last used"),
+            },
+        )
 
 
 class SignInLockoutsConfig(axes_apps.AppConfig):
@@ -95,6 +101,13 @@ class SignInLockoutsConfig(axes_apps.AppConfig):
                 "AccessLog": (_("access log"), _("access logs")),
             },
         )
+        # Their own titles are English, with the time in UTC: the clinic's words and time
+        # instead, wherever the admin names one (its page, breadcrumbs, history, deletion).
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        AccessAttempt.__str__ = wording.describe_attempt
+        AccessLog.__str__ = wording.describe_sign_in
+        AccessFailureLog.__str__ = wording.describe_failed_sign_in
 
 
 class BackgroundTasksConfig(tasks_db_apps.TasksAppConfig):
@@ -106,3 +119,5 @@ class BackgroundTasksConfig(tasks_db_apps.TasksAppConfig):
     def ready(self):
         super().ready()
         name_models(self, {"DBTaskResult": (_("task result"), _("task results"))})
+        # Its own title is "DBTaskResult object (<uuid>)".
+        self.get_model("DBTaskResult").__str__ = wording.describe_task

@@ -1,0 +1,115 @@
+"""How the third-party apps' pages read in the back office, in both languages.
+
+Staff work in Spanish or English; three apps the back office shows ship no Spanish:
+
+- **django-axes** (sign-in lockouts) and **django-tasks** (background tasks) mark their
+  texts for translation. Django looks a text up in ``LOCALE_PATHS`` first, whichever app
+  asks for it, so their Spanish lives in ``locale/es`` with the clinic's. ``makemessages``
+  keeps only texts it finds in the clinic's code: ``AXES`` and ``TASKS`` below list them,
+  letter for letter as those apps write them.
+- **django-otp** does not mark its field names: ``name_fields`` gives them the clinic's.
+
+Only what a page shows is named here. Field labels may be renamed at start-up; a field's
+help text and choices may not (they are part of its migrations, so changing them would
+ask for a migration of someone else's app): the admin classes in ``clinic/admin.py`` give
+those instead. ``tests/clinic/test_third_party_wording.py`` opens each page in Spanish.
+"""
+
+from django.apps import AppConfig
+from django.db.models import Field
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+
+AXES = (
+    gettext_noop("Attempt Time"),
+    gettext_noop("IP Address"),
+    gettext_noop("User Agent"),
+    gettext_noop("Username"),
+    gettext_noop("Path"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access lock out"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Not set"),
+    gettext_noop("access attempt expiration"),
+)
+
+TASKS = (
+    gettext_noop("status"),
+    gettext_noop("enqueued at"),
+    gettext_noop("started at"),
+    gettext_noop("finished at"),
+    gettext_noop("args kwargs"),
+    gettext_noop("priority"),
+    gettext_noop("task path"),
+    gettext_noop("worker id"),
+    gettext_noop("queue name"),
+    gettext_noop("backend name"),
+    gettext_noop("return value"),
+    gettext_noop("exception class path"),
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
+)
+
+
+def name_models(config: AppConfig, names: dict[str, tuple[str, str]]) -> None:
+    """Give an app's models names that translate, singular and plural (the app label, and
+    so the tables, permissions and migrations, stay theirs: Django's migrations read a
+    model's declared Meta, not these names)."""
+    for model_name, (singular, plural) in names.items():
+        meta = config.get_model(model_name)._meta
+        meta.verbose_name, meta.verbose_name_plural = singular, plural
+
+
+def name_fields(config: AppConfig, model_name: str, labels: dict[str, str]) -> None:
+    """Give a model's fields labels that translate (a field's migrations keep the label
+    it was declared with, so renaming it asks for none)."""
+    model = config.get_model(model_name)
+    for field_name, label in labels.items():
+        field = model._meta.get_field(field_name)
+        assert isinstance(field, Field), field  # a column, not a relation's other end
+        field.verbose_name = label
+
+
+def when(moment) -> str:
+    """A sign-in record's time as staff read times: the clinic's zone, the page's language."""
+    if moment is None:
+        return "–"
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def describe_attempt(attempt) -> str:
+    """django-axes' AccessAttempt, as its page's title and in the history."""
+    return gettext("Failed sign-ins of “%(username)s” from %(address)s") % {
+        "username": attempt.username,
+        "address": attempt.ip_address,
+    }
+
+
+def describe_sign_in(log) -> str:
+    """django-axes' AccessLog: one sign-in."""
+    return gettext("Sign-in of “%(username)s”, %(time)s") % {
+        "username": log.username,
+        "time": when(log.attempt_time),
+    }
+
+
+def describe_failed_sign_in(log) -> str:
+    """django-axes' AccessFailureLog: one failed sign-in."""
+    text = gettext("Failed sign-in of “%(username)s”, %(time)s") % {
+        "username": log.username,
+        "time": when(log.attempt_time),
+    }
+    return text + (" · " + gettext("locked out") if log.locked_out else "")
+
+
+def describe_task(result) -> str:
+    """django-tasks' DBTaskResult: which task, and how it went."""
+    return f"{result.task_name} · {result.get_status_display()}"

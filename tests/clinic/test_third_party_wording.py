@@ -1,0 +1,150 @@
+"""The third-party apps' pages in the back office read in the staff member's language:
+sign-in lockouts (django-axes), authenticator apps (django-otp) and background tasks
+(django-tasks), which ship no Spanish (clinic/third_party_wording.py)."""
+
+import html
+import re
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
+
+from clinic import third_party_wording
+
+pytestmark = pytest.mark.django_db
+
+# What these pages showed in English on the Spanish back office before.
+ENGLISH = (
+    "Attempt Time",
+    "IP Address",
+    "User Agent",
+    "Failed Logins",
+    "Attempt Remaining",
+    "Locked Out",
+    "Form Data",
+    "Meta Data",
+    "Attempted Access",
+    "Access Log for",
+    "Failed access",
+    "Access lock out",
+    "Logout Time",
+    "The user that this device belongs to",
+    "Is this device ready for use",
+    "human-readable",
+    "Created at",
+    "Last used at",
+    "Task name",
+    "Enqueued at",
+    "Queue name",
+    "Ready",
+    "Running",
+    "Successful",
+    "Failed\n",
+    "DBTaskResult object",
+    "run after",
+    "+00:00",
+)
+
+
+@pytest.fixture
+def records(admin_user):
+    """One of each record, as a bad morning at the front desk leaves them."""
+    sign_in = {
+        "username": "ana",
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+        "http_accept": "text/html",
+        "path_info": "/admin/login/",
+    }
+    return {
+        AccessAttempt: AccessAttempt.objects.create(
+            **sign_in, failures_since_start=2, get_data="", post_data=""
+        ),
+        AccessLog: AccessLog.objects.create(**sign_in),
+        AccessFailureLog: AccessFailureLog.objects.create(**sign_in, locked_out=True),
+        TOTPDevice: TOTPDevice.objects.get(user=admin_user),
+        DBTaskResult: DBTaskResult.objects.create(
+            status="FAILED",
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="booking.notifications.send_email",
+            backend_name="default",
+            run_after=timezone.now(),
+            exception_class_path="smtplib.SMTPException",
+            traceback="Traceback (most recent call last): ...",
+        ),
+    }
+
+
+def content_text(response) -> str:
+    """The words of the page's content, one piece a line (no markup, no scripts)."""
+    page = response.content.decode()
+    page = page[page.index('<div id="content"') :]
+    page = re.sub(r"(?s)<script.*?</script>|<[^>]+>", "\n", page)
+    return "\n".join(line.strip() for line in html.unescape(page).splitlines() if line.strip())
+
+
+def pages(record) -> list[str]:
+    info = record._meta.app_label, record._meta.model_name
+    return [
+        reverse("admin:{}_{}_changelist".format(*info)),
+        reverse("admin:{}_{}_change".format(*info), args=[record.pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "model", [AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, DBTaskResult]
+)
+def test_a_spanish_back_office_shows_these_pages_in_spanish(admin_client, records, model):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    for url in pages(records[model]):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        text = content_text(response) + "\n"
+
+        assert [english for english in ENGLISH if english in text] == [], url
+
+
+def test_sign_in_records_read_as_the_clinic_says_them(admin_client, records):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    attempts = content_text(admin_client.get(pages(records[AccessAttempt])[0]))
+    failure = content_text(admin_client.get(pages(records[AccessFailureLog])[1]))
+    task = content_text(admin_client.get(pages(records[DBTaskResult])[1]))
+
+    assert "Hora del intento\nDirección IP\nNavegador (user agent)" in attempts
+    assert "Le quedan 3 intentos" in attempts  # five allowed, two failed
+    assert "Inicio de sesión fallido de «ana», " in failure
+    assert " · bloqueado" in failure
+    assert "send_email · Fallida" in task
+
+
+def test_the_lockout_column_counts_in_english_too(admin_client, records):
+    AccessAttempt.objects.filter(pk=records[AccessAttempt].pk).update(failures_since_start=4)
+    text = content_text(admin_client.get(pages(records[AccessAttempt])[0]))
+
+    assert "1 attempt left" in text
+    AccessAttempt.objects.update(failures_since_start=settings.AXES_FAILURE_LIMIT)
+    assert "Locked out" in content_text(admin_client.get(pages(records[AccessAttempt])[0]))
+
+
+def test_a_device_page_explains_its_fields_in_the_clinics_words(admin_client, records):
+    text = content_text(admin_client.get(pages(records[TOTPDevice])[1]))
+
+    assert "Staff member:\n" in text
+    assert "Only a confirmed device signs in." in text
+    assert "When the device was enrolled." in text
+
+
+@pytest.mark.parametrize("text", third_party_wording.AXES + third_party_wording.TASKS)
+def test_every_third_party_text_listed_has_its_spanish(text):
+    """A text listed and left untranslated would show in English; a third-party upgrade
+    that rewords one shows up in the page test above."""
+    with translation.override("en"):
+        english = str(translation.gettext(text) if isinstance(text, str) else text)
+    with translation.override("es"):
+        spanish = str(translation.gettext(text) if isinstance(text, str) else text)
+
+    assert spanish != english
