@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import holidays
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 COUNTRY = "MX"
 
@@ -32,11 +32,19 @@ class ClosingDays:
     last: dt.date
 
 
+def holiday_language() -> str:
+    """The `holidays` library's language for the one Django has active: a closure's
+    name is one text ("Navidad (día festivo)"), written in the language of whoever
+    refreshes them (the clinic's, from a command), not an English name in a Spanish
+    sentence."""
+    return "es" if (get_language() or "").startswith("es") else "en_US"
+
+
 def closing_days(first: dt.date, last: dt.date) -> list[ClosingDays]:
     """Every statutory holiday and year-end closure that meets [first, last], by date."""
     years = range(first.year - 1, last.year + 1)
     found: list[ClosingDays] = []
-    statutory = holidays.country_holidays(COUNTRY, years=years, language="en_US")
+    statutory = holidays.country_holidays(COUNTRY, years=years, language=holiday_language())
     for day, name in statutory.items():
         found.append(
             ClosingDays(

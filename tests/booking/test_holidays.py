@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from booking import public_holidays, services
 from booking.models import BookingPolicy, Closure, ClosureSource
@@ -233,3 +234,19 @@ def test_christmas_and_new_year_offer_no_times_once_loaded(clinic_profile, clock
     assert christmas not in after and new_year not in after
     assert not any(dt.date(2027, 12, 24) <= day <= new_year for day in after)
     assert {dt.date(2027, 12, 23), dt.date(2028, 1, 2)} <= after
+
+
+@pytest.mark.parametrize(
+    ("language", "christmas"),
+    [("es", "Navidad (día festivo)"), ("en", "Christmas Day (public holiday)")],
+)
+def test_a_holidays_name_is_in_one_language(language, christmas):
+    """Refreshed from a command, in the clinic's language: the library's name for the day
+    too, not "Christmas Day (día festivo)"."""
+    with translation.override(language):
+        days = public_holidays.closing_days(dt.date(2027, 12, 1), dt.date(2028, 1, 31))
+    names = {day.key: day.name for day in days}
+
+    assert names["MX:2027-12-25"] == christmas
+    if language == "es":
+        assert names["MX:2028-01-01"] == "Año Nuevo (día festivo)"
