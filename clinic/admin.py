@@ -320,6 +320,17 @@ class StaffAccountAdmin(UserAdmin):
         )
 
 
+# django-otp's help texts are English only, and part of its migrations: the clinic's,
+# for the enrolment form and a device's page (the admin uses them for read-only fields).
+DEVICE_HELP_TEXTS = {
+    "user": _("The staff member who signs in with this device."),
+    "name": _("For example: Ana's phone."),
+    "confirmed": _("Only a confirmed device signs in."),
+    "created_at": _("When the device was enrolled."),
+    "last_used_at": _("The last time a code from this device was accepted."),
+}
+
+
 class TwoFactorEnrolmentForm(forms.ModelForm):
     """A new authenticator app for a staff member; optionally replacing their old one."""
 
@@ -332,7 +343,7 @@ class TwoFactorEnrolmentForm(forms.ModelForm):
     class Meta:
         model = TOTPDevice
         fields = ["user", "name"]
-        help_texts = {"name": _("For example: Ana's phone.")}
+        help_texts = DEVICE_HELP_TEXTS
 
     def clean(self):
         cleaned_data = super().clean()
@@ -349,19 +360,12 @@ class TwoFactorEnrolmentForm(forms.ModelForm):
 
 
 class TwoFactorDeviceForm(forms.ModelForm):
-    """A device's page: django-otp's help texts are English only, and part of its
-    migrations; these are the clinic's (the admin uses them for read-only fields too)."""
+    """A device's page, with the clinic's help texts (read-only fields too)."""
 
     class Meta:
         model = TOTPDevice
         fields = ["name", "confirmed"]
-        help_texts = {
-            "user": _("The staff member who signs in with this device."),
-            "name": _("For example: Ana's phone."),
-            "confirmed": _("Only a confirmed device signs in."),
-            "created_at": _("When the device was enrolled."),
-            "last_used_at": _("The last time a code from this device was accepted."),
-        }
+        help_texts = DEVICE_HELP_TEXTS
 
 
 admin.site.unregister(TOTPDevice)

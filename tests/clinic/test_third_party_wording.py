@@ -138,6 +138,14 @@ def test_a_device_page_explains_its_fields_in_the_clinics_words(admin_client, re
     assert "When the device was enrolled." in text
 
 
+def test_enrolling_a_device_reads_in_spanish(admin_client):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    text = content_text(admin_client.get(reverse("admin:otp_totp_totpdevice_add")))
+
+    assert "El miembro del personal que inicia sesión con este dispositivo." in text
+    assert "The user that this device belongs to" not in text
+
+
 @pytest.mark.parametrize("text", third_party_wording.AXES + third_party_wording.TASKS)
 def test_every_third_party_text_listed_has_its_spanish(text):
     """A text listed and left untranslated would show in English; a third-party upgrade
