@@ -257,7 +257,9 @@ class SectionKind(models.TextChoices):
 class Section(models.Model):
     """One part of a treatment page, written in Markdown by an editor."""
 
-    treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="sections")
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="sections", verbose_name=_("treatment")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=SectionKind.choices)
     title = models.CharField(
         _("title"), max_length=120, help_text=_("The heading patients see for this section.")
@@ -301,7 +303,9 @@ class Section(models.Model):
 class FAQ(models.Model):
     """A frequent question about a treatment and its answer (Markdown)."""
 
-    treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="faqs")
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("treatment")
+    )
     question = models.CharField(_("question"), max_length=200)
     answer = models.TextField(_("answer"), help_text=_("Markdown, like the section bodies."))
     answer_html = models.TextField(editable=False, blank=True)
@@ -337,7 +341,9 @@ class FAQ(models.Model):
 class TreatmentImage(models.Model):
     """An extra image shown in a treatment's gallery."""
 
-    treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="images")
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="images", verbose_name=_("treatment")
+    )
     image = models.ImageField(
         _("image"), upload_to="treatments/gallery/", validators=[validate_image_file]
     )

@@ -159,7 +159,12 @@ class Appointment(models.Model):
         ),
     )
     screening = models.OneToOneField(
-        Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
+        Screening,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointment",
+        verbose_name=_("screening"),
     )
     instructions = EncryptedTextField(
         _("instructions for the patient"),
@@ -365,7 +370,12 @@ class Consent(models.Model):
     """What the patient agreed to: the exact words, their version, and when; for a phone
     booking, also who read the words out (``taken_by``)."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="consents")
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("appointment"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     wording = models.TextField(_("wording shown"))
     version = models.CharField(_("version"), max_length=20)
@@ -418,7 +428,9 @@ CLINICAL_NOTE_CHANGED = "clinical note changed"
 class AppointmentChange(models.Model):
     """One change to an appointment: who made it, when, and from which status to which."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="changes", verbose_name=_("appointment")
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -35,7 +35,9 @@ class PatientEmail(models.Model):
 
     MAX_ATTEMPTS = 8
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="emails", verbose_name=_("appointment")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -65,7 +65,10 @@ class WorkingHours(models.Model):
     """One range of hours a practitioner works on a weekday (several make breaks)."""
 
     practitioner = models.ForeignKey(
-        Practitioner, on_delete=models.CASCADE, related_name="working_hours"
+        Practitioner,
+        on_delete=models.CASCADE,
+        related_name="working_hours",
+        verbose_name=_("practitioner"),
     )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
     starts_at = models.TimeField(_("from"))
@@ -137,6 +140,7 @@ class Closure(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty to close the whole clinic (public holidays)."),
+        verbose_name=_("practitioner"),
     )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))

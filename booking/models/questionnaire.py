@@ -33,7 +33,10 @@ class ScreeningQuestion(models.Model):
     """One contraindication question asked before a treatment can be booked."""
 
     treatment = models.ForeignKey(
-        Treatment, on_delete=models.CASCADE, related_name="screening_questions"
+        Treatment,
+        on_delete=models.CASCADE,
+        related_name="screening_questions",
+        verbose_name=_("treatment"),
     )
     text = models.CharField(
         _("question"), max_length=300, help_text=_("As the patient reads it in the questionnaire.")
@@ -158,7 +161,9 @@ class Screening(models.Model):
     Answers that block online booking are never stored: see README, “Health data”.
     """
 
-    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="+")
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.PROTECT, related_name="+", verbose_name=_("treatment")
+    )
     date_of_birth = EncryptedDateField(_("date of birth"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     earliest_date = models.DateField(_("earliest treatment date"), null=True, blank=True)
@@ -181,9 +186,15 @@ class Screening(models.Model):
 class ScreeningAnswer(models.Model):
     """One answer, with the wording and outcome of the question as the patient saw it."""
 
-    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="answers")
+    screening = models.ForeignKey(
+        Screening, on_delete=models.CASCADE, related_name="answers", verbose_name=_("screening")
+    )
     question = models.ForeignKey(
-        ScreeningQuestion, on_delete=models.SET_NULL, null=True, related_name="+"
+        ScreeningQuestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("question"),
     )
     question_text = models.CharField(_("question"), max_length=300)
     question_outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -194,7 +205,7 @@ class ScreeningAnswer(models.Model):
     )
     answer = EncryptedTextField(_("answer"))
     applies = EncryptedBooleanField(_("outcome applies"), default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["position", "id"]

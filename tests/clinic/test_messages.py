@@ -144,3 +144,24 @@ def test_messages_raised_to_patients_are_marked_for_translation():
                 unmarked.append(f"{path.relative_to(ROOT)}:{node.lineno}")
 
     assert not unmarked, f"patient-facing messages not marked for translation: {unmarked}"
+
+
+def test_every_field_staff_can_edit_has_a_label_that_translates():
+    """A field declared without a label is named after its attribute, in English
+    ("practitioner", "treatment"), on the Spanish admin's forms, columns and filters."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    unlabelled = [
+        f"{model.__name__}.{field.name}"
+        for app in ("clinic", "booking", "treatments")
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.proxy
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False)
+        and not field.auto_created
+        and field.editable
+        and not isinstance(field._verbose_name, Promise)
+    ]
+
+    assert unlabelled == []
