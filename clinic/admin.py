@@ -478,16 +478,9 @@ class BackgroundTaskAdmin(DBTaskResultAdmin):
     """The worker's queue (django-tasks), read-only: the emails waiting, sent or failed.
     django-tasks names two of its columns, and the task's own, in English only."""
 
-    list_display = (
-        "id",
-        "task",
-        "status",
-        "enqueued_at",
-        "started_at",
-        "finished_at",
-        "priority",
-        "queue_name",
-    )
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return ["task" if column == "task_name" else column for column in columns]
 
     @admin.display(description=_("task"))
     def task(self, obj: DBTaskResult) -> str:
@@ -499,5 +492,4 @@ class BackgroundTaskAdmin(DBTaskResultAdmin):
 
     @admin.display(description=_("run after"))
     def display_run_after(self, obj: DBTaskResult) -> str:
-        value = super().display_run_after(obj)
-        return value if isinstance(value, str) else third_party_wording.when(value)
+        return third_party_wording.when(super().display_run_after(obj))

@@ -7,7 +7,6 @@ from django_otp.plugins.otp_totp import apps as totp_apps
 from django_tasks_db import apps as tasks_db_apps
 
 from clinic import third_party_wording as wording
-from clinic.third_party_wording import name_fields, name_models
 
 
 class ClinicConfig(AppConfig):
@@ -71,8 +70,8 @@ class TwoFactorConfig(totp_apps.DefaultConfig):
 
     def ready(self):
         super().ready()
-        name_models(self, {"TOTPDevice": (_("TOTP device"), _("TOTP devices"))})
-        name_fields(
+        wording.name_models(self, {"TOTPDevice": (_("TOTP device"), _("TOTP devices"))})
+        wording.name_fields(
             self,
             "TOTPDevice",
             {
@@ -93,7 +92,7 @@ class SignInLockoutsConfig(axes_apps.AppConfig):
 
     def ready(self):
         super().ready()
-        name_models(
+        wording.name_models(
             self,
             {
                 "AccessAttempt": (_("access attempt"), _("access attempts")),
@@ -118,6 +117,6 @@ class BackgroundTasksConfig(tasks_db_apps.TasksAppConfig):
 
     def ready(self):
         super().ready()
-        name_models(self, {"DBTaskResult": (_("task result"), _("task results"))})
+        wording.name_models(self, {"DBTaskResult": (_("task result"), _("task results"))})
         # Its own title is "DBTaskResult object (<uuid>)".
         self.get_model("DBTaskResult").__str__ = wording.describe_task

@@ -16,8 +16,8 @@ those instead. ``tests/clinic/test_third_party_wording.py`` opens each page in S
 """
 
 from django.apps import AppConfig
+from django.contrib.admin.utils import display_for_value
 from django.db.models import Field
-from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 AXES = (
@@ -79,10 +79,9 @@ def name_fields(config: AppConfig, model_name: str, labels: dict[str, str]) -> N
 
 
 def when(moment) -> str:
-    """A sign-in record's time as staff read times: the clinic's zone, the page's language."""
-    if moment is None:
-        return "–"
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A record's time as the admin writes a time in its columns (Django admin's own
+    display_for_value: the clinic's zone, the page's language)."""
+    return display_for_value(moment, "-")
 
 
 def describe_attempt(attempt) -> str:
