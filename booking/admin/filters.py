@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,24 +52,66 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class WhenFilter(admin.SimpleListFilter):
-    """Days as the clinic counts them (its own time zone), not as UTC does."""
+    """Days as the clinic counts them (its own time zone), not as UTC does.
+
+    The book opens on today and what follows: what the desk works from, and a count
+    the starts_at index answers, instead of every visit since the clinic opened (oldest
+    first) counted row by row on each page. A search or a date picked in the date
+    hierarchy looks at every date, so a patient's past visits are found; "Any date"
+    and "Past" are a click away.
+    """
 
     title = _("when")
     parameter_name = "when"
-    TODAY = "today"
+    TODAY, FROM_TODAY, ANY_DATE = "today", "upcoming", "all"
+    DATE_FIELD = "starts_at"
+
+    def __init__(self, request, params, model, model_admin):
+        # Read before super() takes this filter's own parameter out of ``params``.
+        self.looking_everywhere = bool(request.GET.get(SEARCH_VAR)) or any(
+            name.startswith(f"{self.DATE_FIELD}__") for name in params
+        )
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         return [
             (self.TODAY, _("Today")),
             ("tomorrow", _("Tomorrow")),
             ("week", _("This week")),
-            ("upcoming", _("From now on")),
             ("past", _("Past")),
+            (self.ANY_DATE, _("Any date")),
         ]
 
-    def queryset(self, request, queryset):
+    @property
+    def by_default(self) -> bool:
+        """Whether the list shows today on only because nobody chose otherwise."""
+        return self.chosen() == self.FROM_TODAY and self.value() is None
+
+    def chosen(self) -> str:
+        """The choice in force: the one asked for, else today on (or any date, when
+        searching or drilling into the date hierarchy)."""
         value = self.value()
-        if not value:
+        if value is None:
+            return self.ANY_DATE if self.looking_everywhere else self.FROM_TODAY
+        return value
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        yield {
+            "selected": chosen == self.FROM_TODAY,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("From today on"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.chosen()
+        if value == self.ANY_DATE:
             return queryset
         tz = clinic_tz()
         now = timezone.now()
@@ -77,6 +120,8 @@ class WhenFilter(admin.SimpleListFilter):
         def midnight(day: dt.date) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
 
+        if value == self.FROM_TODAY:
+            return queryset.filter(starts_at__gte=midnight(today))
         if value == self.TODAY:
             return queryset.filter(
                 starts_at__gte=midnight(today),
@@ -93,8 +138,6 @@ class WhenFilter(admin.SimpleListFilter):
                 starts_at__gte=midnight(monday),
                 starts_at__lt=midnight(monday + dt.timedelta(days=7)),
             )
-        if value == "upcoming":
-            return queryset.filter(starts_at__gte=now)
         if value == "past":
             return queryset.filter(starts_at__lt=now)
         return queryset.none()

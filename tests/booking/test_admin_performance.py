@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from booking.models import Appointment, Status
 from tests.factories import TIJUANA, AppointmentFactory, PractitionerFactory
@@ -146,3 +146,55 @@ def test_each_row_has_the_checkbox_django_writes_for_actions(
             admin.site.get_model_admin(Appointment), appointment
         )
     assert f'<td class="action-checkbox">{djangos}</td>' in response.content.decode()
+
+
+def test_the_book_opens_on_today_and_what_follows_and_a_search_finds_every_date(
+    client, admin_user, otp_login, clinic_profile, treatment, practitioner
+):
+    """The desk opens the book on today's visits and the ones after, not on the clinic's
+    first visit (oldest first); its count is then one the starts_at index answers. A
+    search, a year of the date hierarchy, "Past" and "Any date" reach the earlier ones."""
+    otp_login(client, admin_user)
+    now = timezone.localtime(timezone.now(), TIJUANA)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    visits = {
+        "last year": (now - dt.timedelta(days=400), Status.COMPLETED),
+        "yesterday": (now - dt.timedelta(days=1), Status.COMPLETED),
+        "earlier today": (max(midnight, now - dt.timedelta(minutes=1)), Status.COMPLETED),
+        "next week": (now + dt.timedelta(days=7), Status.CONFIRMED),
+    }
+    for name, (starts_at, status) in visits.items():
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=starts_at,
+            status=status,
+            patient_name=f"Ana {name}",
+        )
+
+    def listed(params=None) -> set[str]:
+        response = client.get(CHANGELIST, params or {})
+        assert response.status_code == 200
+        return {row.patient_name.removeprefix("Ana ") for row in response.context["cl"].result_list}
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(CHANGELIST)
+    assert {row.patient_name for row in page.context["cl"].result_list} == {
+        "Ana earlier today",
+        "Ana next week",
+    }
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all('"starts_at" >=' in sql for sql in counts), counts
+    body = page.content.decode()
+    assert re.search(r'<li class="selected">\s*<a href="\?"[^>]*>From today on</a>', body)
+    assert f"starts_at__year={visits['last year'][0].year}" in body  # earlier years offered
+
+    assert listed({"when": "all"}) == set(visits)
+    assert listed({"when": "past"}) == {"last year", "yesterday", "earlier today"}
+    assert listed({"when": "upcoming"}) == {"earlier today", "next week"}  # older links
+    assert listed({"q": "Ana last"}) == {"last year"}  # a patient's past visits are found
+    assert listed({"starts_at__year": visits["last year"][0].year}) == {"last year"}
+    searched = client.get(CHANGELIST, {"q": "Ana"}).content.decode()
+    assert re.search(
+        r'<li class="selected">\s*<a href="\?[^"]*when=all[^"]*"[^>]*>Any date', searched
+    )
