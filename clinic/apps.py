@@ -50,6 +50,11 @@ class ClinicConfig(AppConfig):
         for model in apps.get_models():
             name_the_cache_key(model)
 
+        # The staff groups the migrations make, in the page's language.
+        from django.contrib.auth.models import Group
+
+        Group.__str__ = wording.describe_group
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the clinic's own site (name in the header)."""

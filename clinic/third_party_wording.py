@@ -9,6 +9,10 @@ Staff work in Spanish or English; three apps the back office shows ship no Spani
   letter for letter as those apps write them.
 - **django-otp** does not mark its field names: ``name_fields`` gives them the clinic's.
 
+Django's own staff groups are data: the four the migrations make (``STAFF_GROUPS``) keep
+their English names as keys and read in the page's language (``describe_group``); a
+group staff add reads as they named it.
+
 Only what a page shows is named here. Field labels may be renamed at start-up; a field's
 help text and choices may not (they are part of its migrations, so changing them would
 ask for a migration of someone else's app): the admin classes in ``clinic/admin.py`` give
@@ -56,6 +60,16 @@ TASKS = (
     pgettext_lazy("Task", "Running"),
     pgettext_lazy("Task", "Failed"),
     pgettext_lazy("Task", "Successful"),
+)
+
+# The groups booking/migrations/0005_staff_groups.py makes, by the names it gives them.
+STAFF_GROUPS = frozenset(
+    (
+        gettext_noop("Reception"),
+        gettext_noop("Clinician"),
+        gettext_noop("Content editor"),
+        gettext_noop("Manager"),
+    )
 )
 
 
@@ -112,3 +126,9 @@ def describe_failed_sign_in(log) -> str:
 def describe_task(result) -> str:
     """django-tasks' DBTaskResult: which task, and how it went."""
     return f"{result.task_name} · {result.get_status_display()}"
+
+
+def describe_group(group) -> str:
+    """A staff group as the admin lists it: one the migrations made, in the page's
+    language; any other as named."""
+    return gettext(group.name) if group.name in STAFF_GROUPS else group.name

@@ -8,6 +8,7 @@ import re
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -156,3 +157,29 @@ def test_every_third_party_text_listed_has_its_spanish(text):
             return str(translation.gettext(text) if isinstance(text, str) else text)
 
     assert read_in("es") != read_in("en")
+
+
+STAFF_GROUPS_IN_SPANISH = ("Recepción", "Personal clínico", "Edición de contenido", "Gerencia")
+
+
+def test_the_migrations_make_the_staff_groups_named_there():
+    assert set(Group.objects.values_list("name", flat=True)) >= third_party_wording.STAFF_GROUPS
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_staff_groups_read_in_the_staff_members_language(admin_client, admin_user, language):
+    """The groups list, a staff member's groups and the users' filter: the four groups in
+    the page's language; a group staff add, as they named it."""
+    Group.objects.create(name="Limpieza")
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = [
+        reverse("admin:auth_group_changelist"),
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:auth_user_change", args=[admin_user.pk]),
+    ]
+    spanish, english = STAFF_GROUPS_IN_SPANISH, sorted(third_party_wording.STAFF_GROUPS)
+    shown, hidden = (spanish, english) if language == "es" else (english, spanish)
+    for url in pages:
+        text = content_text(admin_client.get(url))
+        assert [name for name in (*shown, "Limpieza") if name not in text] == [], url
+        assert [name for name in hidden if name in text] == [], url
