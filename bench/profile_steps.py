@@ -204,7 +204,14 @@ def measure_floor(timer: Timer, request) -> None:
 
 
 STAFF_BUDGET = 10.0
-STAFF_ROWS = ("admin home", "appointment list", "review queue", "day calendar", "week calendar")
+STAFF_ROWS = (
+    "admin home",
+    "appointment list",
+    "appointment list, any date",
+    "review queue",
+    "day calendar",
+    "week calendar",
+)
 
 
 def measure_staff(timer: Timer, language: str) -> None:
@@ -232,6 +239,7 @@ def measure_staff(timer: Timer, language: str) -> None:
             (
                 "/admin/",
                 "/admin/booking/appointment/",
+                "/admin/booking/appointment/?when=all",
                 "/admin/booking/appointmentrequest/",
                 f"{calendar}?date={day}&view=day",
                 f"{calendar}?date={day}&view=week",
