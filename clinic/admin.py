@@ -295,7 +295,7 @@ class StaffAccountAdmin(UserAdmin):
 
     @admin.display(description=_("groups"))
     def group_names(self, user) -> str:
-        return ", ".join(sorted(group.name for group in user.groups.all()))
+        return ", ".join(sorted(str(group) for group in user.groups.all()))
 
     @admin.display(description=_("two-factor"), boolean=True, ordering="has_two_factor")
     def two_factor_enrolled(self, user) -> bool:

@@ -168,9 +168,10 @@ def test_the_migrations_make_the_staff_groups_named_there():
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_the_staff_groups_read_in_the_staff_members_language(admin_client, admin_user, language):
-    """The groups list, a staff member's groups and the users' filter: the four groups in
-    the page's language; a group staff add, as they named it."""
-    Group.objects.create(name="Limpieza")
+    """The groups list, the users' list (its groups column and filter) and a staff
+    member's groups: the four groups in the page's language; a group staff add, as
+    they named it."""
+    admin_user.groups.set([*Group.objects.all(), Group.objects.create(name="Limpieza")])
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     pages = [
         reverse("admin:auth_group_changelist"),
