@@ -1,6 +1,8 @@
 """The appointment book's date hierarchy, without reading every appointment's year, and
 the appointment lists' rows in one pass."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
@@ -53,6 +55,13 @@ def _book_for_years(changelist):
     if any(isinstance(spec, WhenFilter) and spec.by_default for spec in changelist.filter_specs):
         return changelist.root_queryset
     return changelist.queryset
+
+
+@register.simple_tag
+def every_date() -> str:
+    """The search form's "Show all": no search and no filter, at every date (without a
+    filter the book shows today on)."""
+    return "?" + urlencode({WhenFilter.parameter_name: WhenFilter.ANY_DATE})
 
 
 @register.tag(name="booking_result_list")

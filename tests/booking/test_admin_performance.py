@@ -198,3 +198,21 @@ def test_the_book_opens_on_today_and_what_follows_and_a_search_finds_every_date(
     assert re.search(
         r'<li class="selected">\s*<a href="\?[^"]*when=all[^"]*"[^>]*>Any date', searched
     )
+
+
+def test_show_all_beside_the_search_shows_every_date(
+    client, admin_user, otp_login, clinic_profile, treatment, practitioner
+):
+    """Django's "Show all" link clears the search and filters; without any the book
+    shows today on, so the link asks for every date."""
+    otp_login(client, admin_user)
+    AppointmentFactory(
+        treatment=treatment,
+        practitioner=practitioner,
+        starts_at=timezone.now() - dt.timedelta(days=30),
+        status=Status.COMPLETED,
+    )
+    body = client.get(CHANGELIST, {"q": "nobody"}).content.decode()
+    link = re.search(r'\(<a href="([^"]+)">Show all</a>\)', body).group(1)
+    assert link == "?when=all"
+    assert client.get(CHANGELIST + link).context["cl"].result_count == 1
