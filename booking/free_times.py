@@ -46,6 +46,18 @@ SCHEDULE_VERSION = CacheVersion(
         "treatments.Treatment",
         "clinic.ClinicProfile",
     ],
+    # Of an appointment, the calendar reads only when and with whom it takes time
+    # (services/slots.py, busy_times): a patient's details, a consent, a reminder sent or
+    # a note written do not move any free time, and leave every stored calendar usable.
+    reads_only={
+        "booking.Appointment": (
+            "practitioner",
+            "starts_at",
+            "occupied_until",
+            "status",
+            "hold_expires_at",
+        ),
+    },
 )
 # The rota: the practitioners' weekly hours and the closures (the clinic's and each
 # practitioner's time off). Read for every calendar worked out, it changes seldom and is

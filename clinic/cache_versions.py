@@ -14,7 +14,11 @@ it reads (``"app_label.ModelName"``):
     )
 
 A proxy model is covered by its concrete model, and a many-to-many link by the model
-that declares the field. From that list alone the version is bumped by:
+that declares the field. Where a cached thing reads only some fields of a model, busy
+with writes of others, it may name them (``reads_only={"booking.Appointment": [...]}``):
+an ``update()`` or a ``save(update_fields=...)`` that writes none of them then leaves the
+version as it was (a plain ``save()``, a create or a delete still bumps it). From that
+list alone the version is bumped by:
 
 - every save and delete of those models and every change of their many-to-many links
   (signal receivers, connected here);
@@ -75,9 +79,23 @@ _READ_BY: dict[str, list["CacheVersion"]] = defaultdict(list)
 class CacheVersion:
     """The version of one cached thing, and the models it is worked out from."""
 
-    def __init__(self, key: str, *, depends_on: Iterable[str] = ()):
+    def __init__(
+        self,
+        key: str,
+        *,
+        depends_on: Iterable[str] = (),
+        reads_only: dict[str, Iterable[str]] | None = None,
+    ):
         self.key = key
         self.depends_on = tuple(depends_on)
+        declared = {label.lower() for label in self.depends_on}
+        self.reads_only = {
+            label.lower(): tuple(names) for label, names in (reads_only or {}).items()
+        }
+        if not set(self.reads_only) <= declared:
+            raise ValueError(f"{key}: reads_only names a model depends_on does not.")
+        # By concrete model, once it is loaded (_watch): the fields' names and columns.
+        self._fields_read: dict[str, frozenset[str]] = {}
         forget_after_outage(key)
         DECLARED.append(self)
         for label in self.depends_on:
@@ -137,6 +155,17 @@ class CacheVersion:
             cache.set(key, (version, value), timeout)
         return value
 
+    def fields_read(self, model: type[models.Model]) -> frozenset[str] | None:
+        """The fields of ``model`` (names and columns) this thing reads, if only some."""
+        concrete = model._meta.concrete_model or model
+        return self._fields_read.get(concrete._meta.label_lower)
+
+    def made_stale_by(self, model: type[models.Model], fields: Iterable[str] | None) -> bool:
+        """Whether a write of ``fields`` (None: any field, or not known) of ``model``
+        changes what this thing is worked out from."""
+        read = self.fields_read(model)
+        return fields is None or read is None or not read.isdisjoint(fields)
+
     def bump(self, **_kwargs: object) -> None:
         """Make every entry stored so far stale (usable as a signal receiver).
 
@@ -169,9 +198,14 @@ def versions_reading(model: type[models.Model]) -> list[CacheVersion]:
     return _READ_BY.get(concrete._meta.label_lower, [])
 
 
-def bump_versions_reading(model: type[models.Model]) -> None:
+def bump_versions_reading(model: type[models.Model], fields: Iterable[str] | None = None) -> None:
+    """Make stale what reads ``model``, or only what reads one of ``fields`` when they
+    are known (an ``update()``'s, a ``save(update_fields=...)``'s)."""
+    if fields is not None:
+        fields = frozenset(fields)
     for version in versions_reading(model):
-        version.bump()
+        if version.made_stale_by(model, fields):
+            version.bump()
 
 
 # --- Bulk writes -------------------------------------------------------------------------
@@ -191,7 +225,7 @@ class InvalidatingQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
         if rows:
-            bump_versions_reading(self.model)
+            bump_versions_reading(self.model, fields=kwargs)
         return rows
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -210,8 +244,13 @@ class InvalidatingQuerySet(models.QuerySet[_M]):
 # --- Signals: saves, deletes, links, migrate ----------------------------------------------
 
 
-def _saved(sender: type[models.Model], **_kwargs: object) -> None:
-    bump_versions_reading(sender)
+def _saved(
+    sender: type[models.Model],
+    created: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **_kwargs: object,
+) -> None:
+    bump_versions_reading(sender, fields=None if created else update_fields)
 
 
 def _deleted(sender: type[models.Model], **_kwargs: object) -> None:
@@ -233,7 +272,19 @@ def _migrated(**_kwargs: object) -> None:
 def _watch(version: CacheVersion, model: type[models.Model]) -> None:
     """From now on, writes to this model (its concrete model, if it is a proxy) make the
     version stale."""
+    declared_as = model._meta.label_lower
     model = model._meta.concrete_model or model
+    if declared_as in version.reads_only:
+        # A misspelt field, or one that is no column, fails here, at start-up.
+        found = [model._meta.get_field(name) for name in version.reads_only[declared_as]]
+        columns = [field for field in found if isinstance(field, models.Field) and field.concrete]
+        if len(columns) != len(found):
+            raise ValueError(
+                f"{version.key}: reads_only names a field of {declared_as} with no column."
+            )
+        version._fields_read[model._meta.label_lower] = frozenset(
+            name for field in columns for name in (field.name, field.attname)
+        )
     readers = _READ_BY[model._meta.label_lower]
     if version not in readers:
         readers.append(version)

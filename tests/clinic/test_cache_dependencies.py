@@ -9,11 +9,13 @@ model fails here until the model is declared.
 
 import dataclasses
 import datetime as dt
+import re
 import types
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import F
 from django.test import Client
@@ -183,6 +185,64 @@ def test_every_model_the_calendar_reads_is_declared(site):
     )
 
 
+def test_every_appointment_field_the_calendar_reads_is_declared(site):
+    """The calendar names the appointment fields it reads (``reads_only``): writes of
+    the others leave it usable, so one it reads and does not name would go stale."""
+    schedule = free_times.SCHEDULE_VERSION
+    columns = set()
+    for practitioner_id in (None, site.practitioner.pk):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            services.free_slots_for(
+                site.treatment, practitioner_id=practitioner_id, now=timezone.now()
+            )
+        for query in queries.captured_queries:
+            columns |= set(re.findall(r'"booking_appointment"\."(\w+)"', query["sql"]))
+
+    assert {"starts_at", "occupied_until", "status"} <= columns  # the check saw the query
+    columns.discard(Appointment._meta.pk.column)  # an appointment's id is never rewritten
+    assert columns <= schedule.fields_read(Appointment), (
+        f"The calendar reads {sorted(columns - schedule.fields_read(Appointment))} of an "
+        "appointment, which SCHEDULE_VERSION's reads_only (booking/free_times.py) does not name."
+    )
+
+
+def test_writing_what_the_calendar_does_not_read_leaves_it_usable(site):
+    """A patient's details, a note, a reminder sent: no free time moves. When or with whom
+    an appointment takes time does; a save that does not say what it wrote might."""
+    schedule = free_times.SCHEDULE_VERSION
+    appointment = Appointment.objects.get()
+    rows = Appointment.objects.filter(pk=appointment.pk)
+
+    assert not changes_version(schedule, lambda: rows.update(patient_name="Ana", language="es"))
+    appointment.desk_note = "Prefers mornings"
+    assert not changes_version(schedule, lambda: appointment.save(update_fields=["desk_note"]))
+    assert not changes_version(
+        schedule, lambda: Appointment.objects.bulk_update([appointment], ["desk_note"])
+    )
+
+    assert changes_version(schedule, lambda: rows.update(status=Status.CANCELLED))
+    assert changes_version(schedule, lambda: rows.update(practitioner_id=site.practitioner.pk))
+    assert changes_version(schedule, lambda: appointment.save(update_fields=["starts_at"]))
+    assert changes_version(schedule, appointment.save)
+
+
+def test_reads_only_names_a_declared_model_and_its_columns():
+    with pytest.raises(ValueError):
+        CacheVersion(
+            "test:k", depends_on=["booking.Closure"], reads_only={"booking.Appointment": ["status"]}
+        )
+    for names in (["statuss"], ["changes"]):  # misspelt; a relation's other end, no column
+        with pytest.raises((FieldDoesNotExist, ValueError)):
+            CacheVersion(
+                "test:k",
+                depends_on=["booking.Appointment"],
+                reads_only={"booking.Appointment": names},
+            )
+        cache_versions.DECLARED.pop()  # leave the registry as the product declares it
+    assert versions_reading(Appointment) == [free_times.SCHEDULE_VERSION]
+
+
 def test_every_model_the_rota_reads_is_declared(site):
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
@@ -227,13 +287,15 @@ def test_a_bulk_update_of_any_declared_model_makes_its_cache_stale(site):
     for version in versions:
         for label in version.depends_on:
             model = apps.get_model(label)
-            pk = model._meta.pk.attname
+            # A field it reads (any, when it reads them all).
+            name = (version.reads_only.get(label.lower()) or [model._meta.pk.name])[0]
+            field = model._meta.get_field(name).attname
             rows = model._default_manager.all()
             assert rows.exists(), label
 
-            assert changes_version(version, lambda rows=rows, pk=pk: rows.update(**{pk: F(pk)})), (
-                label
-            )
+            assert changes_version(
+                version, lambda rows=rows, field=field: rows.update(**{field: F(field)})
+            ), label
 
 
 def test_bulk_creates_deletes_and_links_make_the_calendar_stale(site):
