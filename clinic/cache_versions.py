@@ -225,7 +225,7 @@ class InvalidatingQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
         if rows:
-            bump_versions_reading(self.model, fields=kwargs)
+            bump_versions_reading(self.model, fields=kwargs.keys())
         return rows
 
     def delete(self) -> tuple[int, dict[str, int]]:

@@ -63,6 +63,7 @@ class WhenFilter(admin.SimpleListFilter):
 
     title = _("when")
     parameter_name = "when"
+    # "upcoming" is what links to the list from before the default carried.
     TODAY, FROM_TODAY, ANY_DATE = "today", "upcoming", "all"
     DATE_FIELD = "starts_at"
 
@@ -85,7 +86,7 @@ class WhenFilter(admin.SimpleListFilter):
     @property
     def by_default(self) -> bool:
         """Whether the list shows today on only because nobody chose otherwise."""
-        return self.chosen() == self.FROM_TODAY and self.value() is None
+        return self.value() is None and not self.looking_everywhere
 
     def chosen(self) -> str:
         """The choice in force: the one asked for, else today on (or any date, when
