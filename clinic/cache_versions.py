@@ -201,8 +201,6 @@ def versions_reading(model: type[models.Model]) -> list[CacheVersion]:
 def bump_versions_reading(model: type[models.Model], fields: Iterable[str] | None = None) -> None:
     """Make stale what reads ``model``, or only what reads one of ``fields`` when they
     are known (an ``update()``'s, a ``save(update_fields=...)``'s)."""
-    if fields is not None:
-        fields = frozenset(fields)
     for version in versions_reading(model):
         if version.made_stale_by(model, fields):
             version.bump()

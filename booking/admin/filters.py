@@ -1,6 +1,7 @@
 """The appointment list's filters (status, when) and the closures' (applies to)."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -10,16 +11,45 @@ from django.utils.translation import gettext_lazy as _
 from booking.admin.helpers import clinic_tz
 from booking.models import RecheckResult, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class StatusFilter(admin.SimpleListFilter):
+
+class NarrowedByDefault(admin.SimpleListFilter):
+    """A filter whose first choice, with no parameter, is a default of its own (booked
+    appointments, today on) in place of Django's "All"; the lookups follow."""
+
+    default_label: "StrOrPromise"
+
+    def chosen(self) -> str | None:
+        """The choice in force; None for the default."""
+        return self.value()
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        yield {
+            "selected": chosen is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.default_label,
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class StatusFilter(NarrowedByDefault):
     """Status, hiding holds in progress and expired holds unless asked for."""
 
     title = _("status")
     parameter_name = "status"
+    default_label = _("Booked (without holds)")
     EVERYTHING = "all"
 
     def lookups(self, request, model_admin):
-        return Status.choices
+        return [(self.EVERYTHING, _("Everything, holds included")), *Status.choices]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -31,27 +61,8 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset.filter(status=value)
         return queryset.none()
 
-    def choices(self, changelist):
-        value = self.value()
-        yield {
-            "selected": value is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("Booked (without holds)"),
-        }
-        yield {
-            "selected": value == self.EVERYTHING,
-            "query_string": changelist.get_query_string({self.parameter_name: self.EVERYTHING}),
-            "display": _("Everything, holds included"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
-
-class WhenFilter(admin.SimpleListFilter):
+class WhenFilter(NarrowedByDefault):
     """Days as the clinic counts them (its own time zone), not as UTC does.
 
     The book opens on today and what follows: what the desk works from, and a count
@@ -63,6 +74,7 @@ class WhenFilter(admin.SimpleListFilter):
 
     title = _("when")
     parameter_name = "when"
+    default_label = _("From today on")
     # "upcoming" is what links to the list from before the default carried.
     TODAY, FROM_TODAY, ANY_DATE = "today", "upcoming", "all"
     DATE_FIELD = "starts_at"
@@ -88,27 +100,13 @@ class WhenFilter(admin.SimpleListFilter):
         """Whether the list shows today on only because nobody chose otherwise."""
         return self.value() is None and not self.looking_everywhere
 
-    def chosen(self) -> str:
-        """The choice in force: the one asked for, else today on (or any date, when
-        searching or drilling into the date hierarchy)."""
+    def chosen(self) -> str | None:
+        """The choice asked for; else any date when searching or drilling into the date
+        hierarchy, and today on (None) otherwise."""
         value = self.value()
-        if value is None:
-            return self.ANY_DATE if self.looking_everywhere else self.FROM_TODAY
-        return value
-
-    def choices(self, changelist):
-        chosen = self.chosen()
-        yield {
-            "selected": chosen == self.FROM_TODAY,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("From today on"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": chosen == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+        if value is None and self.looking_everywhere:
+            return self.ANY_DATE
+        return None if value == self.FROM_TODAY else value
 
     def queryset(self, request, queryset):
         value = self.chosen()
@@ -121,7 +119,7 @@ class WhenFilter(admin.SimpleListFilter):
         def midnight(day: dt.date) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
 
-        if value == self.FROM_TODAY:
+        if value is None:
             return queryset.filter(starts_at__gte=midnight(today))
         if value == self.TODAY:
             return queryset.filter(
