@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking import notifications
 from booking.models import (
@@ -129,6 +129,13 @@ def export_patient_data(email: str) -> dict[str, object]:
 
 
 def _exported(appointment: Appointment) -> dict[str, object]:
+    """One appointment as the patient receives it: codes, for a machine (``status``,
+    ``answer``), each with its reading in the patient's own language beside it."""
+    with translation.override(appointment.language):
+        return _exported_as_read(appointment)
+
+
+def _exported_as_read(appointment: Appointment) -> dict[str, object]:
     item: dict[str, object] = {
         "reference": appointment.reference,
         "treatment": appointment.treatment.name,
@@ -136,6 +143,7 @@ def _exported(appointment: Appointment) -> dict[str, object]:
         "starts_at": appointment.starts_at.isoformat(),
         "ends_at": appointment.ends_at.isoformat(),
         "status": appointment.status,
+        "status_as_read": str(appointment.get_status_display()),
         "name": appointment.patient_name,
         "email": appointment.patient_email,
         "phone": appointment.patient_phone,
@@ -158,7 +166,11 @@ def _exported(appointment: Appointment) -> dict[str, object]:
     if appointment.screening:
         item.update(_health_data(appointment.screening))  # the date of birth
         item["screening"] = [
-            {"question": answer.question_text, **_health_data(answer)}
+            {
+                "question": answer.question_text,
+                **_health_data(answer),
+                "answer_as_read": answer.answer_as_read,
+            }
             for answer in appointment.screening.answers.all()
         ]
     return item

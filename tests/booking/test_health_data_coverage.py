@@ -56,7 +56,12 @@ def test_the_export_holds_every_encrypted_field(appointment):
     assert encrypted_field_names(ScreeningAnswer) <= answer.keys()
     assert item["instructions"] == "Stop retinoids three days before."
     assert item["date_of_birth"] == "1990-01-01"
-    assert answer == {"question": "Do you take blood thinners?", "answer": "yes", "applies": True}
+    assert answer == {
+        "question": "Do you take blood thinners?",
+        "answer": "yes",
+        "applies": True,
+        "answer_as_read": "Sí",  # the patient booked in the clinic's first language
+    }
 
 
 def test_erasure_leaves_no_encrypted_field_filled(appointment):

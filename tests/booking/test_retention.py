@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from booking import services
 from booking.models import Appointment, Consent, Outcome, Screening, ScreeningAnswer, Status
@@ -118,10 +119,29 @@ def test_the_export_holds_everything_about_the_patient(treatment):
     assert item["email"] == "jane@example.com"
     assert item["date_of_birth"] == "1990-01-01"
     assert item["screening"] == [
-        {"question": "Do you have a distinctive condition?", "answer": "yes", "applies": False}
+        {
+            "question": "Do you have a distinctive condition?",
+            "answer": "yes",
+            "applies": False,
+            "answer_as_read": "Yes",
+        }
     ]
+    assert (item["status"], item["status_as_read"]) == ("completed", "Completed")
     assert item["consents"][0]["wording"] == "I agree"
     json.dumps(data)
+
+
+def test_the_export_reads_in_the_language_the_patient_booked_in(treatment):
+    """Staff export in their own language; the patient reads the copy in theirs: each
+    code (kept for a machine) has its reading beside it."""
+    appointment(treatment, days_ago=30)
+    Appointment.objects.update(language="es")
+
+    with translation.override("en"):
+        [item] = services.export_patient_data("jane@example.com")["appointments"]
+
+    assert (item["status"], item["status_as_read"]) == ("completed", "Realizada")
+    assert [(a["answer"], a["answer_as_read"]) for a in item["screening"]] == [("yes", "Sí")]
 
 
 def test_erasing_a_patient_keeps_an_anonymised_row_and_cancels_upcoming_visits(
