@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -277,7 +277,9 @@ class StaffAccountAdmin(UserAdmin):
             # those the person already has (so saving keeps them).
             held = Q(pk__in=obj.groups.values("pk")) if obj is not None else Q(pk__in=[])
             assignable = Q(pk__in=assignable_groups(request.user).values("pk"))
-            form.base_fields["groups"].queryset = Group.objects.filter(assignable | held)
+            form.base_fields["groups"].queryset = Group.objects.filter(assignable | held).order_by(
+                third_party_wording.groups_as_read_order()
+            )
         return form
 
     def get_changeform_initial_data(self, request):
@@ -366,6 +368,38 @@ class TwoFactorDeviceForm(forms.ModelForm):
         model = TOTPDevice
         fields = ["name", "confirmed"]
         help_texts = DEVICE_HELP_TEXTS
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class StaffGroupAdmin(GroupAdmin):
+    """Staff groups by their names in the page's language (clinic/third_party_wording.py),
+    in its alphabetical order, here and wherever a group is chosen (the users' filter and
+    form take this order). Whoever may only read a group (a manager) reads that name on
+    its page; a superuser, who may rename one, edits its key."""
+
+    readonly_fields = ("name_as_read",)
+
+    def get_ordering(self, request):
+        return (third_party_wording.groups_as_read_order(),)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Found by the name as read too ("Gerencia" finds the Manager group)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        keys = third_party_wording.groups_read_as(search_term)
+        return found | queryset.filter(name__in=keys), may_have_duplicates
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "name_as_read"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["name_as_read" if name == "name" else name for name in fields]
+        return fields
+
+    @admin.display(description=_("name"))
+    def name_as_read(self, group) -> str:
+        return str(group)
 
 
 admin.site.unregister(TOTPDevice)

@@ -10,8 +10,9 @@ Staff work in Spanish or English; three apps the back office shows ship no Spani
 - **django-otp** does not mark its field names: ``name_fields`` gives them the clinic's.
 
 Django's own staff groups are data: the four the migrations make (``STAFF_GROUPS``) keep
-their English names as keys and read in the page's language (``describe_group``); a
-group staff add reads as they named it.
+their English names as keys and read in the page's language (``describe_group``), listed
+in that language's alphabetical order (``groups_as_read_order``); a group staff add reads
+as they named it.
 
 Only what a page shows is named here. Field labels may be renamed at start-up; a field's
 help text and choices may not (they are part of its migrations, so changing them would
@@ -21,7 +22,8 @@ those instead. ``tests/clinic/test_third_party_wording.py`` opens each page in S
 
 from django.apps import AppConfig
 from django.contrib.admin.utils import display_for_value
-from django.db.models import Field
+from django.db.models import Case, CharField, F, Field, Value, When
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 AXES = (
@@ -132,3 +134,20 @@ def describe_group(group) -> str:
     """A staff group as the admin lists it: one the migrations made, in the page's
     language; any other as named."""
     return gettext(group.name) if group.name in STAFF_GROUPS else group.name
+
+
+def groups_read_as(words: str) -> list[str]:
+    """The keys of the staff groups whose names in the page's language hold these words."""
+    words = words.strip().casefold()
+    return [key for key in STAFF_GROUPS if words and words in gettext(key).casefold()]
+
+
+def groups_as_read_order() -> OrderBy:
+    """Groups in the alphabetical order of ``describe_group``'s names in the page's
+    language, sorted by the database (for a queryset's ``order_by``)."""
+    as_read = Case(
+        *(When(name=key, then=Value(gettext(key))) for key in sorted(STAFF_GROUPS)),
+        default=F("name"),
+        output_field=CharField(),
+    )
+    return as_read.asc()

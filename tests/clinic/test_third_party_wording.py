@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -184,3 +185,65 @@ def test_the_staff_groups_read_in_the_staff_members_language(admin_client, admin
         text = content_text(admin_client.get(url))
         assert [name for name in (*shown, "Limpieza") if name not in text] == [], url
         assert [name for name in hidden if name in text] == [], url
+
+
+@pytest.mark.parametrize(
+    "language, in_order",
+    [
+        ("es", ["Edición de contenido", "Gerencia", "Personal clínico", "Recepción"]),
+        ("en", ["Clinician", "Content editor", "Manager", "Reception"]),
+    ],
+)
+def test_the_staff_groups_are_listed_in_the_order_of_their_names_as_read(
+    admin_client, django_user_model, otp_login, language, in_order
+):
+    """The groups list, the users' filter and the groups to choose on a person's page,
+    for a superuser and for a manager: alphabetical in the page's language."""
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    manager = django_user_model.objects.create_user("maria", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    clerk = django_user_model.objects.create_user("rosa", is_staff=True)
+
+    def listed(response) -> list[str]:
+        text = content_text(response)
+        return sorted(in_order, key=text.index)
+
+    assert listed(admin_client.get(reverse("admin:auth_group_changelist"))) == in_order
+    users = admin_client.get(reverse("admin:auth_user_changelist"))
+    filter_links = re.findall(r"\?groups__id__exact=\d+\">([^<]+)<", users.content.decode())
+    assert [html.unescape(name) for name in filter_links] == in_order
+    person = reverse("admin:auth_user_change", args=[clerk.pk])
+    assert listed(admin_client.get(person)) == in_order
+
+    # A manager chooses among the groups they may give, in the same order.
+    as_manager = otp_login(Client(), manager)
+    as_manager.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    form = as_manager.get(person).context["adminform"].form
+    offered = [str(label) for _value, label in form.fields["groups"].choices]
+    assert offered == sorted(offered, key=in_order.index)
+    assert offered
+
+
+def test_a_manager_reads_a_staff_group_by_its_name_in_their_language(django_user_model, otp_login):
+    """A manager may read a group (what it may do), not rename it: its page shows the
+    name in the page's language; the superuser's page has the key in its field."""
+    manager = django_user_model.objects.create_user("maria", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    client = otp_login(Client(), manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    reception = Group.objects.get(name="Reception")
+
+    text = content_text(client.get(reverse("admin:auth_group_change", args=[reception.pk])))
+
+    assert "Recepción" in text
+    assert "Reception" not in text
+
+
+def test_a_staff_group_is_found_by_its_name_as_read(admin_client):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    groups = reverse("admin:auth_group_changelist")
+
+    found = admin_client.get(groups, {"q": "gerencia"}).context["cl"].result_list
+
+    assert [group.name for group in found] == ["Manager"]
+    assert admin_client.get(groups, {"q": "Manager"}).context["cl"].result_count == 1
