@@ -8,10 +8,11 @@ SQLite file under bench/.work/), migrate, seed (bench/seed.py), collectstatic,
 gunicorn with production settings bound to 127.0.0.1 only, then, in rounds, wrk
 against every page a patient or staff member uses (both languages) and a scripted
 loop of fresh bookings timing each step's POST. Every page is compared with a trivial
-view through the same middleware (BENCH_BASELINE=1, /bench/baseline/) measured in the
-same round the same way. Query counts and the calendar worked out afresh are measured
-in this process. gunicorn is always stopped at the end. The exit status is 1 when a
-budget fails (unless --no-fail). docs/performance.md explains the method.
+view through the same middleware (BENCH_BASELINE=1, /bench/baseline/) measured the same
+way in the same round, just before and just after the page's group of six. Query
+counts and the calendar worked out afresh are measured in this process. gunicorn is
+always stopped at the end. The exit status is 1 when a budget fails (unless
+--no-fail). docs/performance.md explains the method.
 """
 
 import argparse
@@ -389,7 +390,10 @@ class Target:
     headers: dict = field(default_factory=dict)
     check_bytes: bool = False
     rounds: list[Round] = field(default_factory=list)
-    ratios: list[float] = field(default_factory=list)  # vs the same round's baseline
+    ratios: list[float] = field(default_factory=list)  # vs the baseline around it
+    # Per round, the mean of the baseline's measurements just before and just after the
+    # page's group (``measure_round``).
+    around: list[Round] = field(default_factory=list)
     queries: int | None = None
     bytes_html: int = 0
     bytes_total: int = 0
@@ -442,6 +446,8 @@ class Results:
     posts: list[PostStep]
     calendar: list[CalendarPoint]
     sequential_baseline: list[float] = field(default_factory=list)  # p50 ms per round
+    # Every wrk measurement of the baseline, a list per round (the first is the round's).
+    baseline_runs: list[list[Round]] = field(default_factory=list)
 
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -789,13 +795,43 @@ def build_targets(port: int) -> list[Target]:
 POST_STEPS = ("treatment", "screening", "time", "details", "review")
 
 
+# Pages measured between two measurements of the baseline, in a round.
+BASELINE_EVERY = 6
+
+
 def measure_round(args, port: int, results: Results) -> None:
-    """One round: wrk on every page (the baseline first), then the baseline one request
-    at a time and `--post-iterations` fresh bookings per language, each POST timed."""
-    for target in results.targets:
-        if target.available:
-            settle(port)
-            target.rounds.append(run_wrk(port, target, args.duration))
+    """One round: wrk on every page, the baseline first and again after every
+    ``BASELINE_EVERY`` pages; then the baseline one request at a time and
+    `--post-iterations` fresh bookings per language, each POST timed.
+
+    A page is compared with the baseline as measured around it (the mean of the
+    measurements just before and just after its group), not with the round's first: a
+    virtual machine's speed drifts during a round (docs/performance.md, "Telling noise
+    from a regression"), and a page measured minutes after the baseline would carry the
+    drift into its ratio."""
+
+    def measured(target: Target) -> Round:
+        settle(port)
+        return run_wrk(port, target, args.duration)
+
+    baseline, *pages = [target for target in results.targets if target.available]
+    before = measured(baseline)
+    baseline.rounds.append(before)
+    results.baseline_runs.append([before])
+    for first in range(0, len(pages), BASELINE_EVERY):
+        group = pages[first : first + BASELINE_EVERY]
+        for target in group:
+            target.rounds.append(measured(target))
+        after = measured(baseline)
+        results.baseline_runs[-1].append(after)
+        around = Round(
+            rps=(before.rps + after.rps) / 2,
+            p50_ms=(before.p50_ms + after.p50_ms) / 2,
+            p99_ms=(before.p99_ms + after.p99_ms) / 2,
+        )
+        for target in group:
+            target.around.append(around)
+        before = after
     results.sequential_baseline.append(sequential_p50(port, BASELINE_PATH, 50))
     by_step = {(p.step, p.language): p for p in results.posts}
     for language in LANGUAGES:
@@ -809,13 +845,14 @@ def measure_round(args, port: int, results: Results) -> None:
 
 
 def work_out_ratios(results: Results) -> None:
-    """Each round's figure over that round's baseline: throughput for public pages,
+    """Each round's figure over the baseline's as measured around it in that round (the
+    round's baseline when there is no such measurement): throughput for public pages,
     p50 for the others; a POST's p50 over the baseline's timed the same way."""
     baseline = next(t for t in results.targets if t.kind == "baseline")
     for target in results.targets:
         target.ratios = [
             (mine.rps / base.rps if target.kind == "public" else mine.p50_ms / base.p50_ms)
-            for mine, base in zip(target.rounds, baseline.rounds, strict=False)
+            for mine, base in zip(target.rounds, target.around or baseline.rounds, strict=False)
             if base.rps and base.p50_ms
         ]
     for post in results.posts:
@@ -999,6 +1036,23 @@ def pages_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def baseline_drift(results: Results) -> str:
+    """How far the baseline moved within each round: the machine's drift, which a page's
+    ratio (taken over the baseline measured around it) leaves out."""
+    rounds = [
+        f"round {number}: p50 {spread([r.p50_ms for r in runs])} ms, "
+        f"{spread([r.rps for r in runs], '{:.0f}')} req/s"
+        for number, runs in enumerate(results.baseline_runs, 1)
+    ]
+    measured = len(results.baseline_runs[0]) if results.baseline_runs else 0
+    return (
+        f"The baseline, measured {measured} times a round (before the pages and after every "
+        f"{BASELINE_EVERY}; each page's ratio is over the mean of the two around it): "
+        + "; ".join(rounds)
+        + "."
+    )
+
+
 def posts_table(results: Results) -> str:
     lines = [
         "| booking step POST | p50 ms | × baseline p50 (one at a time) | requests |",
@@ -1152,6 +1206,8 @@ def measure(args) -> bool:
         )
         say()
         say(pages_table(results))
+        say()
+        say(baseline_drift(results))
         notes = [f"- {t.label}: {t.note}" for t in results.targets if t.note and t.available]
         notes += [
             f"- {t.label}, calendar worked out afresh (a whole request after a schedule "

@@ -162,3 +162,32 @@ def test_the_calendar_afresh_covers_every_practitioner_in_a_few_queries(monkeypa
     assert point.queries == 1  # the appointments; the rota (hours, closures) from its cache
     assert point.ms > 0
     assert point.after_hours_ms is not None and point.after_hours_ms > 0
+
+
+def test_a_page_is_compared_with_the_baseline_measured_around_it(monkeypatch):
+    """The machine drifts during a round: each group of pages is measured between two
+    measurements of the baseline, and its ratio taken over their mean."""
+    baseline_speeds = iter([(1000, 2.0), (500, 4.0), (250, 8.0)])
+
+    def run_wrk(port, target, seconds):
+        if target.kind == "baseline":
+            rps, p50 = next(baseline_speeds)
+            return run.Round(rps, p50, p50)
+        return run.Round(100, 9.0, 9.0)
+
+    monkeypatch.setattr(run, "run_wrk", run_wrk)
+    monkeypatch.setattr(run, "settle", lambda port: None)
+    monkeypatch.setattr(run, "sequential_p50", lambda port, path, requests: 1.0)
+    monkeypatch.setattr(run, "BASELINE_EVERY", 2)
+    pages = [target("step", name=f"page {number}") for number in range(3)]
+    posts = [run.PostStep(step, language) for language in run.LANGUAGES for step in run.POST_STEPS]
+    found = run.Results([target("baseline", name="baseline"), *pages], posts, [])
+
+    run.measure_round(type("Args", (), {"duration": 2, "post_iterations": 0})(), 0, found)
+    run.work_out_ratios(found)
+
+    assert [page.ratios for page in pages] == [[3.0], [3.0], [1.5]]  # 9 / 3, 9 / 6
+    assert [r.p50_ms for r in found.baseline_runs[0]] == [2.0, 4.0, 8.0]
+    assert found.targets[0].rounds == [run.Round(1000, 2.0, 2.0)]
+    assert "measured 3 times a round" in run.baseline_drift(found)
+    assert "p50 4.00 (2.00–8.00) ms" in run.baseline_drift(found)
