@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,23 +21,41 @@ class NarrowedByDefault(admin.SimpleListFilter):
     appointments, today on) in place of Django's "All"; the lookups follow."""
 
     default_label: "StrOrPromise"
+    # The parameter's value that asks for the default by name, if it has one.
+    default_lookup: str | None = None
+    DEFAULT_COUNT = "default__c"
 
     def chosen(self) -> str | None:
         """The choice in force; None for the default."""
         return self.value()
 
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        """Django's counts of the lookups, for "Show counts", and the default's."""
+        counts = super().get_facet_counts(pk_attname, filtered_qs)
+        original = self.used_parameters.get(self.parameter_name)
+        self.used_parameters[self.parameter_name] = self.default_lookup
+        default = self.queryset(self.request, filtered_qs)
+        self.used_parameters[self.parameter_name] = original
+        counts[self.DEFAULT_COUNT] = models.Count(pk_attname, filter=models.Q(pk__in=default))
+        return counts
+
     def choices(self, changelist):
         chosen = self.chosen()
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else {}
+
+        def shown(title: "StrOrPromise", count: str) -> "StrOrPromise":
+            return f"{title} ({counts[count]})" if count in counts else title
+
         yield {
             "selected": chosen is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": self.default_label,
+            "display": shown(self.default_label, self.DEFAULT_COUNT),
         }
-        for lookup, title in self.lookup_choices:
+        for number, (lookup, title) in enumerate(self.lookup_choices):
             yield {
                 "selected": chosen == str(lookup),
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
+                "display": shown(title, f"{number}__c"),
             }
 
 
@@ -77,6 +96,7 @@ class WhenFilter(NarrowedByDefault):
     default_label = _("From today on")
     # "upcoming" is what links to the list from before the default carried.
     TODAY, FROM_TODAY, ANY_DATE = "today", "upcoming", "all"
+    default_lookup = FROM_TODAY
     DATE_FIELD = "starts_at"
 
     def __init__(self, request, params, model, model_admin):

@@ -216,3 +216,40 @@ def test_show_all_beside_the_search_shows_every_date(
     link = re.search(r'\(<a href="([^"]+)">Show all</a>\)', body).group(1)
     assert link == "?when=all"
     assert client.get(CHANGELIST + link).context["cl"].result_count == 1
+
+
+def test_show_counts_counts_the_status_and_when_choices_too(
+    client, admin_user, otp_login, clinic_profile, treatment, practitioner
+):
+    """Django's "Show counts" (facets) puts a count beside each choice of every filter:
+    beside the book's own defaults and lookups too, each counted with the other filters
+    in force."""
+    otp_login(client, admin_user)
+    now = timezone.now()
+    for days, status in [(-30, Status.COMPLETED), (3, Status.CONFIRMED), (4, Status.HELD)]:
+        AppointmentFactory(
+            treatment=treatment,
+            practitioner=practitioner,
+            starts_at=now + dt.timedelta(days=days),
+            status=status,
+        )
+
+    def choices(params: dict) -> dict[str, list[str]]:
+        page = client.get(CHANGELIST, {"_facets": "True", **params})
+        return {
+            str(spec.title): [str(choice["display"]) for choice in spec.choices(page.context["cl"])]
+            for spec in page.context["cl"].filter_specs
+            if spec.parameter_name in ("status", "when")
+        }
+
+    shown = choices({})
+    assert shown["status"][:2] == ["Booked (without holds) (1)", "Everything, holds included (2)"]
+    assert "Held (booking in progress) (1)" in shown["status"]
+    assert "Completed (0)" in shown["status"]  # last month's: not from today on
+    assert shown["when"][:1] == ["From today on (1)"]  # booked, today on
+    assert "Any date (2)" in shown["when"] and "Past (1)" in shown["when"]
+
+    everything = choices({"status": "all"})
+    assert everything["when"][:1] == ["From today on (2)"]  # the hold counted too
+    assert choices({"when": "all"})["status"][:1] == ["Booked (without holds) (2)"]
+    assert "Completed (1)" in choices({"when": "all"})["status"]
