@@ -247,3 +247,16 @@ def test_a_staff_group_is_found_by_its_name_as_read(admin_client):
 
     assert [group.name for group in found] == ["Manager"]
     assert admin_client.get(groups, {"q": "Manager"}).context["cl"].result_count == 1
+
+
+def test_the_staff_flag_reads_as_what_it_gives_in_spanish(admin_client, admin_user):
+    """Django's own Spanish calls it "es staff" ("Por es staff" above the filter)."""
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    users = html.unescape(admin_client.get(reverse("admin:auth_user_changelist")).content.decode())
+    person = admin_client.get(reverse("admin:auth_user_change", args=[admin_user.pk]))
+
+    assert "Por acceso a la administración" in users
+    assert "es staff" not in users.lower()
+    assert "Acceso a la administración" in content_text(person)
+    assert "es staff" not in content_text(person).lower()
