@@ -50,10 +50,11 @@ class ClinicConfig(AppConfig):
         for model in apps.get_models():
             name_the_cache_key(model)
 
-        # The staff groups the migrations make, in the page's language.
-        from django.contrib.auth.models import Group
+        # The staff groups the migrations make, and the permissions, in the page's language.
+        from django.contrib.auth.models import Group, Permission
 
         Group.__str__ = wording.describe_group
+        Permission.__str__ = wording.describe_permission
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

@@ -10,10 +10,11 @@ one of Django's own Spanish texts does not read (``DJANGO``):
   letter for letter as those apps write them.
 - **django-otp** does not mark its field names: ``name_fields`` gives them the clinic's.
 
-Django's own staff groups are data: the four the migrations make (``STAFF_GROUPS``) keep
-their English names as keys and read in the page's language (``describe_group``), listed
-in that language's alphabetical order (``groups_as_read_order``); a group staff add reads
-as they named it.
+Django's own permissions are data, named in English when ``migrate`` makes them: they
+read in the page's language (``describe_permission``). Its staff groups are data too: the
+four the migrations make (``STAFF_GROUPS``) keep their English names as keys and read in
+the page's language (``describe_group``), listed in that language's alphabetical order
+(``groups_as_read_order``); a group staff add reads as they named it.
 
 Only what a page shows is named here. Field labels may be renamed at start-up; a field's
 help text and choices may not (they are part of its migrations, so changing them would
@@ -139,6 +140,29 @@ def describe_group(group) -> str:
     """A staff group as the admin lists it: one the migrations made, in the page's
     language; any other as named."""
     return gettext(group.name) if group.name in STAFF_GROUPS else group.name
+
+
+# Django names the permissions it makes for each model in English when it makes them
+# ("Can change appointment"), and stores the name; these read them in the page's language.
+PERMISSION_ACTIONS = {
+    "add": gettext_noop("Can add %(thing)s"),
+    "change": gettext_noop("Can change %(thing)s"),
+    "delete": gettext_noop("Can delete %(thing)s"),
+    "view": gettext_noop("Can view %(thing)s"),
+}
+
+
+def describe_permission(permission) -> str:
+    """A permission as the admin lists it ("Citas | cita | Puede modificar cita"): one of
+    the four Django makes for each model, in the page's language, with the model's name
+    in it; one a model declares, in its declared words (in the clinic's catalogue)."""
+    action, _, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
+        name = gettext(PERMISSION_ACTIONS[action]) % {"thing": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{permission.content_type} | {name}"
 
 
 def groups_read_as(words: str) -> list[str]:

@@ -260,3 +260,46 @@ def test_the_staff_flag_reads_as_what_it_gives_in_spanish(admin_client, admin_us
     assert "es staff" not in users.lower()
     assert "Acceso a la administración" in content_text(person)
     assert "es staff" not in content_text(person).lower()
+
+
+@pytest.mark.parametrize(
+    "language, shown, hidden",
+    [
+        (
+            "es",
+            ["Citas | cita | Puede modificar cita", "Puede ver cierre"],
+            ["Can change", "Can view"],
+        ),
+        (
+            "en",
+            ["Appointments | appointment | Can change appointment", "Can view closure"],
+            ["Puede"],
+        ),
+    ],
+)
+def test_a_manager_reads_what_a_group_may_do_in_their_language(
+    django_user_model, otp_login, language, shown, hidden
+):
+    """Django stores its permissions' names in English ("Can change appointment") when
+    migrate makes them; a group's page lists them in the page's language."""
+    manager = django_user_model.objects.create_user("maria", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    client = otp_login(Client(), manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    reception = Group.objects.get(name="Reception")
+
+    text = content_text(client.get(reverse("admin:auth_group_change", args=[reception.pk])))
+
+    assert [words for words in shown if words not in text] == []
+    assert [words for words in hidden if words in text] == []
+
+
+def test_a_permission_a_model_declares_reads_in_its_declared_words():
+    from django.contrib.auth.models import Permission
+
+    declared = Permission.objects.get(codename="view_health_answers")
+
+    with translation.override("es"):
+        assert str(declared).endswith("| Puede ver las respuestas de salud de los pacientes")
+    with translation.override("en"):
+        assert str(declared).endswith("| Can see patients' screening answers")
