@@ -23,9 +23,11 @@ those instead. ``tests/clinic/test_third_party_wording.py`` opens each page in S
 """
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin.utils import display_for_value
 from django.db.models import Case, CharField, F, Field, Value, When
 from django.db.models.expressions import OrderBy
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 AXES = (
@@ -166,9 +168,17 @@ def describe_permission(permission) -> str:
 
 
 def groups_read_as(words: str) -> list[str]:
-    """The keys of the staff groups whose names in the page's language hold these words."""
+    """The keys of the staff groups whose names, in any of the site's languages, hold
+    these words (a bilingual desk searches in either)."""
     words = words.strip().casefold()
-    return [key for key in STAFF_GROUPS if words and words in gettext(key).casefold()]
+    if not words:
+        return []
+    names: dict[str, set[str]] = {key: set() for key in STAFF_GROUPS}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for key in STAFF_GROUPS:
+                names[key].add(gettext(key).casefold())
+    return [key for key, read in names.items() if any(words in name for name in read)]
 
 
 def groups_as_read_order() -> OrderBy:
