@@ -158,13 +158,18 @@ def describe_permission(permission) -> str:
     """A permission as the admin lists it ("Citas | cita | Puede modificar cita"): one of
     the four Django makes for each model, in the page's language, with the model's name
     in it; one a model declares, in its declared words (in the clinic's catalogue)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # From the content types' own cache: Django's __str__ read each one's content type
+    # with a query of its own, a query per permission listed (88 for the Manager group).
+    content_type = ContentType.objects.get_for_id(permission.content_type_id)
     action, _, model_name = permission.codename.partition("_")
-    model = permission.content_type.model_class()
+    model = content_type.model_class()
     if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
         name = gettext(PERMISSION_ACTIONS[action]) % {"thing": model._meta.verbose_name}
     else:
         name = gettext(permission.name)
-    return f"{permission.content_type} | {name}"
+    return f"{content_type} | {name}"
 
 
 def groups_read_as(words: str) -> list[str]:

@@ -306,3 +306,31 @@ def test_a_permission_a_model_declares_reads_in_its_declared_words():
         assert str(declared).endswith("| Puede ver las respuestas de salud de los pacientes")
     with translation.override("en"):
         assert str(declared).endswith("| Can see patients' screening answers")
+
+
+def test_a_group_page_costs_the_same_queries_however_many_permissions_it_lists(
+    django_user_model, otp_login
+):
+    """Each permission's content type comes from Django's content-type cache, not a query
+    of its own (Django's own Permission.__str__ made one a permission)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = django_user_model.objects.create_user("maria", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    client = otp_login(Client(), manager)
+    pages = {
+        name: reverse("admin:auth_group_change", args=[Group.objects.get(name=name).pk])
+        for name in ("Reception", "Manager")
+    }
+    for url in pages.values():
+        client.get(url)  # the content types read once, as a running server has them
+
+    counted = {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counted[name] = len(queries)
+
+    assert Group.objects.get(name="Manager").permissions.count() > 50
+    assert counted["Manager"] == counted["Reception"], counted
