@@ -158,6 +158,7 @@ def describe_permission(permission) -> str:
     """A permission as the admin lists it ("Citas | cita | Puede modificar cita"): one of
     the four Django makes for each model, in the page's language, with the model's name
     in it; one a model declares, in its declared words (in the clinic's catalogue)."""
+    # Imported here: clinic/apps.py imports this module before the models are loaded.
     from django.contrib.contenttypes.models import ContentType
 
     # From the content types' own cache: Django's __str__ read each one's content type
