@@ -277,9 +277,9 @@ class StaffAccountAdmin(UserAdmin):
             # those the person already has (so saving keeps them).
             held = Q(pk__in=obj.groups.values("pk")) if obj is not None else Q(pk__in=[])
             assignable = Q(pk__in=assignable_groups(request.user).values("pk"))
-            form.base_fields["groups"].queryset = Group.objects.filter(assignable | held).order_by(
-                third_party_wording.groups_as_read_order()
-            )
+            # Narrowed from the field's own queryset, which keeps the groups admin's order.
+            groups = form.base_fields["groups"]
+            groups.queryset = groups.queryset.filter(assignable | held)
         return form
 
     def get_changeform_initial_data(self, request):
@@ -388,8 +388,9 @@ class StaffGroupAdmin(GroupAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Found by the name as read too ("Gerencia" finds the Manager group)."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        keys = third_party_wording.groups_read_as(search_term)
-        return found | queryset.filter(name__in=keys), may_have_duplicates
+        if keys := third_party_wording.groups_read_as(search_term):
+            found |= queryset.filter(name__in=keys)
+        return found, may_have_duplicates
 
     def get_fields(self, request, obj=None):
         fields = [name for name in super().get_fields(request, obj) if name != "name_as_read"]

@@ -22,9 +22,12 @@ ask for a migration of someone else's app): the admin classes in ``clinic/admin.
 those instead. ``tests/clinic/test_third_party_wording.py`` opens each page in Spanish.
 """
 
+from collections.abc import Iterator
+
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.admin.utils import display_for_value
+from django.contrib.auth import get_permission_codename
 from django.db.models import Case, CharField, F, Field, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import translation
@@ -164,10 +167,12 @@ def describe_permission(permission) -> str:
     # From the content types' own cache: Django's __str__ read each one's content type
     # with a query of its own, a query per permission listed (88 for the Manager group).
     content_type = ContentType.objects.get_for_id(permission.content_type_id)
-    action, _, model_name = permission.codename.partition("_")
     model = content_type.model_class()
-    if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
-        name = gettext(PERMISSION_ACTIONS[action]) % {"thing": model._meta.verbose_name}
+    opts = model._meta if model is not None else None
+    # The codenames Django makes for the model ("change_appointment"), by its own rule.
+    made = {get_permission_codename(a, opts): a for a in PERMISSION_ACTIONS} if opts else {}
+    if opts and (action := made.get(permission.codename)):
+        name = gettext(PERMISSION_ACTIONS[action]) % {"thing": opts.verbose_name}
     else:
         name = gettext(permission.name)
     return f"{content_type} | {name}"
@@ -177,14 +182,13 @@ def groups_read_as(words: str) -> list[str]:
     """The keys of the staff groups whose names, in any of the site's languages, hold
     these words (a bilingual desk searches in either)."""
     words = words.strip().casefold()
-    if not words:
-        return []
-    names: dict[str, set[str]] = {key: set() for key in STAFF_GROUPS}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for key in STAFF_GROUPS:
-                names[key].add(gettext(key).casefold())
-    return [key for key, read in names.items() if any(words in name for name in read)]
+
+    def read_as(key: str) -> Iterator[str]:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                yield gettext(key).casefold()
+
+    return [key for key in STAFF_GROUPS if words and any(words in name for name in read_as(key))]
 
 
 def groups_as_read_order() -> OrderBy:

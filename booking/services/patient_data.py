@@ -125,17 +125,16 @@ def export_patient_data(email: str) -> dict[str, object]:
         .select_related("treatment", "practitioner", "screening")
         .prefetch_related("consents__privacy_notice", "screening__answers")
     )
-    return {"email": email, "appointments": [_exported(a) for a in appointments]}
+    exported = []
+    for appointment in appointments:
+        with translation.override(appointment.language):  # the patient's, not the staff's
+            exported.append(_exported(appointment))
+    return {"email": email, "appointments": exported}
 
 
 def _exported(appointment: Appointment) -> dict[str, object]:
     """One appointment as the patient receives it: codes, for a machine (``status``,
-    ``answer``), each with its reading in the patient's own language beside it."""
-    with translation.override(appointment.language):
-        return _exported_as_read(appointment)
-
-
-def _exported_as_read(appointment: Appointment) -> dict[str, object]:
+    ``answer``), each with its reading in the active language beside it."""
     item: dict[str, object] = {
         "reference": appointment.reference,
         "treatment": appointment.treatment.name,
