@@ -553,6 +553,8 @@ class Seeder:
             treatment = treatments[choices[0] if rng.random() < 0.6 else rng.choice(choices)]
             review = status in (Status.REQUESTED, Status.DECLINED)
             created = start - dt.timedelta(days=1 + i % 40, minutes=i % 600)
+            kept = answers_for(screening_id, treatment, questions, status, rule)
+            answers += kept
             screenings.append(
                 (
                     screening_id,
@@ -560,6 +562,7 @@ class Seeder:
                     dt.date(1960 + number % 45, 1 + number % 12, 1 + number % 28),
                     (Outcome.NEEDS_REVIEW if review else Outcome.NONE).value,
                     None,
+                    [position for *_, applies, position in kept if applies],
                     created,
                 )
             )
@@ -589,7 +592,6 @@ class Seeder:
                     "",
                 )
             )
-            answers += answers_for(screening_id, treatment, questions, status, rule)
         self.write("booking_screening", SCREENING_COLUMNS, screenings)
         self.write("booking_appointment", APPOINTMENT_COLUMNS, appointments)
         self.write("booking_screeninganswer", ANSWER_COLUMNS, answers)
@@ -643,6 +645,7 @@ SCREENING_COLUMNS = (
     "date_of_birth",
     "outcome",
     "earliest_date",
+    "positions_that_apply",
     "created_at",
 )
 APPOINTMENT_COLUMNS = (

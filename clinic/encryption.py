@@ -142,3 +142,18 @@ class EncryptedBooleanField(EncryptedTextField):
 
     def to_text(self, value) -> str:
         return "1" if self.to_python(value) else "0"
+
+
+class EncryptedIntegerListField(EncryptedTextField):
+    """A short list of whole numbers stored encrypted (as "3,7" inside the token)."""
+
+    _pyi_private_set_type: list[int] | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: list[int]  # type: ignore[assignment]
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [int(number) for number in (value or "").split(",") if number]
+
+    def to_text(self, value) -> str:
+        return ",".join(str(number) for number in self.to_python(value))

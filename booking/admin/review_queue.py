@@ -1,6 +1,10 @@
 """The clinicians' review queue: requests awaiting review, oldest first."""
 
+from collections import defaultdict
+
 from django.contrib import admin
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
@@ -30,27 +34,28 @@ class ReviewQueueList(AppointmentList):
     """The queue's rows, each with the answers that need review (for the answers column).
 
     Whether an answer applies is encrypted like the answer itself, so the database cannot
-    pick them: the page reads every answer's flag alone (no model, no question, no text),
-    then the few that apply in full. Most of a questionnaire's answers apply to nobody;
-    reading them all in full decrypted every answer twice and was most of the queue's
-    time. Two queries however long the queue."""
+    pick them. Each screening notes which of its answers apply (``positions_that_apply``,
+    one decryption per request), and the page reads only those answers. Most of a
+    questionnaire's answers apply to nobody: reading every answer's flag was most of the
+    queue's time. One query however long the queue, none when nothing applies."""
 
-    def get_results(self, request):
+    def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         screenings = {a.screening_id: a.screening for a in self.result_list if a.screening_id}
+        # Screenings grouped by the answers that apply: a questionnaire's few questions that
+        # need review make a short condition however long the queue.
+        by_positions: defaultdict[tuple[int, ...], list[int]] = defaultdict(list)
         for screening in screenings.values():
             screening.answers_that_apply = []
-        applying = [
-            pk
-            for pk, applies in ScreeningAnswer.objects.filter(
-                screening_id__in=list(screenings)
-            ).values_list("pk", "applies")
-            if applies
-        ]
-        if not applying:
+            if screening.positions_that_apply:
+                by_positions[tuple(screening.positions_that_apply)].append(screening.pk)
+        if not by_positions:
             return
+        applying = Q()
+        for positions, screening_ids in by_positions.items():
+            applying |= Q(screening_id__in=screening_ids, position__in=positions)
         answers = (
-            ScreeningAnswer.objects.filter(pk__in=applying)
+            ScreeningAnswer.objects.filter(applying)
             .select_related("question")
             .only("screening_id", "question_text", "answer", *QUESTION_TEXTS)
         )

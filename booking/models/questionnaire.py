@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.choices import Outcome, QuestionKind, YesNo
 from clinic.cache_versions import InvalidatingQuerySet
-from clinic.encryption import EncryptedBooleanField, EncryptedDateField, EncryptedTextField
+from clinic.encryption import (
+    EncryptedBooleanField,
+    EncryptedDateField,
+    EncryptedIntegerListField,
+    EncryptedTextField,
+)
 from clinic.languages import filled_in_any_language
 from treatments.models import Treatment
 
@@ -167,6 +172,14 @@ class Screening(models.Model):
     date_of_birth = EncryptedDateField(_("date of birth"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     earliest_date = models.DateField(_("earliest treatment date"), null=True, blank=True)
+    # Which answers apply is encrypted in each answer, so the database cannot pick them; the
+    # review queue reads this one value per request instead of every answer's flag.
+    positions_that_apply = EncryptedIntegerListField(
+        _("answers whose outcome applies"),
+        default=list,
+        editable=False,
+        help_text=_("The order numbers of the answers whose outcome applies."),
+    )
     created_at = models.DateTimeField(_("answered at"), default=timezone.now)
 
     class Meta:

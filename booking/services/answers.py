@@ -95,27 +95,30 @@ def record_screening(
             answers,
         )
     }
+    kept = [
+        ScreeningAnswer(
+            question=question,
+            question_text=question.text,
+            question_outcome=question.outcome,
+            question_rule=snapshot_rule(question),
+            answer=_answer_to_text(answers.get(question.pk)),
+            applies=assessment.applies.get(question.pk, False),
+            position=index,
+        )
+        for index, question in enumerate(questions)
+        if question.pk in asked
+    ]
     with transaction.atomic():
         record = Screening.objects.create(
             treatment=treatment,
             date_of_birth=date_of_birth,
             outcome=assessment.outcome,
             earliest_date=assessment.earliest_date,
+            positions_that_apply=[answer.position for answer in kept if answer.applies],
         )
-        ScreeningAnswer.objects.bulk_create(
-            ScreeningAnswer(
-                screening=record,
-                question=question,
-                question_text=question.text,
-                question_outcome=question.outcome,
-                question_rule=snapshot_rule(question),
-                answer=_answer_to_text(answers.get(question.pk)),
-                applies=assessment.applies.get(question.pk, False),
-                position=index,
-            )
-            for index, question in enumerate(questions)
-            if question.pk in asked
-        )
+        for answer in kept:
+            answer.screening = record
+        ScreeningAnswer.objects.bulk_create(kept)
     return record
 
 

@@ -195,8 +195,9 @@ def test_any_list_of_the_back_office_is_written_as_django_writes_it(
 def test_the_queue_shows_only_the_answers_that_apply_in_the_questionnaires_order(
     client, staff_member, otp_login, clinic_profile, treatment, practitioner
 ):
-    """Whether an answer applies is encrypted, so the queue reads the flags first and only
-    then the answers that apply (ReviewQueueList): the others are never shown."""
+    """Whether an answer applies is encrypted, so the queue reads which apply from the
+    screening's note and then only those answers (ReviewQueueList): the others are never
+    shown."""
     otp_login(client, staff_member("Clinician"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     screening = ScreeningFactory(treatment=treatment)

@@ -95,6 +95,18 @@ def test_a_review_answer_makes_a_request_that_keeps_its_slot(client, clinic_setu
     ]
 
 
+def test_the_screening_notes_which_of_its_answers_apply(client, clinic_setup):
+    """The review queue reads this one note instead of every answer's encrypted flag."""
+    treatment, _, questions = clinic_setup
+    choose_treatment(client, treatment)
+    assert screen(client, questions, keloid="yes").status_code == 302
+
+    screening = Screening.objects.get()
+    applying = [answer.position for answer in screening.answers.all() if answer.applies]
+    assert len(applying) == 1  # the keloid scars
+    assert screening.positions_that_apply == applying
+
+
 def test_a_blocking_answer_shows_why_and_stores_nothing(client, clinic_setup):
     treatment, _, questions = clinic_setup
     choose_treatment(client, treatment)

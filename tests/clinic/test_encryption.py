@@ -42,14 +42,17 @@ def test_answers_and_date_of_birth_are_unreadable_in_the_database(answer):
     stored_answer = raw("booking_screeninganswer", "answer", answer.pk)
     stored_applies = raw("booking_screeninganswer", "applies", answer.pk)
     stored_birth = raw("booking_screening", "date_of_birth", answer.screening_id)
+    stored_positions = raw("booking_screening", "positions_that_apply", answer.screening_id)
 
-    for value in (stored_answer, stored_applies, stored_birth):
+    for value in (stored_answer, stored_applies, stored_birth, stored_positions):
         assert is_encrypted(value)
     assert "1979" not in stored_birth
     answer.refresh_from_db()
     assert answer.answer == "yes"
     assert answer.applies is True
-    assert Screening.objects.get().date_of_birth == dt.date(1979, 5, 17)
+    screening = Screening.objects.get()
+    assert screening.date_of_birth == dt.date(1979, 5, 17)
+    assert screening.positions_that_apply == [answer.position]
 
 
 def test_instructions_derived_from_answers_are_encrypted_too(answer):

@@ -41,7 +41,7 @@ def test_every_model_with_encrypted_fields_is_found():
 
     assert found[LabResult] == ["note", "taken_on"]
     assert found[Appointment] == ["clinical_note", "instructions"]
-    assert found[Screening] == ["date_of_birth"]
+    assert found[Screening] == ["date_of_birth", "positions_that_apply"]
     assert found[ScreeningAnswer] == ["answer", "applies"]
 
 

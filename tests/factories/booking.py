@@ -182,12 +182,23 @@ class ScreeningAnswerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ScreeningAnswer
+        skip_postgeneration_save = True
 
     screening = factory.SubFactory(ScreeningFactory)
     question_text = factory.Sequence(lambda n: f"Health question number {n}?")
     question_outcome = Outcome.NEEDS_REVIEW
     answer = "yes"
     applies = True
+
+    @factory.post_generation
+    def noted_on_the_screening(answer, create, extracted, **kwargs):
+        """As ``record_screening`` does, the screening notes which of its answers apply."""
+        if create and answer.applies:
+            screening = answer.screening
+            screening.positions_that_apply = sorted(
+                {*screening.positions_that_apply, answer.position}
+            )
+            screening.save(update_fields=["positions_that_apply"])
 
 
 # --- Appointments -----------------------------------------------------------------------

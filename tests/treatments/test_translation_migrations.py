@@ -2,20 +2,13 @@
 existing text becomes its English version, Spanish starts empty (and falls back)."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("treatments", "0002_content_fingerprints"), ("clinic", "0002_privacy_notice")]
 AFTER = [("treatments", "0003_translations"), ("clinic", "0003_translations")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def test_existing_text_becomes_the_english_version():
@@ -41,4 +34,4 @@ def test_existing_text_becomes_the_english_version():
         assert treatment.name_es is None and treatment.summary_es is None
         assert profile.tagline_en == "Careful care."
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
