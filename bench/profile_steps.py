@@ -126,7 +126,7 @@ class Timer:
         count = len(queries)  # now: the next request_started empties the log
         if os.environ.get("SHOW_QUERIES") == name:
             for query in queries:
-                run.say(query["sql"][:300])
+                run.say(f"{query['time']} s: {query['sql'][:300]}")
         if self.baseline is None:
             self.baseline = request
         # Each request of the page right after one of the baseline's, so a machine that

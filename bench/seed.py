@@ -63,7 +63,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from booking import free_times
+from booking import book_count, free_times
 from booking.models import (
     AccessRecord,
     Appointment,
@@ -283,6 +283,7 @@ class Seeder:
                 cursor.execute("ANALYZE")
         # Rows written with COPY send no signals: forget what was cached from the old ones.
         free_times.schedule_changed()
+        book_count.BOOK_VERSION.bump()
         page_cache.bump()
         self.stdout.write(f"seeded {made} appointments\n")
         return made

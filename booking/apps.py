@@ -7,6 +7,7 @@ class BookingConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        # The calendar's free times are cached; imported here so that every process
-        # (commands too) declares what they depend on (clinic/cache_versions.py).
-        from booking import free_times  # noqa: F401
+        # The calendar's free times and the book's counts are cached; imported here so that
+        # every process (commands too) declares what they depend on
+        # (clinic/cache_versions.py).
+        from booking import book_count, free_times  # noqa: F401

@@ -1,8 +1,10 @@
 """What each cached thing depends on, declared once, and how it is made stale.
 
-Two things are worked out from the database and kept in the cache (Redis in production,
-shared by every app server): the public pages (clinic/page_cache.py) and the free times
-of the booking calendar (booking/free_times.py). Each is stored with the *version* it was
+Some things are worked out from the database and kept in the cache (Redis in production,
+shared by every app server): the public pages (clinic/page_cache.py), the free times of
+the booking calendar (booking/free_times.py), the blank questionnaire
+(booking/blank_questionnaire.py) and the appointment book's counts in admin
+(booking/book_count.py). Each is stored with the *version* it was
 computed under and used only while that is still the version, so making everything stale
 is one increment of one number: nobody ever hunts for keys.
 

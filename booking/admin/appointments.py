@@ -29,6 +29,7 @@ from booking.admin.helpers import (
     status_badge,
 )
 from booking.admin.inlines import AppointmentChangeInline, ConsentInline, PatientEmailInline
+from booking.book_count import BookPaginator
 from booking.models import (
     CLINICAL_NOTE_CHANGED,
     DESK_NOTE_CHANGED,
@@ -129,6 +130,8 @@ class AppointmentAdmin(AppointmentChangeViews, DeskCalendar, AppointmentActions)
     list_per_page = 100
     # "12 results" instead of "12 results (50,000 total)": no second COUNT over every row.
     show_full_result_count = False
+    # The one COUNT kept until an appointment changes (booking/book_count.py).
+    paginator = BookPaginator
     view_on_site = False
     actions = [
         "approve",

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from booking import free_times, services
+from booking.book_count import BOOK_VERSION
 from booking.models import (
     Appointment,
     AppointmentRequest,
@@ -240,7 +241,7 @@ def test_reads_only_names_a_declared_model_and_its_columns():
                 reads_only={"booking.Appointment": names},
             )
         cache_versions.DECLARED.pop()  # leave the registry as the product declares it
-    assert versions_reading(Appointment) == [free_times.SCHEDULE_VERSION]
+    assert set(versions_reading(Appointment)) == {BOOK_VERSION, free_times.SCHEDULE_VERSION}
 
 
 def test_every_model_the_rota_reads_is_declared(site):
@@ -258,6 +259,34 @@ def test_every_model_the_rota_reads_is_declared(site):
     assert not undeclared(read, free_times.ROTA_VERSION), (
         f"The rota reads {sorted(undeclared(read, free_times.ROTA_VERSION))}, which "
         "booking/free_times.py does not declare: add them to ROTA_VERSION's depends_on."
+    )
+
+
+def test_every_model_the_books_count_reads_is_declared(site, client, otp_login, admin_user):
+    """The appointment book's counts, kept until an appointment changes
+    (booking/book_count.py), with every filter and a search."""
+    otp_login(client, admin_user)
+    practitioner = Practitioner.objects.first()
+    queue = {
+        "practitioner__id__exact": practitioner.pk,
+        "treatment__id__exact": site.treatment.pk,
+        "q": "Jane",
+    }
+    book = {**queue, "when": "all", "status": Status.CONFIRMED, "recheck": "not_yet"}
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        for url, params in [
+            ("admin:booking_appointment_changelist", book),
+            ("admin:booking_appointmentrequest_changelist", queue),
+        ]:
+            assert client.get(reverse(url), params).status_code == 200
+    counts = [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    read = models_read(counts)
+
+    assert len(counts) == 2
+    assert not undeclared(read, BOOK_VERSION), (
+        f"The book's count reads {sorted(undeclared(read, BOOK_VERSION))}, which "
+        "booking/book_count.py does not declare: add them to BOOK_VERSION's depends_on."
     )
 
 
@@ -283,7 +312,12 @@ def changes_version(version: CacheVersion, write) -> bool:
 
 
 def test_a_bulk_update_of_any_declared_model_makes_its_cache_stale(site):
-    versions = (page_cache.CONTENT_VERSION, free_times.SCHEDULE_VERSION, free_times.ROTA_VERSION)
+    versions = (
+        page_cache.CONTENT_VERSION,
+        free_times.SCHEDULE_VERSION,
+        free_times.ROTA_VERSION,
+        BOOK_VERSION,
+    )
     for version in versions:
         for label in version.depends_on:
             model = apps.get_model(label)
@@ -328,7 +362,10 @@ def test_a_model_no_cache_reads_makes_nothing_stale(site):
     from booking.models import PatientEmail
 
     assert versions_reading(PatientEmail) == []
-    assert versions_reading(AppointmentRequest) == [free_times.SCHEDULE_VERSION]
+    assert set(versions_reading(AppointmentRequest)) == {
+        BOOK_VERSION,
+        free_times.SCHEDULE_VERSION,
+    }
 
 
 def test_declaring_a_proxy_covers_its_concrete_model(site):
