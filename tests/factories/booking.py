@@ -195,9 +195,7 @@ class ScreeningAnswerFactory(factory.django.DjangoModelFactory):
         """As ``record_screening`` does, the screening notes which of its answers apply."""
         if create and answer.applies:
             screening = answer.screening
-            screening.positions_that_apply = sorted(
-                {*screening.positions_that_apply, answer.position}
-            )
+            screening.note_answers_that_apply(screening.answers.all())
             screening.save(update_fields=["positions_that_apply"])
 
 
